@@ -1,0 +1,36 @@
+import { index, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { organizations } from "./orgs";
+
+export const companies = pgTable(
+  "companies",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    domain: text("domain"),
+    tier: text("tier", { enum: ["standard", "silver", "gold", "platinum"] })
+      .notNull()
+      .default("standard"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique("companies_org_id").on(t.orgId, t.id), index("companies_org_name").on(t.orgId, t.name)],
+);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    companyId: uuid("company_id").references(() => companies.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    /** Stored lower-cased; unique per organization. */
+    email: text("email").notNull(),
+    phone: text("phone"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique("contacts_org_email").on(t.orgId, t.email), unique("contacts_org_id").on(t.orgId, t.id)],
+);

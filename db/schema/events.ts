@@ -1,0 +1,24 @@
+import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { organizations } from "./orgs";
+
+/** The one append-only event log (DESIGN.md rule 3): history, audit, triggers and live updates read it. */
+export const events = pgTable(
+  "events",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    ticketId: uuid("ticket_id"),
+    actorUserId: uuid("actor_user_id"),
+    /** "user", "customer", "api" or "system". */
+    actorKind: text("actor_kind").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index("events_org_ticket").on(t.orgId, t.ticketId, t.seq),
+    index("events_org_seq").on(t.orgId, t.seq),
+  ],
+);

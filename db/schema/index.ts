@@ -1,0 +1,6 @@
+export * from "./auth";
+export * from "./crm";
+export * from "./events";
+export * from "./orgs";
+export * from "./teams";
+export * from "./tickets";

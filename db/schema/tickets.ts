@@ -1,0 +1,154 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { companies, contacts } from "./crm";
+import { organizations } from "./orgs";
+import { teams } from "./teams";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+export const TICKET_STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+export const TICKET_TYPES = ["question", "incident", "problem", "task"] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+export const CHANNELS = ["email", "web", "portal", "chat", "api", "phone"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const tickets = pgTable(
+  "tickets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    subject: text("subject").notNull(),
+    status: text("status", { enum: TICKET_STATUSES }).notNull().default("new"),
+    priority: text("priority", { enum: TICKET_PRIORITIES }).notNull().default("normal"),
+    type: text("type", { enum: TICKET_TYPES }).notNull().default("question"),
+    channel: text("channel", { enum: CHANNELS }).notNull(),
+    contactId: uuid("contact_id").notNull(),
+    companyId: uuid("company_id"),
+    assigneeId: uuid("assignee_id"),
+    teamId: uuid("team_id"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    solvedAt: timestamp("solved_at", { withTimezone: true }),
+    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', subject)`),
+  },
+  (t) => [
+    unique("tickets_org_number").on(t.orgId, t.number),
+    unique("tickets_org_id").on(t.orgId, t.id),
+    foreignKey({ columns: [t.orgId, t.contactId], foreignColumns: [contacts.orgId, contacts.id] }),
+    foreignKey({ columns: [t.orgId, t.companyId], foreignColumns: [companies.orgId, companies.id] }),
+    foreignKey({ columns: [t.orgId, t.assigneeId], foreignColumns: [users.orgId, users.id] }),
+    foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
+    // The desk's lists are keyset-paginated on (updated_at, id) within a status.
+    index("tickets_org_status_updated").on(t.orgId, t.status, t.updatedAt, t.id),
+    index("tickets_org_assignee_status").on(t.orgId, t.assigneeId, t.status, t.updatedAt),
+    index("tickets_org_updated").on(t.orgId, t.updatedAt, t.id),
+    index("tickets_org_created").on(t.orgId, t.createdAt, t.id),
+    index("tickets_org_contact").on(t.orgId, t.contactId, t.updatedAt),
+    index("tickets_tags").using("gin", t.tags),
+    index("tickets_search").using("gin", t.search),
+  ],
+);
+
+export const ticketMessages = pgTable(
+  "ticket_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull(),
+    ticketId: uuid("ticket_id").notNull(),
+    /** "reply" is seen by the customer; "note" only by staff. */
+    kind: text("kind", { enum: ["reply", "note"] }).notNull(),
+    authorUserId: uuid("author_user_id"),
+    authorContactId: uuid("author_contact_id"),
+    channel: text("channel", { enum: CHANNELS }).notNull(),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', body)`),
+  },
+  (t) => [
+    unique("ticket_messages_org_id").on(t.orgId, t.id),
+    foreignKey({ columns: [t.orgId, t.ticketId], foreignColumns: [tickets.orgId, tickets.id] }).onDelete(
+      "cascade",
+    ),
+    foreignKey({ columns: [t.orgId, t.authorUserId], foreignColumns: [users.orgId, users.id] }),
+    foreignKey({ columns: [t.orgId, t.authorContactId], foreignColumns: [contacts.orgId, contacts.id] }),
+    index("ticket_messages_ticket").on(t.orgId, t.ticketId, t.createdAt),
+    index("ticket_messages_search").using("gin", t.search),
+  ],
+);
+
+/** File metadata; the bytes live under DATA_DIR/files, named by their SHA-256. */
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull(),
+    ticketId: uuid("ticket_id").notNull(),
+    messageId: uuid("message_id").notNull(),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.orgId, t.ticketId], foreignColumns: [tickets.orgId, tickets.id] }).onDelete(
+      "cascade",
+    ),
+    foreignKey({
+      columns: [t.orgId, t.messageId],
+      foreignColumns: [ticketMessages.orgId, ticketMessages.id],
+    }).onDelete("cascade"),
+    index("attachments_message").on(t.orgId, t.messageId),
+  ],
+);
+
+/** The organization's tag vocabulary; tickets carry their tags in tickets.tags. */
+export const tags = pgTable(
+  "tags",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.name] })],
+);
+
+/**
+ * Ticket counts by (status, assignee), kept current by a trigger on tickets, so the desk's
+ * view counts are a sum over a handful of rows instead of a scan over every ticket.
+ * assignee_key is the nil uuid for unassigned tickets (a primary key cannot hold NULL).
+ */
+export const ticketCounts = pgTable(
+  "ticket_counts",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    status: text("status", { enum: TICKET_STATUSES }).notNull(),
+    assigneeKey: uuid("assignee_key").notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.status, t.assigneeKey] })],
+);

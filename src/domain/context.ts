@@ -1,0 +1,50 @@
+// The context every domain function receives (DESIGN.md rule 1): who acts, on which database, at what time.
+
+import type { Db } from "../../db/client";
+import type { Role } from "../../db/schema";
+import { forbidden } from "./errors";
+import type { FileStore } from "./files/store";
+
+export interface Actor {
+  kind: "user" | "api" | "system";
+  orgId: string;
+  role: Role;
+  /** The signed-in user; absent for API tokens and the system. */
+  userId?: string;
+  /** For customers: the contact their tickets belong to. */
+  contactId?: string;
+  name: string;
+}
+
+export interface Ctx {
+  db: Db;
+  actor: Actor;
+  now: Date;
+  /** Where uploads go; needed only by functions that accept files. */
+  files?: FileStore;
+}
+
+export const STAFF_ROLES: readonly Role[] = ["admin", "supervisor", "agent"];
+
+/** What each role may do; domain functions ask this, views only mirror it. */
+const PERMISSIONS = {
+  "tickets.read_all": ["admin", "supervisor", "agent", "dispatcher"],
+  "tickets.work": ["admin", "supervisor", "agent"],
+  "tickets.bulk": ["admin", "supervisor", "agent"],
+  "tickets.read_own": ["customer"],
+  "org.admin": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(actor.role);
+}
+
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) throw forbidden();
+}
+
+export function systemActor(orgId: string): Actor {
+  return { kind: "system", orgId, role: "admin", name: "System" };
+}

@@ -1,0 +1,441 @@
+// Everything that changes a ticket. Each command checks the actor, validates, writes in one
+// transaction and appends the matching events (DESIGN.md rules 1 and 3).
+import { and, eq, inArray } from "drizzle-orm";
+import {
+  attachments,
+  type Channel,
+  contacts,
+  type TicketPriority,
+  type TicketStatus,
+  type TicketType,
+  tags as tagsTable,
+  ticketMessages,
+  tickets,
+} from "../../../db/schema";
+import { type Ctx, requirePermission } from "../context";
+import { queueMail } from "../email/outbox";
+import { conflict, type FieldErrors, forbidden, invalid } from "../errors";
+import { appendEvent, type DbOrTx } from "../events/log";
+import type { StoredFile } from "../files/store";
+import { formatTicketNumber, nextNumber } from "../orgs/counters";
+import { findVisibleTicket, type TicketRef, type TicketRow } from "./access";
+import { checkAssignee, checkTeam, contactById, findOrCreateContact, isEmail } from "./people";
+import {
+  bodyProblem,
+  canTransition,
+  isPriority,
+  isStatus,
+  isType,
+  isUuid,
+  normalizeTags,
+  STATUS_LABELS,
+  subjectProblem,
+} from "./rules";
+
+export interface CreateTicketInput {
+  subject: string;
+  body: string;
+  priority?: string;
+  type?: string;
+  channel?: Channel;
+  /** Staff and API: who the ticket is for — an existing contact, or an address (created if new). */
+  contactId?: string;
+  requesterEmail?: string;
+  requesterName?: string;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  tags?: string[] | string;
+  files?: File[];
+}
+
+function fail(fields: FieldErrors) {
+  if (Object.keys(fields).length) throw invalid(fields);
+}
+
+async function storeFiles(ctx: Ctx, files: File[] | undefined): Promise<StoredFile[]> {
+  if (!files?.length) return [];
+  if (!ctx.files) throw new Error("file store missing from context");
+  ctx.files.check(files);
+  return Promise.all(files.map((f) => ctx.files!.save(f)));
+}
+
+async function rememberTags(tx: DbOrTx, orgId: string, names: string[], now: Date) {
+  if (names.length === 0) return;
+  await tx
+    .insert(tagsTable)
+    .values(names.map((name) => ({ orgId, name, createdAt: now })))
+    .onConflictDoNothing();
+}
+
+async function insertMessage(
+  tx: DbOrTx,
+  ctx: Ctx,
+  ticket: { id: string },
+  message: { kind: "reply" | "note"; body: string; channel: Channel },
+  stored: StoredFile[],
+) {
+  const isCustomer = ctx.actor.role === "customer";
+  const [row] = await tx
+    .insert(ticketMessages)
+    .values({
+      orgId: ctx.actor.orgId,
+      ticketId: ticket.id,
+      kind: message.kind,
+      authorUserId: isCustomer ? null : (ctx.actor.userId ?? null),
+      authorContactId: isCustomer ? (ctx.actor.contactId ?? null) : null,
+      channel: message.channel,
+      body: message.body,
+      createdAt: ctx.now,
+    })
+    .returning({ id: ticketMessages.id });
+  if (stored.length) {
+    await tx.insert(attachments).values(
+      stored.map((f) => ({
+        orgId: ctx.actor.orgId,
+        ticketId: ticket.id,
+        messageId: row.id,
+        ...f,
+        createdAt: ctx.now,
+      })),
+    );
+  }
+  return row.id;
+}
+
+export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
+  const isCustomer = ctx.actor.role === "customer";
+  if (isCustomer) {
+    if (!ctx.actor.contactId) throw forbidden("Your account has no contact record.");
+  } else {
+    requirePermission(ctx.actor, "tickets.work");
+  }
+  const fields: FieldErrors = {};
+  const subjectIssue = subjectProblem(input.subject ?? "");
+  if (subjectIssue) fields.subject = subjectIssue;
+  const bodyIssue = bodyProblem(input.body ?? "", "description");
+  if (bodyIssue) fields.body = bodyIssue;
+  const priority = (input.priority || "normal") as TicketPriority;
+  if (!isPriority(priority)) fields.priority = "Choose a priority.";
+  const type = (input.type || "question") as TicketType;
+  if (!isType(type)) fields.type = "Choose a type.";
+  const tagList = isCustomer ? [] : normalizeTags(input.tags, fields);
+  const assigneeId = isCustomer ? null : input.assigneeId || null;
+  const teamId = isCustomer ? null : input.teamId || null;
+  await checkAssignee(ctx.db, ctx.actor.orgId, assigneeId, fields);
+  await checkTeam(ctx.db, ctx.actor.orgId, teamId, fields);
+
+  let contact: { id: string; companyId: string | null } | undefined;
+  if (isCustomer) {
+    contact = await contactById(ctx.db, ctx.actor.orgId, ctx.actor.contactId!);
+  } else if (input.contactId) {
+    contact = await contactById(ctx.db, ctx.actor.orgId, input.contactId);
+    if (!contact) fields.contactId = "That contact does not exist in this organization.";
+  } else if (!input.requesterEmail?.trim() || !isEmail(input.requesterEmail.trim())) {
+    fields.requesterEmail = "Enter the customer's email address.";
+  }
+  fail(fields);
+  const stored = await storeFiles(ctx, input.files);
+  const channel: Channel = isCustomer
+    ? "portal"
+    : (input.channel ?? (ctx.actor.kind === "api" ? "api" : "phone"));
+
+  return ctx.db.transaction(async (tx) => {
+    contact ??= await findOrCreateContact(
+      tx,
+      ctx.actor.orgId,
+      { email: input.requesterEmail!, name: input.requesterName },
+      ctx.now,
+    );
+    const number = await nextNumber(tx, ctx.actor.orgId, "ticket");
+    const [ticket] = await tx
+      .insert(tickets)
+      .values({
+        orgId: ctx.actor.orgId,
+        number,
+        subject: input.subject.trim(),
+        status: assigneeId ? "open" : "new",
+        priority,
+        type,
+        channel,
+        contactId: contact.id,
+        companyId: contact.companyId,
+        assigneeId,
+        teamId,
+        tags: tagList,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })
+      .returning();
+    await rememberTags(tx, ctx.actor.orgId, tagList, ctx.now);
+    const messageId = await insertMessage(
+      tx,
+      ctx,
+      ticket,
+      { kind: "reply", body: input.body, channel },
+      stored,
+    );
+    await appendEvent(tx, ctx, {
+      type: "ticket.created",
+      ticketId: ticket.id,
+      data: { number, subject: ticket.subject, status: ticket.status, priority, channel, messageId },
+    });
+    return ticket;
+  });
+}
+
+export interface AddMessageInput {
+  kind: "reply" | "note";
+  body: string;
+  /** Staff: the status to leave the ticket in ("submit as pending"). */
+  status?: string;
+  files?: File[];
+  channel?: Channel;
+}
+
+export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInput) {
+  const isCustomer = ctx.actor.role === "customer";
+  if (!isCustomer) requirePermission(ctx.actor, "tickets.work");
+  if (isCustomer && input.kind !== "reply") throw forbidden("Customers can only reply.");
+  const fields: FieldErrors = {};
+  if (input.kind !== "reply" && input.kind !== "note") fields.kind = "Choose reply or internal note.";
+  const bodyIssue = bodyProblem(input.body ?? "", input.kind === "note" ? "note" : "reply");
+  if (bodyIssue) fields.body = bodyIssue;
+  if (input.status && !isStatus(input.status)) fields.status = "Choose a status.";
+  fail(fields);
+  const current = await findVisibleTicket(ctx.db, ctx.actor, ref);
+  if (current.status === "closed") {
+    throw conflict("This ticket is closed and can no longer change. Open a new ticket instead.");
+  }
+  const target = targetStatusAfterMessage(current, isCustomer, input);
+  if (!canTransition(current.status, target)) {
+    throw invalid({
+      status: `A ${STATUS_LABELS[current.status].toLowerCase()} ticket cannot become ${STATUS_LABELS[target].toLowerCase()}.`,
+    });
+  }
+  const stored = await storeFiles(ctx, input.files);
+  const channel: Channel =
+    input.channel ?? (isCustomer ? "portal" : ctx.actor.kind === "api" ? "api" : "web");
+
+  return ctx.db.transaction(async (tx) => {
+    const ticket = await findVisibleTicket(tx, ctx.actor, current.id, { forUpdate: true });
+    const messageId = await insertMessage(
+      tx,
+      ctx,
+      ticket,
+      { kind: input.kind, body: input.body, channel },
+      stored,
+    );
+    await tx
+      .update(tickets)
+      .set({ updatedAt: ctx.now, status: target, solvedAt: target === "solved" ? ctx.now : ticket.solvedAt })
+      .where(and(eq(tickets.orgId, ctx.actor.orgId), eq(tickets.id, ticket.id)));
+    await appendEvent(tx, ctx, {
+      type: isCustomer
+        ? "message.customer_replied"
+        : input.kind === "note"
+          ? "message.note_added"
+          : "message.agent_replied",
+      ticketId: ticket.id,
+      data: { messageId, kind: input.kind, attachments: stored.length },
+    });
+    if (target !== ticket.status) {
+      await appendEvent(tx, ctx, {
+        type: "ticket.status_changed",
+        ticketId: ticket.id,
+        data: { from: ticket.status, to: target },
+      });
+    }
+    if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, input.body);
+    return { messageId, status: target };
+  });
+}
+
+function targetStatusAfterMessage(
+  ticket: TicketRow,
+  isCustomer: boolean,
+  input: AddMessageInput,
+): TicketStatus {
+  // A customer's reply means the ball is back with the agents: a solved or pending ticket reopens.
+  if (isCustomer) return ticket.status === "new" ? "new" : "open";
+  if (input.status) return input.status as TicketStatus;
+  return ticket.status === "new" ? "open" : ticket.status;
+}
+
+async function notifyRequester(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, body: string) {
+  const [contact] = await tx
+    .select({ email: contacts.email, name: contacts.name })
+    .from(contacts)
+    .where(and(eq(contacts.orgId, ctx.actor.orgId), eq(contacts.id, ticket.contactId)));
+  if (!contact) return;
+  await queueMail(
+    tx,
+    {
+      orgId: ctx.actor.orgId,
+      to: contact.email,
+      kind: "ticket_reply",
+      subject: `[${formatTicketNumber(ticket.number)}] ${ticket.subject}`,
+      text: `${body}\n\n—\n${ctx.actor.name}\nReply in the portal: /portal/tickets/${formatTicketNumber(ticket.number)}`,
+    },
+    ctx.now,
+  );
+}
+
+export interface TicketPatch {
+  status?: string;
+  priority?: string;
+  type?: string;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  tags?: string[] | string;
+  addTags?: string[] | string;
+  removeTags?: string[] | string;
+}
+
+/** Validates a patch against one ticket; returns the changed columns and their events. */
+async function planPatch(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, patch: TicketPatch) {
+  const fields: FieldErrors = {};
+  const set: Partial<typeof tickets.$inferInsert> = {};
+  const changes: { type: string; data: Record<string, unknown> }[] = [];
+  const isCustomer = ctx.actor.role === "customer";
+  if (isCustomer) {
+    const only = Object.entries(patch)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k);
+    if (only.some((k) => k !== "status"))
+      throw forbidden("Customers can only solve or reopen their tickets.");
+    if (patch.status && !["solved", "open"].includes(patch.status))
+      throw forbidden("Customers can only solve or reopen their tickets.");
+    if (patch.status === "open" && ticket.status !== "solved")
+      throw invalid({ status: "Only a solved ticket can be reopened." });
+  }
+  if (patch.status !== undefined && patch.status !== ticket.status) {
+    if (!isStatus(patch.status)) fields.status = "Choose a status.";
+    else if (!canTransition(ticket.status, patch.status)) {
+      fields.status = `A ${STATUS_LABELS[ticket.status].toLowerCase()} ticket cannot become ${STATUS_LABELS[patch.status].toLowerCase()}.`;
+    } else {
+      set.status = patch.status;
+      if (patch.status === "solved") set.solvedAt = ctx.now;
+      changes.push({ type: "ticket.status_changed", data: { from: ticket.status, to: patch.status } });
+    }
+  }
+  if (patch.priority !== undefined && patch.priority !== ticket.priority) {
+    if (!isPriority(patch.priority)) fields.priority = "Choose a priority.";
+    else {
+      set.priority = patch.priority;
+      changes.push({ type: "ticket.priority_changed", data: { from: ticket.priority, to: patch.priority } });
+    }
+  }
+  if (patch.type !== undefined && patch.type !== ticket.type) {
+    if (!isType(patch.type)) fields.type = "Choose a type.";
+    else {
+      set.type = patch.type;
+      changes.push({ type: "ticket.type_changed", data: { from: ticket.type, to: patch.type } });
+    }
+  }
+  if (patch.assigneeId !== undefined && (patch.assigneeId || null) !== ticket.assigneeId) {
+    const assigneeId = patch.assigneeId || null;
+    await checkAssignee(tx, ctx.actor.orgId, assigneeId, fields);
+    set.assigneeId = assigneeId;
+    // Assigning a new ticket means someone is on it.
+    if (assigneeId && ticket.status === "new" && set.status === undefined) {
+      set.status = "open";
+      changes.push({ type: "ticket.status_changed", data: { from: "new", to: "open" } });
+    }
+    changes.push({ type: "ticket.assigned", data: { from: ticket.assigneeId, to: assigneeId } });
+  }
+  if (patch.teamId !== undefined && (patch.teamId || null) !== ticket.teamId) {
+    const teamId = patch.teamId || null;
+    await checkTeam(tx, ctx.actor.orgId, teamId, fields);
+    set.teamId = teamId;
+    changes.push({ type: "ticket.team_changed", data: { from: ticket.teamId, to: teamId } });
+  }
+  let nextTags = ticket.tags;
+  if (patch.tags !== undefined) nextTags = normalizeTags(patch.tags, fields);
+  if (patch.addTags !== undefined)
+    nextTags = [...new Set([...nextTags, ...normalizeTags(patch.addTags, fields)])];
+  if (patch.removeTags !== undefined) {
+    const drop = new Set(normalizeTags(patch.removeTags, fields));
+    nextTags = nextTags.filter((t) => !drop.has(t));
+  }
+  const added = nextTags.filter((t) => !ticket.tags.includes(t));
+  const removed = ticket.tags.filter((t) => !nextTags.includes(t));
+  if (added.length || removed.length) {
+    set.tags = nextTags;
+    changes.push({ type: "ticket.tags_changed", data: { added, removed } });
+  }
+  return { fields, set, changes, added };
+}
+
+async function applyPlan(
+  tx: DbOrTx,
+  ctx: Ctx,
+  ticket: TicketRow,
+  plan: Awaited<ReturnType<typeof planPatch>>,
+) {
+  if (plan.changes.length === 0) return;
+  await tx
+    .update(tickets)
+    .set({ ...plan.set, updatedAt: ctx.now })
+    .where(and(eq(tickets.orgId, ctx.actor.orgId), eq(tickets.id, ticket.id)));
+  await rememberTags(tx, ctx.actor.orgId, plan.added, ctx.now);
+  for (const change of plan.changes) await appendEvent(tx, ctx, { ...change, ticketId: ticket.id });
+}
+
+export async function updateTicket(ctx: Ctx, ref: TicketRef, patch: TicketPatch) {
+  if (ctx.actor.role !== "customer") requirePermission(ctx.actor, "tickets.work");
+  return ctx.db.transaction(async (tx) => {
+    const ticket = await findVisibleTicket(tx, ctx.actor, ref, { forUpdate: true });
+    if (ticket.status === "closed") throw conflict("This ticket is closed and can no longer change.");
+    const plan = await planPatch(tx, ctx, ticket, patch);
+    if (Object.keys(plan.fields).length) throw invalid(plan.fields);
+    await applyPlan(tx, ctx, ticket, plan);
+    return {
+      ...ticket,
+      ...plan.set,
+      updatedAt: plan.changes.length ? ctx.now : ticket.updatedAt,
+    } as TicketRow;
+  });
+}
+
+export const BULK_MAX = 500;
+
+/**
+ * One change applied to many tickets in one transaction. Tickets the change cannot apply to
+ * (closed, or an illegal status step) are skipped and reported; invalid input fails the whole call.
+ */
+export async function bulkUpdate(ctx: Ctx, ticketIds: string[], patch: TicketPatch) {
+  requirePermission(ctx.actor, "tickets.bulk");
+  const ids = [...new Set(ticketIds)];
+  if (ids.length === 0) throw invalid({ ids: "Select at least one ticket." });
+  if (ids.length > BULK_MAX) throw invalid({ ids: `Select at most ${BULK_MAX} tickets at once.` });
+  if (!Object.values(patch).some((v) => v !== undefined)) throw invalid({ action: "Choose what to change." });
+  return ctx.db.transaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.orgId, ctx.actor.orgId), inArray(tickets.id, ids.filter(isUuid))))
+      .orderBy(tickets.id)
+      .for("update");
+    if (rows.length !== ids.length) throw invalid({ ids: "Some selected tickets do not exist." });
+    const skipped: { number: number; reason: string }[] = [];
+    let updated = 0;
+    for (const ticket of rows) {
+      if (ticket.status === "closed") {
+        skipped.push({ number: ticket.number, reason: "closed" });
+        continue;
+      }
+      const plan = await planPatch(tx, ctx, ticket, patch);
+      if (plan.fields.status && Object.keys(plan.fields).length === 1) {
+        skipped.push({ number: ticket.number, reason: plan.fields.status });
+        continue;
+      }
+      if (Object.keys(plan.fields).length) throw invalid(plan.fields);
+      await applyPlan(tx, ctx, ticket, plan);
+      if (plan.changes.length) updated++;
+    }
+    return { updated, skipped };
+  });
+}
+
+/** Re-exported so callers that only need the numbering do not reach into orgs/. */
+export { formatTicketNumber };

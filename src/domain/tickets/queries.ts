@@ -1,0 +1,462 @@
+// Reading tickets: the desk's lists and counts, one ticket with its thread and history, the
+// customer's own tickets, and the API's paged list.
+import { aliasedTable, and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import {
+  attachments,
+  CHANNELS,
+  type Channel,
+  contacts,
+  events,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type TicketPriority,
+  type TicketStatus,
+  tags,
+  teams,
+  ticketCounts,
+  ticketMessages,
+  tickets,
+  users,
+} from "../../../db/schema";
+import { type Ctx, can, requirePermission, STAFF_ROLES } from "../context";
+import { invalid } from "../errors";
+import { findVisibleTicket, type TicketRef } from "./access";
+import { isOneOf, isUuid, OPEN_STATUSES } from "./rules";
+
+export const VIEWS = ["mine", "unassigned", "open", "pending", "solved", "all"] as const;
+export type View = (typeof VIEWS)[number];
+export const VIEW_LABELS: Record<View, string> = {
+  mine: "My open",
+  unassigned: "Unassigned",
+  open: "All open",
+  pending: "Pending",
+  solved: "Solved",
+  all: "All tickets",
+};
+
+export const SORTS = [
+  "-updated_at",
+  "updated_at",
+  "-created_at",
+  "created_at",
+  "-priority",
+  "priority",
+  "-number",
+  "number",
+] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface TicketFilters {
+  view?: View;
+  status?: TicketStatus[];
+  priority?: TicketPriority[];
+  /** "me", "none" or a user id. */
+  assignee?: string;
+  teamId?: string;
+  tag?: string;
+  channel?: Channel;
+  q?: string;
+  sort?: Sort;
+  /** Keyset cursor from the previous page's `nextCursor`. */
+  after?: string;
+  limit?: number;
+}
+
+// Written as a literal (not parameters) so the planner can match the partial index on open tickets.
+const OPEN_SQL = sql.raw(`(${OPEN_STATUSES.map((s) => `'${s}'`).join(",")})`);
+const PRIORITY_RANK = sql`array_position(array['low','normal','high','urgent']::text[], ${tickets.priority})`;
+
+function sortColumn(sort: Sort): SQL {
+  const key = sort.replace(/^-/, "");
+  if (key === "created_at") return sql`${tickets.createdAt}`;
+  if (key === "priority") return PRIORITY_RANK;
+  if (key === "number") return sql`${tickets.number}`;
+  return sql`${tickets.updatedAt}`;
+}
+
+function encodeCursor(value: unknown, id: string): string {
+  return Buffer.from(JSON.stringify([value instanceof Date ? value.toISOString() : value, id])).toString(
+    "base64url",
+  );
+}
+
+function decodeCursor(cursor: string, sort: Sort): [unknown, string] {
+  try {
+    const [value, id] = JSON.parse(Buffer.from(cursor, "base64url").toString());
+    if (!isUuid(id)) throw new Error();
+    const key = sort.replace(/^-/, "");
+    if (key.endsWith("_at")) {
+      const date = new Date(value);
+      if (Number.isNaN(date.getTime())) throw new Error();
+      return [date, id];
+    }
+    if (typeof value !== "number") throw new Error();
+    return [value, id];
+  } catch {
+    throw invalid({ after: "That page link is no longer valid; start from the first page." });
+  }
+}
+
+/** Conditions shared by the desk list and the API list. */
+export function filterConditions(ctx: Ctx, filters: TicketFilters): SQL[] {
+  const orgId = ctx.actor.orgId;
+  const conditions: SQL[] = [eq(tickets.orgId, orgId)];
+  const open = sql`${tickets.status} in ${OPEN_SQL}`;
+  switch (filters.view) {
+    case "mine":
+      conditions.push(open, ctx.actor.userId ? eq(tickets.assigneeId, ctx.actor.userId) : sql`false`);
+      break;
+    case "unassigned":
+      conditions.push(open, isNull(tickets.assigneeId));
+      break;
+    case "open":
+      conditions.push(open);
+      break;
+    case "pending":
+      conditions.push(eq(tickets.status, "pending"));
+      break;
+    case "solved":
+      conditions.push(eq(tickets.status, "solved"));
+      break;
+  }
+  if (filters.status?.length) conditions.push(inArray(tickets.status, filters.status));
+  if (filters.priority?.length) conditions.push(inArray(tickets.priority, filters.priority));
+  if (filters.assignee === "me")
+    conditions.push(ctx.actor.userId ? eq(tickets.assigneeId, ctx.actor.userId) : sql`false`);
+  else if (filters.assignee === "none") conditions.push(isNull(tickets.assigneeId));
+  else if (filters.assignee) conditions.push(eq(tickets.assigneeId, filters.assignee));
+  if (filters.teamId) conditions.push(eq(tickets.teamId, filters.teamId));
+  if (filters.tag) conditions.push(sql`${tickets.tags} @> array[${filters.tag}]::text[]`);
+  if (filters.channel) conditions.push(eq(tickets.channel, filters.channel));
+  const q = filters.q?.trim();
+  if (q) {
+    const query = sql`websearch_to_tsquery('english', ${q})`;
+    const number = /^(?:TKT-)?0*(\d{1,9})$/i.exec(q);
+    conditions.push(
+      or(
+        number ? eq(tickets.number, Number(number[1])) : undefined,
+        sql`${tickets.search} @@ ${query}`,
+        sql`exists (select 1 from ${ticketMessages} m where m.org_id = ${orgId} and m.ticket_id = ${tickets.id} and m.search @@ ${query})`,
+      )!,
+    );
+  }
+  return conditions;
+}
+
+/** Turns loose query-string values into filters, dropping what is not recognised. */
+export function parseFilters(query: Record<string, string | string[] | undefined>): TicketFilters {
+  const list = (v: string | string[] | undefined) =>
+    (Array.isArray(v) ? v : (v ?? "").split(",")).map((s) => s.trim()).filter(Boolean);
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+  const assignee = one(query.assignee);
+  const teamId = one(query.team);
+  const channel = one(query.channel);
+  const view = one(query.view);
+  const sort = one(query.sort);
+  const limit = Number(one(query.limit));
+  return {
+    view: isOneOf(VIEWS, view) ? view : undefined,
+    status: list(query.status).filter((s): s is TicketStatus => isOneOf(TICKET_STATUSES, s)),
+    priority: list(query.priority).filter((s): s is TicketPriority => isOneOf(TICKET_PRIORITIES, s)),
+    assignee: assignee === "me" || assignee === "none" || isUuid(assignee) ? assignee : undefined,
+    teamId: isUuid(teamId) ? teamId : undefined,
+    tag: one(query.tag)?.toLowerCase(),
+    channel: isOneOf(CHANNELS, channel) ? channel : undefined,
+    q: one(query.q)?.slice(0, 200),
+    sort: isOneOf(SORTS, sort) ? sort : undefined,
+    after: one(query.after),
+    limit: Number.isFinite(limit) ? limit : undefined,
+  };
+}
+
+const assignee = aliasedTable(users, "assignee");
+
+function listSelection() {
+  return {
+    id: tickets.id,
+    number: tickets.number,
+    subject: tickets.subject,
+    status: tickets.status,
+    priority: tickets.priority,
+    type: tickets.type,
+    channel: tickets.channel,
+    tags: tickets.tags,
+    createdAt: tickets.createdAt,
+    updatedAt: tickets.updatedAt,
+    contactId: tickets.contactId,
+    contactName: contacts.name,
+    contactEmail: contacts.email,
+    assigneeId: tickets.assigneeId,
+    assigneeName: assignee.name,
+    teamId: tickets.teamId,
+    teamName: teams.name,
+  };
+}
+
+export type TicketListRow = Awaited<ReturnType<typeof listTickets>>["rows"][number];
+
+/** The desk's list: keyset-paginated, so page 200 costs what page 1 costs. */
+export async function listTickets(ctx: Ctx, filters: TicketFilters) {
+  requirePermission(ctx.actor, "tickets.read_all");
+  const sort = filters.sort ?? "-updated_at";
+  const limit = Math.min(Math.max(filters.limit ?? 50, 1), 100);
+  const column = sortColumn(sort);
+  const descending = sort.startsWith("-");
+  const conditions = filterConditions(ctx, filters);
+  if (filters.after) {
+    const [value, id] = decodeCursor(filters.after, sort);
+    const bound = value instanceof Date ? sql`${value.toISOString()}::timestamptz` : sql`${value}`;
+    // Row comparison (a, b) < (x, y) is the keyset condition in one expression.
+    conditions.push(
+      descending
+        ? sql`(${column}, ${tickets.id}) < (${bound}, ${id})`
+        : sql`(${column}, ${tickets.id}) > (${bound}, ${id})`,
+    );
+  }
+  const order = descending ? [desc(column), desc(tickets.id)] : [asc(column), asc(tickets.id)];
+  const rows = await ctx.db
+    .select({ ...listSelection(), sortValue: sql<unknown>`${column}`.as("sort_value") })
+    .from(tickets)
+    .innerJoin(contacts, and(eq(contacts.orgId, tickets.orgId), eq(contacts.id, tickets.contactId)))
+    .leftJoin(assignee, and(eq(assignee.orgId, tickets.orgId), eq(assignee.id, tickets.assigneeId)))
+    .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const sortKey = sort.replace(/^-/, "");
+  const lastValue =
+    last &&
+    (sortKey === "updated_at"
+      ? last.updatedAt
+      : sortKey === "created_at"
+        ? last.createdAt
+        : Number(last.sortValue));
+  return {
+    rows: page.map(({ sortValue: _, ...row }) => row),
+    nextCursor: rows.length > limit && last ? encodeCursor(lastValue, last.id) : undefined,
+  };
+}
+
+/** Counts for the desk's views, read from ticket_counts (kept by a trigger), never from tickets. */
+export async function viewCounts(ctx: Ctx): Promise<Record<View, number>> {
+  requirePermission(ctx.actor, "tickets.read_all");
+  const rows = await ctx.db
+    .select({ status: ticketCounts.status, assigneeKey: ticketCounts.assigneeKey, count: ticketCounts.count })
+    .from(ticketCounts)
+    .where(eq(ticketCounts.orgId, ctx.actor.orgId));
+  const counts: Record<View, number> = { mine: 0, unassigned: 0, open: 0, pending: 0, solved: 0, all: 0 };
+  const nil = "00000000-0000-0000-0000-000000000000";
+  for (const row of rows) {
+    const n = Number(row.count);
+    counts.all += n;
+    if (row.status === "pending") counts.pending += n;
+    if (row.status === "solved") counts.solved += n;
+    if (!OPEN_STATUSES.includes(row.status)) continue;
+    counts.open += n;
+    if (row.assigneeKey === nil) counts.unassigned += n;
+    if (row.assigneeKey === ctx.actor.userId) counts.mine += n;
+  }
+  return counts;
+}
+
+/** The API's list: page numbers and a total, as integrators expect. */
+export async function listTicketsPaged(ctx: Ctx, filters: TicketFilters & { page?: number }) {
+  requirePermission(ctx.actor, "tickets.read_all");
+  const limit = Math.min(Math.max(filters.limit ?? 20, 1), 100);
+  const page = Math.max(filters.page ?? 1, 1);
+  const sort = filters.sort ?? "-created_at";
+  const column = sortColumn(sort);
+  const where = and(...filterConditions(ctx, filters));
+  const [rows, [{ total }]] = await Promise.all([
+    ctx.db
+      .select(listSelection())
+      .from(tickets)
+      .innerJoin(contacts, and(eq(contacts.orgId, tickets.orgId), eq(contacts.id, tickets.contactId)))
+      .leftJoin(assignee, and(eq(assignee.orgId, tickets.orgId), eq(assignee.id, tickets.assigneeId)))
+      .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
+      .where(where)
+      .orderBy(sort.startsWith("-") ? desc(column) : asc(column), desc(tickets.id))
+      .limit(limit)
+      .offset((page - 1) * limit),
+    ctx.db.select({ total: sql<number>`count(*)::int` }).from(tickets).where(where),
+  ]);
+  return { rows, page, limit, total: Number(total) };
+}
+
+/** A customer's own tickets, newest activity first. */
+export async function listOwnTickets(ctx: Ctx, options: { status?: "open" | "solved" } = {}) {
+  requirePermission(ctx.actor, "tickets.read_own");
+  if (!ctx.actor.contactId) return [];
+  return ctx.db
+    .select({
+      id: tickets.id,
+      number: tickets.number,
+      subject: tickets.subject,
+      status: tickets.status,
+      createdAt: tickets.createdAt,
+      updatedAt: tickets.updatedAt,
+    })
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.orgId, ctx.actor.orgId),
+        eq(tickets.contactId, ctx.actor.contactId),
+        options.status === "open" ? sql`${tickets.status} in ${OPEN_SQL}` : undefined,
+        options.status === "solved" ? inArray(tickets.status, ["solved", "closed"]) : undefined,
+      ),
+    )
+    .orderBy(desc(tickets.updatedAt))
+    .limit(200);
+}
+
+export interface ThreadMessage {
+  id: string;
+  kind: "reply" | "note";
+  body: string;
+  channel: Channel;
+  createdAt: Date;
+  authorName: string;
+  authorIsStaff: boolean;
+  attachments: { id: string; filename: string; contentType: string; sizeBytes: number }[];
+}
+
+/** One ticket with its thread (notes left out for customers), its people and its history. */
+export async function getTicket(ctx: Ctx, ref: TicketRef) {
+  const ticket = await findVisibleTicket(ctx.db, ctx.actor, ref);
+  const staffView = can(ctx.actor, "tickets.read_all");
+  const orgId = ctx.actor.orgId;
+  const author = aliasedTable(users, "author");
+  const [contactRows, people, messageRows, fileRows, history] = await Promise.all([
+    ctx.db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.orgId, orgId), eq(contacts.id, ticket.contactId))),
+    ctx.db
+      .select({ assigneeName: assignee.name, teamName: teams.name })
+      .from(tickets)
+      .leftJoin(assignee, and(eq(assignee.orgId, tickets.orgId), eq(assignee.id, tickets.assigneeId)))
+      .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
+      .where(and(eq(tickets.orgId, orgId), eq(tickets.id, ticket.id))),
+    ctx.db
+      .select({
+        id: ticketMessages.id,
+        kind: ticketMessages.kind,
+        body: ticketMessages.body,
+        channel: ticketMessages.channel,
+        createdAt: ticketMessages.createdAt,
+        userName: author.name,
+        contactName: contacts.name,
+      })
+      .from(ticketMessages)
+      .leftJoin(
+        author,
+        and(eq(author.orgId, ticketMessages.orgId), eq(author.id, ticketMessages.authorUserId)),
+      )
+      .leftJoin(
+        contacts,
+        and(eq(contacts.orgId, ticketMessages.orgId), eq(contacts.id, ticketMessages.authorContactId)),
+      )
+      .where(
+        and(
+          eq(ticketMessages.orgId, orgId),
+          eq(ticketMessages.ticketId, ticket.id),
+          staffView ? undefined : eq(ticketMessages.kind, "reply"),
+        ),
+      )
+      .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id)),
+    ctx.db
+      .select({
+        id: attachments.id,
+        messageId: attachments.messageId,
+        filename: attachments.filename,
+        contentType: attachments.contentType,
+        sizeBytes: attachments.sizeBytes,
+      })
+      .from(attachments)
+      .where(and(eq(attachments.orgId, orgId), eq(attachments.ticketId, ticket.id))),
+    staffView
+      ? ctx.db
+          .select({
+            seq: events.seq,
+            type: events.type,
+            data: events.data,
+            createdAt: events.createdAt,
+            actorKind: events.actorKind,
+            actorName: author.name,
+          })
+          .from(events)
+          .leftJoin(author, and(eq(author.orgId, events.orgId), eq(author.id, events.actorUserId)))
+          .where(and(eq(events.orgId, orgId), eq(events.ticketId, ticket.id)))
+          .orderBy(asc(events.seq))
+      : Promise.resolve([]),
+  ]);
+  const messages: ThreadMessage[] = messageRows.map((m) => ({
+    id: m.id,
+    kind: m.kind,
+    body: m.body,
+    channel: m.channel,
+    createdAt: m.createdAt,
+    authorName: m.userName ?? m.contactName ?? "Unknown",
+    authorIsStaff: Boolean(m.userName),
+    attachments: fileRows.filter((f) => f.messageId === m.id),
+  }));
+  return {
+    ticket,
+    contact: contactRows[0],
+    assigneeName: people[0]?.assigneeName ?? null,
+    teamName: people[0]?.teamName ?? null,
+    messages,
+    history,
+  };
+}
+
+export type TicketDetail = Awaited<ReturnType<typeof getTicket>>;
+
+/** The people and teams a ticket can be given to, for the desk's pickers. */
+export async function assignmentChoices(ctx: Ctx) {
+  requirePermission(ctx.actor, "tickets.read_all");
+  const [agents, teamRows, tagRows] = await Promise.all([
+    ctx.db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(
+        and(eq(users.orgId, ctx.actor.orgId), eq(users.active, true), inArray(users.role, [...STAFF_ROLES])),
+      )
+      .orderBy(users.name),
+    ctx.db
+      .select({ id: teams.id, name: teams.name })
+      .from(teams)
+      .where(eq(teams.orgId, ctx.actor.orgId))
+      .orderBy(teams.name),
+    ctx.db
+      .select({ name: tags.name })
+      .from(tags)
+      .where(eq(tags.orgId, ctx.actor.orgId))
+      .orderBy(tags.name)
+      .limit(500),
+  ]);
+  return { agents, teams: teamRows, tags: tagRows.map((t) => t.name) };
+}
+
+/** An attachment the actor may download: staff of the organization, or the customer on a public reply. */
+export async function getAttachment(ctx: Ctx, attachmentId: string) {
+  if (!isUuid(attachmentId)) return undefined;
+  const [row] = await ctx.db
+    .select({ file: attachments, kind: ticketMessages.kind })
+    .from(attachments)
+    .innerJoin(
+      ticketMessages,
+      and(eq(ticketMessages.orgId, attachments.orgId), eq(ticketMessages.id, attachments.messageId)),
+    )
+    .where(and(eq(attachments.orgId, ctx.actor.orgId), eq(attachments.id, attachmentId)));
+  if (!row) return undefined;
+  try {
+    await findVisibleTicket(ctx.db, ctx.actor, row.file.ticketId);
+  } catch {
+    return undefined;
+  }
+  if (!can(ctx.actor, "tickets.read_all") && row.kind !== "reply") return undefined;
+  return row.file;
+}
