@@ -5,6 +5,7 @@ import { apiTokens, ROLES, type Role } from "../../../db/schema";
 import { type Actor, type Ctx, requirePermission } from "../context";
 import { invalid, notFound } from "../errors";
 import { appendEvent } from "../events/log";
+import { isUuid } from "../tickets/rules";
 import { newSecret, sha256 } from "./secrets";
 
 const TOKEN_PREFIX = "fd_";
@@ -60,6 +61,7 @@ export async function listApiTokens(ctx: Ctx) {
 
 export async function revokeApiToken(ctx: Ctx, tokenId: string): Promise<void> {
   requirePermission(ctx.actor, "org.admin");
+  if (!isUuid(tokenId)) throw notFound("That active token");
   await ctx.db.transaction(async (tx) => {
     const revoked = await tx
       .update(apiTokens)

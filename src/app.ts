@@ -1,0 +1,60 @@
+// Builds the Elysia app from the route plugins. The server listens with it; tests call app.handle().
+import { html } from "@elysiajs/html";
+import { Elysia } from "elysia";
+import { isDomainError } from "./domain/errors";
+import { adminRoutes } from "./routes/admin";
+import { apiRoutes } from "./routes/api";
+import { authRoutes } from "./routes/auth";
+import type { Deps } from "./routes/deps";
+import { deskRoutes } from "./routes/desk";
+import { metrics, opsRoutes } from "./routes/ops";
+import { portalRoutes } from "./routes/portal";
+import { CsrfError, SignInRequired } from "./routes/web";
+import { errorPage } from "./views/errors";
+
+export function buildApp(deps: Deps) {
+  return new Elysia()
+    .use(html({ autoDetect: true }))
+    .onRequest(({ set }) => {
+      metrics.requests++;
+      set.headers["x-content-type-options"] = "nosniff";
+      set.headers["referrer-policy"] = "same-origin";
+      set.headers["x-frame-options"] = "DENY";
+    })
+    .onError(({ error, code, request, set }) => {
+      const path = new URL(request.url).pathname;
+      if (path.startsWith("/api/")) return; // the API answers its own errors as JSON
+      if (error instanceof SignInRequired) {
+        const next =
+          request.method === "GET" ? `?next=${encodeURIComponent(path + new URL(request.url).search)}` : "";
+        set.status = 303;
+        set.headers.location = `/login${next}`;
+        return "";
+      }
+      if (error instanceof CsrfError) {
+        return errorPage(
+          set,
+          403,
+          "The form has expired",
+          "This form was open too long or came from another site. Go back, reload the page and try again.",
+        );
+      }
+      if (isDomainError(error))
+        return errorPage(set, error.status, error.status === 404 ? "Not found" : error.code, error.message);
+      if ((error as { notFound?: boolean }).notFound || code === "NOT_FOUND") {
+        return errorPage(set, 404, "Not found", "There is no page at this address.");
+      }
+      if (code === "PARSE") return errorPage(set, 400, "Bad request", "The request could not be read.");
+      metrics.errors++;
+      console.error(`${request.method} ${path} failed:`, error);
+      return errorPage(set, 500, "Something went wrong", "The error was logged. Try again in a moment.");
+    })
+    .use(opsRoutes(deps))
+    .use(authRoutes(deps))
+    .use(deskRoutes(deps))
+    .use(portalRoutes(deps))
+    .use(adminRoutes(deps))
+    .use(apiRoutes(deps));
+}
+
+export type App = ReturnType<typeof buildApp>;

@@ -1,0 +1,83 @@
+// Organization administration: API tokens and the mail outbox (more rules arrive with later work).
+import { Elysia } from "elysia";
+import { createApiToken, listApiTokens, revokeApiToken } from "../domain/auth/tokens";
+import { requirePermission } from "../domain/context";
+import { listOutbox } from "../domain/email/outbox";
+import { isDomainError } from "../domain/errors";
+import { AdminHome, OutboxPage, TokensPage } from "../views/admin/pages";
+import type { Deps } from "./deps";
+import { orgTimeZone } from "./desk";
+import { field, formValues, requireUser, seeOther, viewerOf, webContext } from "./web";
+
+export function adminRoutes(deps: Deps) {
+  return new Elysia()
+    .use(webContext(deps))
+    .get("/admin", ({ user, csrf }) => {
+      const me = requireUser(user);
+      requirePermission(me, "org.admin");
+      return <AdminHome csrf={csrf} viewer={viewerOf(me)} />;
+    })
+    .get("/admin/tokens", async ({ user, csrf, ctxFor, query }) => {
+      const me = requireUser(user);
+      const tokens = await listApiTokens(ctxFor(me));
+      return (
+        <TokensPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          tokens={tokens}
+          timeZone={await orgTimeZone(deps, me.orgId)}
+          notice={query.notice === "revoked" ? "Token revoked; it stops working at once." : undefined}
+        />
+      );
+    })
+    .post("/admin/tokens", async ({ user, csrf, ctxFor, body, set }) => {
+      const me = requireUser(user);
+      const ctx = ctxFor(me);
+      const timeZone = await orgTimeZone(deps, me.orgId);
+      try {
+        const created = await createApiToken(ctx, { name: field(body, "name"), role: field(body, "role") });
+        // Shown once, in this response; never stored or logged in the clear.
+        set.status = 201;
+        set.headers["cache-control"] = "no-store";
+        return (
+          <TokensPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            tokens={await listApiTokens(ctx)}
+            timeZone={timeZone}
+            created={created}
+          />
+        );
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403) throw error;
+        set.status = error.status;
+        return (
+          <TokensPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            tokens={await listApiTokens(ctx)}
+            timeZone={timeZone}
+            values={formValues(body)}
+            fields={error.fields}
+            message={error.message}
+          />
+        );
+      }
+    })
+    .post("/admin/tokens/:id/revoke", async ({ user, ctxFor, params, set, request }) => {
+      await revokeApiToken(ctxFor(requireUser(user)), params.id);
+      return seeOther(set, request, "/admin/tokens?notice=revoked");
+    })
+    .get("/admin/outbox", async ({ user, csrf, ctxFor }) => {
+      const me = requireUser(user);
+      const messages = await listOutbox(ctxFor(me));
+      return (
+        <OutboxPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          messages={messages}
+          timeZone={await orgTimeZone(deps, me.orgId)}
+        />
+      );
+    });
+}

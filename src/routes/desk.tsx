@@ -1,0 +1,270 @@
+// The agent desk: ticket lists with views and filters, bulk edits, the ticket page, live updates.
+import { eq } from "drizzle-orm";
+import { Elysia } from "elysia";
+import { organizations } from "../../db/schema";
+import type { SessionUser } from "../domain/auth/sessions";
+import { type Ctx, can } from "../domain/context";
+import { isDomainError } from "../domain/errors";
+import { servesInline } from "../domain/files/store";
+import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
+import { addMessage, bulkUpdate, createTicket, updateTicket } from "../domain/tickets/commands";
+import {
+  assignmentChoices,
+  getAttachment,
+  getTicket,
+  listTickets,
+  parseFilters,
+  viewCounts,
+} from "../domain/tickets/queries";
+import { NewTicketPage } from "../views/desk/newTicket";
+import { TicketListPage, type TicketListProps, TicketListRegion } from "../views/desk/ticketList";
+import { TicketLiveRegion, TicketPage, type TicketPageProps } from "../views/desk/ticketPage";
+import type { Deps } from "./deps";
+import { liveStream } from "./live";
+import { field, fieldList, formValues, requireUser, seeOther, uploads, viewerOf, webContext } from "./web";
+
+const NOTICES: Record<string, string> = {
+  created: "Ticket created.",
+  sent: "Your reply was sent.",
+  noted: "Internal note added.",
+  saved: "Changes saved.",
+};
+
+/** "TKT-000123" → 123, or a 404 for anything else. */
+export function ticketNumberParam(value: string): number {
+  const number = parseTicketNumber(value);
+  if (number === undefined) throw Object.assign(new Error("not a ticket number"), { notFound: true });
+  return number;
+}
+
+export function deskRoutes(deps: Deps) {
+  return new Elysia()
+    .use(webContext(deps))
+    .get("/desk", ({ set, request }) => seeOther(set, request, "/desk/tickets"))
+    .get("/desk/tickets", async ({ user, csrf, ctxFor, query, request, now }) => {
+      const ctx = ctxFor(requireUser(user));
+      const filters = parseFilters(query);
+      if (!filters.view && !hasFilters(filters)) filters.view = "open";
+      const [list, counts, choices] = await Promise.all([
+        listTickets(ctx, filters),
+        viewCounts(ctx),
+        assignmentChoices(ctx),
+      ]);
+      const url = new URL(request.url);
+      url.searchParams.delete("fragment");
+      url.searchParams.delete("notice");
+      const props: TicketListProps = {
+        csrf,
+        viewer: viewerOf(ctx.actor as SessionUser),
+        counts,
+        filters,
+        rows: list.rows,
+        nextCursor: list.nextCursor,
+        choices,
+        selfUrl: url.pathname + url.search,
+        now,
+        notice: NOTICES[query.notice ?? ""],
+        error: query.bulkError,
+      };
+      return query.fragment ? <TicketListRegion {...props} /> : <TicketListPage {...props} />;
+    })
+    .get("/desk/tickets/new", async ({ user, csrf, ctxFor }) => {
+      const me = requireUser(user);
+      return (
+        <NewTicketPage csrf={csrf} viewer={viewerOf(me)} choices={await assignmentChoices(ctxFor(me))} />
+      );
+    })
+    .post("/desk/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
+      const me = requireUser(user);
+      const ctx = ctxFor(me);
+      try {
+        const ticket = await createTicket(ctx, {
+          subject: field(body, "subject"),
+          body: field(body, "body"),
+          priority: field(body, "priority"),
+          type: field(body, "type"),
+          requesterEmail: field(body, "requesterEmail"),
+          requesterName: field(body, "requesterName"),
+          assigneeId: field(body, "assigneeId") || null,
+          teamId: field(body, "teamId") || null,
+          tags: field(body, "tags"),
+          files: uploads(body),
+        });
+        return seeOther(set, request, `/desk/tickets/${formatTicketNumber(ticket.number)}?notice=created`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403) throw error;
+        set.status = error.status;
+        return (
+          <NewTicketPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            choices={await assignmentChoices(ctx)}
+            values={formValues(body)}
+            fields={error.fields}
+            message={error.message}
+          />
+        );
+      }
+    })
+    .post("/desk/tickets/bulk", async ({ user, ctxFor, body, set, request }) => {
+      const ctx = ctxFor(requireUser(user));
+      const back = field(body, "back").startsWith("/desk/tickets") ? field(body, "back") : "/desk/tickets";
+      const assignee = field(body, "assigneeId");
+      try {
+        const result = await bulkUpdate(ctx, fieldList(body, "ids"), {
+          assigneeId: assignee === "none" ? null : assignee || undefined,
+          status: field(body, "status") || undefined,
+          priority: field(body, "priority") || undefined,
+          addTags: field(body, "addTags") || undefined,
+        });
+        const skipped = result.skipped.length
+          ? ` ${result.skipped.length} skipped (${result.skipped.map((s) => formatTicketNumber(s.number)).join(", ")}).`
+          : "";
+        return seeOther(
+          set,
+          request,
+          withQuery(
+            back,
+            "bulkError",
+            result.skipped.length ? `Updated ${result.updated}.${skipped}` : undefined,
+            result.skipped.length ? undefined : "saved",
+          ),
+        );
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403) throw error;
+        const message = Object.values(error.fields ?? {})[0] ?? error.message;
+        return seeOther(set, request, withQuery(back, "bulkError", message));
+      }
+    })
+    .get("/desk/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
+      const ctx = ctxFor(requireUser(user));
+      const props = await ticketPageProps(ctx, deps, csrf, ticketNumberParam(params.number));
+      props.notice = NOTICES[query.notice ?? ""];
+      return query.fragment ? <TicketLiveRegion {...props} /> : <TicketPage {...props} />;
+    })
+    .post("/desk/tickets/:number/messages", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUser(user));
+      const number = ticketNumberParam(params.number);
+      const kind = field(body, "kind") === "note" ? "note" : "reply";
+      try {
+        await addMessage(ctx, number, {
+          kind,
+          body: field(body, "body"),
+          status: field(body, "status") || undefined,
+          files: uploads(body),
+        });
+        return seeOther(
+          set,
+          request,
+          `/desk/tickets/${formatTicketNumber(number)}?notice=${kind === "note" ? "noted" : "sent"}`,
+        );
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        const props = await ticketPageProps(ctx, deps, csrf, number);
+        props.failed = {
+          form: "reply",
+          message: error.message,
+          fields: error.fields ?? {},
+          values: formValues(body),
+        };
+        return <TicketPage {...props} />;
+      }
+    })
+    .post("/desk/tickets/:number/properties", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUser(user));
+      const number = ticketNumberParam(params.number);
+      try {
+        await updateTicket(ctx, number, {
+          status: field(body, "status") || undefined,
+          priority: field(body, "priority") || undefined,
+          type: field(body, "type") || undefined,
+          assigneeId: field(body, "assigneeId") || null,
+          teamId: field(body, "teamId") || null,
+          tags: field(body, "tags"),
+        });
+        return seeOther(set, request, `/desk/tickets/${formatTicketNumber(number)}?notice=saved`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        const props = await ticketPageProps(ctx, deps, csrf, number);
+        props.failed = {
+          form: "properties",
+          message: error.message,
+          fields: error.fields ?? {},
+          values: formValues(body),
+        };
+        return <TicketPage {...props} />;
+      }
+    })
+    .get("/desk/attachments/:id", async ({ user, ctxFor, params }) => {
+      const ctx = ctxFor(requireUser(user));
+      return attachmentResponse(deps, await getAttachment(ctx, params.id));
+    })
+    .get("/desk/live", ({ user, request }) => {
+      const me = requireUser(user);
+      if (!can(me, "tickets.read_all")) return new Response("Forbidden", { status: 403 });
+      return liveStream(deps.bus, me.orgId, request.signal);
+    });
+}
+
+function hasFilters(f: ReturnType<typeof parseFilters>): boolean {
+  return Boolean(
+    f.status?.length || f.priority?.length || f.assignee || f.teamId || f.tag || f.channel || f.q,
+  );
+}
+
+function withQuery(path: string, key: string, value: string | undefined, notice?: string): string {
+  const url = new URL(path, "http://localhost");
+  url.searchParams.delete("bulkError");
+  url.searchParams.delete("notice");
+  url.searchParams.delete("after");
+  if (value) url.searchParams.set(key, value);
+  if (notice) url.searchParams.set("notice", notice);
+  return url.pathname + url.search;
+}
+
+async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: number): Promise<TicketPageProps> {
+  const [detail, choices, timeZone] = await Promise.all([
+    getTicket(ctx, number),
+    assignmentChoices(ctx),
+    orgTimeZone(deps, ctx.actor.orgId),
+  ]);
+  return {
+    csrf,
+    viewer: viewerOf(ctx.actor as SessionUser),
+    detail,
+    choices,
+    timeZone,
+    canWork: can(ctx.actor, "tickets.work"),
+  };
+}
+
+const timeZones = new Map<string, string>();
+/** The organization's time zone, cached: it changes rarely and every page shows times. */
+export async function orgTimeZone(deps: Deps, orgId: string): Promise<string> {
+  const cached = timeZones.get(orgId);
+  if (cached) return cached;
+  const [org] = await deps.database.db
+    .select({ timeZone: organizations.timeZone })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  const zone = org?.timeZone ?? "UTC";
+  timeZones.set(orgId, zone);
+  return zone;
+}
+
+/** Sends a stored file: only safe types inline, everything else as a download, never sniffed. */
+export function attachmentResponse(deps: Deps, file: Awaited<ReturnType<typeof getAttachment>>): Response {
+  if (!file) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
+  const inline = servesInline(file.contentType);
+  return new Response(deps.files.file(file.sha256), {
+    headers: {
+      "content-type": inline ? file.contentType : "application/octet-stream",
+      "content-disposition": `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; sandbox",
+      "cache-control": "private, max-age=3600",
+    },
+  });
+}

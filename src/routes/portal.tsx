@@ -1,0 +1,115 @@
+// The customer portal: works entirely without JavaScript — plain forms, POST-redirect-GET.
+import { Elysia } from "elysia";
+import { isDomainError } from "../domain/errors";
+import { formatTicketNumber } from "../domain/orgs/counters";
+import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
+import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/queries";
+import { PortalNewTicketPage, PortalTicketPage, PortalTicketsPage } from "../views/portal/pages";
+import type { Deps } from "./deps";
+import { attachmentResponse, orgTimeZone, ticketNumberParam } from "./desk";
+import { field, formValues, requireUser, seeOther, uploads, viewerOf, webContext } from "./web";
+
+const NOTICES: Record<string, string> = {
+  created: "Thank you — your ticket was submitted. We will answer here and by email.",
+  sent: "Your reply was sent.",
+  solved: "Glad it is solved. You can reopen the ticket if the problem comes back.",
+  reopened: "The ticket is open again; we will look at it.",
+};
+
+export function portalRoutes(deps: Deps) {
+  return new Elysia()
+    .use(webContext(deps))
+    .get("/portal", ({ set, request }) => seeOther(set, request, "/portal/tickets"))
+    .get("/portal/tickets", async ({ user, csrf, ctxFor, query }) => {
+      const me = requireUser(user);
+      const tickets = await listOwnTickets(ctxFor(me));
+      return (
+        <PortalTicketsPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          tickets={tickets}
+          timeZone={await orgTimeZone(deps, me.orgId)}
+          notice={NOTICES[query.notice ?? ""]}
+        />
+      );
+    })
+    .get("/portal/tickets/new", ({ user, csrf }) => (
+      <PortalNewTicketPage csrf={csrf} viewer={viewerOf(requireUser(user))} />
+    ))
+    .post("/portal/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
+      const me = requireUser(user);
+      try {
+        const ticket = await createTicket(ctxFor(me), {
+          subject: field(body, "subject"),
+          body: field(body, "body"),
+          files: uploads(body),
+        });
+        return seeOther(set, request, `/portal/tickets/${formatTicketNumber(ticket.number)}?notice=created`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403) throw error;
+        set.status = error.status;
+        return (
+          <PortalNewTicketPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            values={formValues(body)}
+            fields={error.fields}
+            message={error.message}
+          />
+        );
+      }
+    })
+    .get("/portal/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
+      const me = requireUser(user);
+      const detail = await getTicket(ctxFor(me), ticketNumberParam(params.number));
+      return (
+        <PortalTicketPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          detail={detail}
+          timeZone={await orgTimeZone(deps, me.orgId)}
+          notice={NOTICES[query.notice ?? ""]}
+        />
+      );
+    })
+    .post("/portal/tickets/:number/messages", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const me = requireUser(user);
+      const number = ticketNumberParam(params.number);
+      try {
+        await addMessage(ctxFor(me), number, {
+          kind: "reply",
+          body: field(body, "body"),
+          files: uploads(body),
+        });
+        return seeOther(set, request, `/portal/tickets/${formatTicketNumber(number)}?notice=sent`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        const detail = await getTicket(ctxFor(me), number);
+        return (
+          <PortalTicketPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            detail={detail}
+            timeZone={await orgTimeZone(deps, me.orgId)}
+            failed={{ message: error.message, fields: error.fields ?? {}, values: formValues(body) }}
+          />
+        );
+      }
+    })
+    .post("/portal/tickets/:number/status", async ({ user, ctxFor, params, body, set, request }) => {
+      const me = requireUser(user);
+      const number = ticketNumberParam(params.number);
+      const status = field(body, "status");
+      await updateTicket(ctxFor(me), number, { status });
+      return seeOther(
+        set,
+        request,
+        `/portal/tickets/${formatTicketNumber(number)}?notice=${status === "solved" ? "solved" : "reopened"}`,
+      );
+    })
+    .get("/portal/attachments/:id", async ({ user, ctxFor, params }) => {
+      const me = requireUser(user);
+      return attachmentResponse(deps, await getAttachment(ctxFor(me), params.id));
+    });
+}

@@ -1,0 +1,50 @@
+// Start-up: config → database → migrations → demo data (if empty) → listen → live events.
+import { join } from "node:path";
+import { openDatabase } from "../db/client";
+import { isEmpty, seedDemo } from "../db/seed/demo";
+import { buildApp } from "./app";
+import { loadConfig } from "./config";
+import { EventBus } from "./domain/events/bus";
+import { FileStore } from "./domain/files/store";
+
+const started = performance.now();
+const config = loadConfig();
+const database = await openDatabase(config);
+await database.migrate();
+
+let seeded = false;
+if (config.demo && (await isEmpty(database.db))) {
+  console.log("Empty database: creating the demo organization…");
+  await seedDemo(database.db, { password: config.demoPassword, log: (m) => console.log(`  ${m}`) });
+  seeded = true;
+}
+
+const bus = new EventBus();
+await bus.start(database);
+const files = new FileStore(join(config.dataDir, "files"), config.maxUploadBytes);
+const app = buildApp({ database, config, bus, files, clock: () => new Date() });
+// Room for several attachments per message; each file is checked against the limit on its own.
+app.listen({ port: config.port, maxRequestBodySize: config.maxUploadBytes * 4 + 1024 * 1024 });
+
+const url = `http://localhost:${config.port}`;
+console.log(
+  `Ready at ${url} in ${Math.round(performance.now() - started)} ms (${database.kind === "postgres" ? "Postgres" : `embedded Postgres in ${config.dataDir}`}).`,
+);
+if (config.demo) {
+  console.log(
+    `${seeded ? "Demo data created. " : ""}Sign in at ${url}/login with password "${config.demoPassword === "demo12345" ? "demo12345" : "(DEMO_PASSWORD)"}" as:`,
+  );
+  for (const account of ["admin", "agent", "supervisor", "dispatcher", "tech", "customer"]) {
+    console.log(`  ${account}@demo.test`);
+  }
+}
+
+async function shutdown(signal: string) {
+  console.log(`${signal}: shutting down…`);
+  await app.stop();
+  await bus.close();
+  await database.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

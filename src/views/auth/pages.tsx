@@ -1,0 +1,175 @@
+import type { FieldErrors } from "../../domain/errors";
+import { CsrfField, ErrorSummary, Field, Notice } from "../form";
+import { Page, type Viewer } from "../layout";
+
+interface FormState {
+  csrf: string;
+  values?: Record<string, string | undefined>;
+  fields?: FieldErrors;
+  message?: string;
+  notice?: string;
+}
+
+export function LoginPage({
+  csrf,
+  values = {},
+  fields = {},
+  message,
+  notice,
+  next,
+}: FormState & { next?: string }) {
+  return (
+    <Page title="Sign in" csrf={csrf}>
+      <section class="narrow card">
+        <h1>Sign in</h1>
+        <Notice message={notice} />
+        <ErrorSummary message={message} fields={message ? fields : undefined} />
+        <form method="post" action="/login">
+          <CsrfField token={csrf} />
+          <input type="hidden" name="next" value={next ?? ""} />
+          <Field label="Email" name="email" error={fields.email}>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autocomplete="username"
+              required
+              value={values.email ?? ""}
+            />
+          </Field>
+          <Field label="Password" name="password" error={fields.password}>
+            <input id="password" name="password" type="password" autocomplete="current-password" required />
+          </Field>
+          <button type="submit">Sign in</button>
+        </form>
+        <p>
+          <a href="/password/forgot">Forgot your password?</a> ·{" "}
+          <a href="/portal/signup">Create a customer account</a>
+        </p>
+      </section>
+    </Page>
+  );
+}
+
+export function ForgotPasswordPage({ csrf, values = {}, fields = {}, message, notice }: FormState) {
+  return (
+    <Page title="Reset your password" csrf={csrf}>
+      <section class="narrow card">
+        <h1>Reset your password</h1>
+        <Notice message={notice} />
+        <ErrorSummary message={message} />
+        <form method="post" action="/password/forgot">
+          <CsrfField token={csrf} />
+          <Field
+            label="Email"
+            name="email"
+            error={fields.email}
+            hint="We will email you a link to choose a new password."
+          >
+            <input id="email" name="email" type="email" required value={values.email ?? ""} />
+          </Field>
+          <button type="submit">Send the link</button>
+        </form>
+        <p>
+          <a href="/login">Back to sign in</a>
+        </p>
+      </section>
+    </Page>
+  );
+}
+
+export function ResetPasswordPage({ csrf, token, fields = {}, message }: FormState & { token: string }) {
+  return (
+    <Page title="Choose a new password" csrf={csrf}>
+      <section class="narrow card">
+        <h1>Choose a new password</h1>
+        <ErrorSummary message={fields.token ?? message} />
+        <form method="post" action={`/password/reset/${encodeURIComponent(token)}`}>
+          <CsrfField token={csrf} />
+          <Field label="New password" name="password" error={fields.password} hint="At least 8 characters.">
+            <input id="password" name="password" type="password" autocomplete="new-password" required />
+          </Field>
+          <Field label="Repeat it" name="confirm" error={fields.confirm}>
+            <input id="confirm" name="confirm" type="password" autocomplete="new-password" required />
+          </Field>
+          <button type="submit">Save the password</button>
+        </form>
+      </section>
+    </Page>
+  );
+}
+
+export function SignupPage({
+  csrf,
+  values = {},
+  fields = {},
+  message,
+  orgName,
+}: FormState & { orgName: string }) {
+  return (
+    <Page title={`Create an account — ${orgName}`} csrf={csrf}>
+      <section class="narrow card">
+        <h1 safe>Create your {orgName} support account</h1>
+        <ErrorSummary message={message} />
+        <form method="post" action="/portal/signup">
+          <CsrfField token={csrf} />
+          <Field label="Your name" name="name" error={fields.name}>
+            <input id="name" name="name" required value={values.name ?? ""} autocomplete="name" />
+          </Field>
+          <Field label="Email" name="email" error={fields.email}>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              required
+              value={values.email ?? ""}
+              autocomplete="email"
+            />
+          </Field>
+          <Field label="Password" name="password" error={fields.password} hint="At least 8 characters.">
+            <input id="password" name="password" type="password" required autocomplete="new-password" />
+          </Field>
+          <button type="submit">Create account</button>
+        </form>
+        <p>
+          Already have an account? <a href="/login">Sign in</a>
+        </p>
+      </section>
+    </Page>
+  );
+}
+
+export function AccountPage({
+  csrf,
+  viewer,
+  email,
+  notice,
+}: {
+  csrf: string;
+  viewer: Viewer;
+  email: string;
+  notice?: string;
+}) {
+  return (
+    <Page title="Your account" csrf={csrf} viewer={viewer}>
+      <section class="narrow card">
+        <h1>Your account</h1>
+        <Notice message={notice} />
+        <p>
+          Signed in as <strong safe>{viewer.name}</strong> (<span safe>{email}</span>),{" "}
+          <span safe>{viewer.role}</span> at <span safe>{viewer.orgName}</span>.
+        </p>
+        <form method="post" action="/logout">
+          <CsrfField token={csrf} />
+          <button type="submit">Sign out</button>
+        </form>
+        <form method="post" action="/logout/everywhere">
+          <CsrfField token={csrf} />
+          <button type="submit" class="secondary">
+            Sign out on every device
+          </button>
+        </form>
+      </section>
+    </Page>
+  );
+}

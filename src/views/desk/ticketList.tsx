@@ -1,0 +1,272 @@
+import { CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../db/schema";
+import type { TicketFilters, TicketListRow, View } from "../../domain/tickets/queries";
+import { SORTS, VIEW_LABELS, VIEWS } from "../../domain/tickets/queries";
+import { CsrfField, ErrorSummary, Notice } from "../form";
+import { formatTicketNumber, humanize, priorityLabel, statusLabel, timeAgo } from "../format";
+import { Page, type Viewer } from "../layout";
+
+export interface TicketListProps {
+  csrf: string;
+  viewer: Viewer;
+  counts: Record<View, number>;
+  filters: TicketFilters;
+  rows: TicketListRow[];
+  nextCursor?: string;
+  choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[]; tags: string[] };
+  /** The list's own address with its filters, for live refresh and paging. */
+  selfUrl: string;
+  now: Date;
+  notice?: string;
+  error?: string;
+}
+
+const SORT_LABELS: Record<string, string> = {
+  "-updated_at": "Recently updated",
+  updated_at: "Least recently updated",
+  "-created_at": "Newest",
+  created_at: "Oldest",
+  "-priority": "Highest priority",
+  priority: "Lowest priority",
+  "-number": "Number, high to low",
+  number: "Number, low to high",
+};
+
+function withParam(url: string, key: string, value: string | undefined): string {
+  const u = new URL(url, "http://localhost");
+  if (value === undefined) u.searchParams.delete(key);
+  else u.searchParams.set(key, value);
+  return u.pathname + u.search;
+}
+
+function ViewNav({ counts, active }: { counts: Record<View, number>; active?: View }) {
+  return (
+    <nav class="views" aria-label="Views">
+      {VIEWS.map((view) => (
+        <a
+          href={`/desk/tickets?view=${view}`}
+          class={view === active ? "active" : ""}
+          aria-current={view === active ? "page" : undefined}
+        >
+          <span safe>{VIEW_LABELS[view]}</span>
+          <span class="count" data-view={view}>
+            {counts[view].toLocaleString("en")}
+          </span>
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+function FilterBar({ filters, choices }: Pick<TicketListProps, "filters" | "choices">) {
+  const options = (values: readonly string[], label: (v: string) => string) =>
+    values.map((v) => ({ value: v, label: label(v) }));
+  const sel = (
+    name: string,
+    value: string | undefined,
+    opts: { value: string; label: string }[],
+    blank: string,
+  ) => (
+    <select name={name} aria-label={blank}>
+      <option value="" safe>
+        {blank}
+      </option>
+      {opts.map((o) => (
+        <option value={o.value} selected={o.value === value} safe>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+  return (
+    <form class="filters" method="get" action="/desk/tickets">
+      {filters.view ? <input type="hidden" name="view" value={filters.view} /> : ""}
+      <input
+        type="search"
+        name="q"
+        value={filters.q ?? ""}
+        placeholder="Search subject, messages, TKT-number"
+        aria-label="Search"
+      />
+      {sel(
+        "status",
+        filters.status?.[0],
+        options(TICKET_STATUSES, (s) => statusLabel(s as never)),
+        "Any status",
+      )}
+      {sel(
+        "priority",
+        filters.priority?.[0],
+        options(TICKET_PRIORITIES, priorityLabel as never),
+        "Any priority",
+      )}
+      {sel(
+        "assignee",
+        filters.assignee,
+        [
+          { value: "me", label: "Me" },
+          { value: "none", label: "Unassigned" },
+          ...choices.agents.map((a) => ({ value: a.id, label: a.name })),
+        ],
+        "Any assignee",
+      )}
+      {sel(
+        "team",
+        filters.teamId,
+        choices.teams.map((t) => ({ value: t.id, label: t.name })),
+        "Any team",
+      )}
+      {sel(
+        "tag",
+        filters.tag,
+        choices.tags.map((t) => ({ value: t, label: t })),
+        "Any tag",
+      )}
+      {sel("channel", filters.channel, options(CHANNELS, humanize), "Any channel")}
+      {sel(
+        "sort",
+        filters.sort,
+        SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] })),
+        "Sort: recently updated",
+      )}
+      <button type="submit">Filter</button>
+    </form>
+  );
+}
+
+function BulkBar({ choices }: Pick<TicketListProps, "choices">) {
+  return (
+    <fieldset class="bulk">
+      <legend>With selected</legend>
+      <select name="assigneeId" aria-label="Assign to">
+        <option value="">Assignee: keep</option>
+        <option value="none">Unassign</option>
+        {choices.agents.map((a) => (
+          <option value={a.id} safe>
+            {a.name}
+          </option>
+        ))}
+      </select>
+      <select name="status" aria-label="Set status">
+        <option value="">Status: keep</option>
+        {TICKET_STATUSES.filter((s) => s !== "new").map((s) => (
+          <option value={s} safe>
+            {statusLabel(s)}
+          </option>
+        ))}
+      </select>
+      <select name="priority" aria-label="Set priority">
+        <option value="">Priority: keep</option>
+        {TICKET_PRIORITIES.map((p) => (
+          <option value={p} safe>
+            {priorityLabel(p)}
+          </option>
+        ))}
+      </select>
+      <input name="addTags" placeholder="Add tags" aria-label="Add tags" />
+      <button type="submit">Apply</button>
+    </fieldset>
+  );
+}
+
+export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date }) {
+  if (rows.length === 0) return <p class="empty">No tickets match.</p>;
+  return (
+    <table class="tickets">
+      <thead>
+        <tr>
+          <th>
+            <span class="sr">Select</span>
+          </th>
+          <th>Ticket</th>
+          <th>Subject</th>
+          <th>Requester</th>
+          <th>Status</th>
+          <th>Priority</th>
+          <th>Assignee</th>
+          <th>Updated</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((t) => (
+          <tr data-ticket={formatTicketNumber(t.number)}>
+            <td>
+              <input
+                type="checkbox"
+                name="ids"
+                value={t.id}
+                aria-label={`Select ${formatTicketNumber(t.number)}`}
+              />
+            </td>
+            <td>
+              <a href={`/desk/tickets/${formatTicketNumber(t.number)}`}>{formatTicketNumber(t.number)}</a>
+            </td>
+            <td>
+              <a href={`/desk/tickets/${formatTicketNumber(t.number)}`} safe>
+                {t.subject}
+              </a>
+              {t.tags.map((tag) => (
+                <span class="tag" safe>
+                  {tag}
+                </span>
+              ))}
+            </td>
+            <td safe>{t.contactName}</td>
+            <td>
+              <span class={`badge status-${t.status}`}>{statusLabel(t.status)}</span>
+            </td>
+            <td>
+              <span class={`prio prio-${t.priority}`}>{priorityLabel(t.priority)}</span>
+            </td>
+            <td safe>{t.assigneeName ?? "—"}</td>
+            <td>
+              <time datetime={t.updatedAt.toISOString()}>{timeAgo(t.updatedAt, now)}</time>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The part of the page that live updates replace. */
+export function TicketListRegion(props: TicketListProps) {
+  return (
+    <div
+      id="ticket-region"
+      hx-get={withParam(props.selfUrl, "fragment", "1")}
+      hx-trigger="tickets-changed[!document.querySelector('#ticket-region input[name=ids]:checked')] from:#live"
+      hx-swap="outerHTML"
+    >
+      <ViewNav counts={props.counts} active={props.filters.view} />
+      <form method="post" action="/desk/tickets/bulk" class="list">
+        <CsrfField token={props.csrf} />
+        <input type="hidden" name="back" value={props.selfUrl} />
+        <BulkBar choices={props.choices} />
+        <TicketTable rows={props.rows} now={props.now} />
+      </form>
+      {props.nextCursor ? (
+        <p class="pager">
+          <a href={withParam(props.selfUrl, "after", props.nextCursor)} rel="next">
+            Next page →
+          </a>
+        </p>
+      ) : (
+        ""
+      )}
+    </div>
+  );
+}
+
+export function TicketListPage(props: TicketListProps) {
+  const title = props.filters.view ? VIEW_LABELS[props.filters.view] : "Tickets";
+  return (
+    <Page title={`${title} — Tickets`} csrf={props.csrf} viewer={props.viewer} scripts>
+      <div id="live" hx-sse:connect="/desk/live" />
+      <h1 safe>{title}</h1>
+      <Notice message={props.notice} />
+      <ErrorSummary message={props.error} />
+      <FilterBar filters={props.filters} choices={props.choices} />
+      <TicketListRegion {...props} />
+    </Page>
+  );
+}

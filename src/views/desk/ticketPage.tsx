@@ -1,0 +1,301 @@
+import { TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schema";
+import type { FieldErrors } from "../../domain/errors";
+import type { TicketDetail } from "../../domain/tickets/queries";
+import { nextStatuses } from "../../domain/tickets/rules";
+import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
+import {
+  formatBytes,
+  formatDateTime,
+  formatTicketNumber,
+  humanize,
+  priorityLabel,
+  statusLabel,
+} from "../format";
+import { Page, type Viewer } from "../layout";
+
+export interface TicketPageProps {
+  csrf: string;
+  viewer: Viewer;
+  detail: TicketDetail;
+  choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[] };
+  timeZone: string;
+  canWork: boolean;
+  notice?: string;
+  /** Which form failed ("reply" or "properties"), with what the person typed. */
+  failed?: {
+    form: "reply" | "properties";
+    message: string;
+    fields: FieldErrors;
+    values: Record<string, string>;
+  };
+}
+
+export function Thread({
+  detail,
+  timeZone,
+  basePath,
+}: {
+  detail: TicketDetail;
+  timeZone: string;
+  basePath: string;
+}) {
+  return (
+    <ol class="thread">
+      {detail.messages.map((m) => (
+        <li
+          class={`message ${m.kind === "note" ? "note" : m.authorIsStaff ? "staff" : "customer"}`}
+          id={`m-${m.id}`}
+        >
+          <header>
+            <strong safe>{m.authorName}</strong>
+            {m.kind === "note" ? <span class="badge note">Internal note</span> : ""}
+            <span class="muted">
+              <span safe>{humanize(m.channel)}</span> ·{" "}
+              <time datetime={m.createdAt.toISOString()}>{formatDateTime(m.createdAt, timeZone)}</time>
+            </span>
+          </header>
+          <div class="body" safe>
+            {m.body}
+          </div>
+          {m.attachments.length ? (
+            <ul class="files">
+              {m.attachments.map((f) => (
+                <li>
+                  <a href={`${basePath}/attachments/${f.id}`} safe>
+                    {f.filename}
+                  </a>{" "}
+                  <span class="muted">{formatBytes(f.sizeBytes)}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            ""
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function describeEvent(e: TicketDetail["history"][number]): string {
+  const d = e.data as Record<string, unknown>;
+  const who = (v: unknown) => (v ? "someone" : "nobody");
+  switch (e.type) {
+    case "ticket.created":
+      return `created the ticket via ${humanize(String(d.channel ?? ""))}`;
+    case "ticket.status_changed":
+      return `changed status from ${humanize(String(d.from))} to ${humanize(String(d.to))}`;
+    case "ticket.priority_changed":
+      return `changed priority from ${humanize(String(d.from))} to ${humanize(String(d.to))}`;
+    case "ticket.type_changed":
+      return `changed type from ${humanize(String(d.from))} to ${humanize(String(d.to))}`;
+    case "ticket.assigned":
+      return d.to
+        ? `assigned the ticket${d.from ? " (reassigned)" : ""}`
+        : `unassigned the ticket (was ${who(d.from)})`;
+    case "ticket.team_changed":
+      return d.to ? "moved the ticket to another team" : "removed the team";
+    case "ticket.tags_changed": {
+      const added = (d.added as string[]) ?? [];
+      const removed = (d.removed as string[]) ?? [];
+      return [
+        added.length ? `added tags ${added.join(", ")}` : "",
+        removed.length ? `removed tags ${removed.join(", ")}` : "",
+      ]
+        .filter(Boolean)
+        .join("; ");
+    }
+    case "message.agent_replied":
+      return "replied to the customer";
+    case "message.customer_replied":
+      return "replied";
+    case "message.note_added":
+      return "added an internal note";
+    default:
+      return e.type;
+  }
+}
+
+export function History({ detail, timeZone }: { detail: TicketDetail; timeZone: string }) {
+  return (
+    <details class="history" open>
+      <summary>History</summary>
+      <ol>
+        {detail.history.map((e) => (
+          <li>
+            <time datetime={e.createdAt.toISOString()}>{formatDateTime(e.createdAt, timeZone)}</time>{" "}
+            <strong safe>
+              {e.actorName ?? (e.actorKind === "customer" ? "Customer" : humanize(e.actorKind))}
+            </strong>{" "}
+            <span safe>{describeEvent(e)}</span>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+function Properties({ detail, choices, csrf, canWork, failed }: TicketPageProps) {
+  const t = detail.ticket;
+  const number = formatTicketNumber(t.number);
+  const fields = failed?.form === "properties" ? failed.fields : {};
+  const values = failed?.form === "properties" ? failed.values : {};
+  const value = (name: string, current: string | null) => values[name] ?? current ?? "";
+  return (
+    <form class="properties card" method="post" action={`/desk/tickets/${number}/properties`}>
+      <h2>Properties</h2>
+      {failed?.form === "properties" ? <ErrorSummary message={failed.message} /> : ""}
+      <CsrfField token={csrf} />
+      <Field label="Status" name="status" error={fields.status}>
+        <Select
+          name="status"
+          value={value("status", t.status)}
+          options={nextStatuses(t.status).map((s) => ({ value: s, label: statusLabel(s) }))}
+          invalid={Boolean(fields.status)}
+        />
+      </Field>
+      <Field label="Priority" name="priority" error={fields.priority}>
+        <Select
+          name="priority"
+          value={value("priority", t.priority)}
+          options={TICKET_PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p) }))}
+        />
+      </Field>
+      <Field label="Type" name="type" error={fields.type}>
+        <Select
+          name="type"
+          value={value("type", t.type)}
+          options={TICKET_TYPES.map((p) => ({ value: p, label: humanize(p) }))}
+        />
+      </Field>
+      <Field label="Assignee" name="assigneeId" error={fields.assigneeId}>
+        <Select
+          name="assigneeId"
+          value={value("assigneeId", t.assigneeId)}
+          blank="Unassigned"
+          options={choices.agents.map((a) => ({ value: a.id, label: a.name }))}
+        />
+      </Field>
+      <Field label="Team" name="teamId" error={fields.teamId}>
+        <Select
+          name="teamId"
+          value={value("teamId", t.teamId)}
+          blank="No team"
+          options={choices.teams.map((a) => ({ value: a.id, label: a.name }))}
+        />
+      </Field>
+      <Field label="Tags" name="tags" error={fields.tags} hint="Separate with commas.">
+        <input id="tags" name="tags" value={values.tags ?? t.tags.join(", ")} />
+      </Field>
+      {canWork && t.status !== "closed" ? <button type="submit">Save</button> : ""}
+    </form>
+  );
+}
+
+function ReplyForm({ detail, csrf, failed }: TicketPageProps) {
+  const t = detail.ticket;
+  const number = formatTicketNumber(t.number);
+  const fields = failed?.form === "reply" ? failed.fields : {};
+  const values = failed?.form === "reply" ? failed.values : {};
+  const kind = values.kind ?? "reply";
+  return (
+    <form
+      class="reply card"
+      method="post"
+      action={`/desk/tickets/${number}/messages`}
+      enctype="multipart/form-data"
+    >
+      <h2>Respond</h2>
+      {failed?.form === "reply" ? <ErrorSummary message={failed.message} /> : ""}
+      <CsrfField token={csrf} />
+      <fieldset class="kind">
+        <legend class="sr">Kind</legend>
+        <label>
+          <input type="radio" name="kind" value="reply" checked={kind === "reply"} /> Public reply
+        </label>
+        <label>
+          <input type="radio" name="kind" value="note" checked={kind === "note"} /> Internal note
+        </label>
+      </fieldset>
+      <Field label="Message" name="body" error={fields.body}>
+        <textarea id="body" name="body" rows="6" required safe>
+          {values.body ?? ""}
+        </textarea>
+      </Field>
+      <Field label="Attachments" name="files" error={fields.attachments}>
+        <input id="files" type="file" name="files" multiple />
+      </Field>
+      <Field label="Then set status to" name="status" error={fields.status}>
+        <Select
+          name="status"
+          value={values.status ?? (t.status === "new" ? "open" : t.status)}
+          options={nextStatuses(t.status)
+            .filter((s) => s !== "new" && s !== "closed")
+            .map((s) => ({ value: s, label: statusLabel(s) }))}
+        />
+      </Field>
+      <button type="submit">Send</button>
+    </form>
+  );
+}
+
+export function TicketLiveRegion(props: TicketPageProps) {
+  const t = props.detail.ticket;
+  const number = formatTicketNumber(t.number);
+  return (
+    <div
+      id="ticket-region"
+      class="ticket-layout"
+      hx-get={`/desk/tickets/${number}?fragment=1`}
+      hx-trigger={`ticket-${t.id} from:#live`}
+      hx-swap="outerHTML"
+    >
+      <section class="conversation">
+        <header class="ticket-head">
+          <h1>
+            <span class="muted">{number}</span> <span safe>{t.subject}</span>
+          </h1>
+          <p>
+            <span class={`badge status-${t.status}`}>{statusLabel(t.status)}</span>{" "}
+            <span class={`prio prio-${t.priority}`}>{priorityLabel(t.priority)}</span> · Requester{" "}
+            <strong safe>{props.detail.contact?.name ?? ""}</strong>{" "}
+            <span class="muted" safe>{`<${props.detail.contact?.email ?? ""}>`}</span>
+            {props.detail.assigneeName ? (
+              <>
+                {" "}
+                · Assignee <strong safe>{props.detail.assigneeName}</strong>
+              </>
+            ) : (
+              ""
+            )}
+          </p>
+        </header>
+        <Thread detail={props.detail} timeZone={props.timeZone} basePath="/desk" />
+        <History detail={props.detail} timeZone={props.timeZone} />
+      </section>
+      <aside>
+        <Properties {...props} />
+      </aside>
+    </div>
+  );
+}
+
+export function TicketPage(props: TicketPageProps) {
+  const t = props.detail.ticket;
+  return (
+    <Page
+      title={`${formatTicketNumber(t.number)} ${t.subject}`}
+      csrf={props.csrf}
+      viewer={props.viewer}
+      scripts
+    >
+      <div id="live" hx-sse:connect="/desk/live" />
+      <p>
+        <a href="/desk/tickets">← Tickets</a>
+      </p>
+      <Notice message={props.notice} />
+      <TicketLiveRegion {...props} />
+      {props.canWork && t.status !== "closed" ? <ReplyForm {...props} /> : ""}
+    </Page>
+  );
+}

@@ -1,0 +1,93 @@
+import type { FieldErrors } from "../domain/errors";
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/** The message above a form that failed, linking nothing but saying what to do. */
+export function ErrorSummary({ message, fields }: { message?: string; fields?: FieldErrors }) {
+  if (!message && !fields) return "";
+  return (
+    <div class="alert error" role="alert">
+      <p safe>{message ?? "Please correct the marked fields."}</p>
+    </div>
+  );
+}
+
+export function Notice({ message }: { message?: string }) {
+  if (!message) return "";
+  return (
+    <div class="alert ok" role="status" safe>
+      {message}
+    </div>
+  );
+}
+
+/** A labelled field with its error next to it; the control itself is the child. */
+export function Field({
+  label,
+  name,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: string;
+  children: JSX.Element;
+}) {
+  return (
+    <div class={error ? "field invalid" : "field"}>
+      <label for={name} safe>
+        {label}
+      </label>
+      {children}
+      {hint ? (
+        <small class="hint" safe>
+          {hint}
+        </small>
+      ) : (
+        ""
+      )}
+      {error ? (
+        <small class="field-error" id={`${name}-error`} safe>
+          {error}
+        </small>
+      ) : (
+        ""
+      )}
+    </div>
+  );
+}
+
+export function Select({
+  name,
+  value,
+  options,
+  blank,
+  invalid,
+}: {
+  name: string;
+  value: string | null | undefined;
+  options: { value: string; label: string }[];
+  blank?: string;
+  invalid?: boolean;
+}) {
+  return (
+    <select id={name} name={name} aria-invalid={invalid ? "true" : undefined}>
+      {blank !== undefined ? (
+        <option value="" safe>
+          {blank}
+        </option>
+      ) : (
+        ""
+      )}
+      {options.map((o) => (
+        <option value={o.value} selected={o.value === (value ?? "")} safe>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}

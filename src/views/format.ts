@@ -1,0 +1,33 @@
+// Small text helpers shared by the views. Pure functions, no HTML.
+import type { TicketPriority, TicketStatus } from "../../db/schema";
+import { STATUS_LABELS } from "../domain/tickets/rules";
+
+export { formatTicketNumber } from "../domain/orgs/counters";
+
+export const statusLabel = (s: TicketStatus) => STATUS_LABELS[s];
+export const priorityLabel = (p: TicketPriority) => p[0].toUpperCase() + p.slice(1);
+export const humanize = (s: string) => (s[0]?.toUpperCase() ?? "") + s.slice(1).replaceAll("_", " ");
+
+export function formatDateTime(date: Date, timeZone = "UTC"): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone,
+  }).format(date);
+}
+
+export function timeAgo(date: Date, now: Date): string {
+  const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
+  if (seconds < 60) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1048576) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1048576).toFixed(1)} MB`;
+}

@@ -1,0 +1,91 @@
+import type { Role } from "../../db/schema";
+
+export interface Viewer {
+  name: string;
+  role: Role;
+  orgName: string;
+}
+
+export interface PageProps {
+  title: string;
+  csrf: string;
+  viewer?: Viewer;
+  /** Staff pages load htmx for live updates; customer pages stay script-free. */
+  scripts?: boolean;
+  children?: JSX.Element | (JSX.Element | JSX.Element[])[];
+}
+
+function StaffNav({ viewer }: { viewer: Viewer }) {
+  const isAdmin = viewer.role === "admin";
+  return (
+    <nav class="top" aria-label="Main">
+      <a class="brand" href="/">
+        Fieldesk
+      </a>
+      <a href="/desk/tickets">Tickets</a>
+      <a href="/desk/tickets/new">New ticket</a>
+      {isAdmin ? <a href="/admin">Admin</a> : ""}
+      <span class="spacer" />
+      <span class="who" safe>
+        {viewer.name}
+      </span>
+      <a href="/account">Account</a>
+    </nav>
+  );
+}
+
+function CustomerNav({ viewer }: { viewer?: Viewer }) {
+  return (
+    <nav class="top" aria-label="Main">
+      <a class="brand" href="/portal" safe>
+        {viewer?.orgName ?? "Support"}
+      </a>
+      {viewer ? (
+        <>
+          <a href="/portal/tickets">My tickets</a>
+          <a href="/portal/tickets/new">New ticket</a>
+          <span class="spacer" />
+          <span class="who" safe>
+            {viewer.name}
+          </span>
+          <a href="/account">Account</a>
+        </>
+      ) : (
+        <>
+          <span class="spacer" />
+          <a href="/login">Sign in</a>
+        </>
+      )}
+    </nav>
+  );
+}
+
+export function Page({ title, csrf, viewer, scripts, children }: PageProps) {
+  const staff = viewer && viewer.role !== "customer";
+  return (
+    <>
+      {"<!doctype html>"}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="csrf-token" content={csrf} />
+          <title safe>{title}</title>
+          <link rel="stylesheet" href="/public/app.css" />
+          {scripts ? (
+            <>
+              <script src="/public/vendor/htmx.min.js" defer />
+              <script src="/public/vendor/hx-sse.min.js" defer />
+            </>
+          ) : (
+            ""
+          )}
+        </head>
+        <body hx-headers={scripts ? JSON.stringify({ "X-CSRF-Token": csrf }) : undefined}>
+          {staff ? <StaffNav viewer={viewer} /> : <CustomerNav viewer={viewer} />}
+          <main>{children}</main>
+        </body>
+      </html>
+    </>
+  );
+}

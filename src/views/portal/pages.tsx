@@ -1,0 +1,189 @@
+import type { TicketStatus } from "../../../db/schema";
+import type { FieldErrors } from "../../domain/errors";
+import type { TicketDetail } from "../../domain/tickets/queries";
+import { Thread } from "../desk/ticketPage";
+import { CsrfField, ErrorSummary, Field, Notice } from "../form";
+import { formatDateTime, formatTicketNumber, statusLabel } from "../format";
+import { Page, type Viewer } from "../layout";
+
+interface OwnTicket {
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  updatedAt: Date;
+}
+
+export function PortalTicketsPage({
+  csrf,
+  viewer,
+  tickets,
+  timeZone,
+  notice,
+}: {
+  csrf: string;
+  viewer: Viewer;
+  tickets: OwnTicket[];
+  timeZone: string;
+  notice?: string;
+}) {
+  return (
+    <Page title="My tickets" csrf={csrf} viewer={viewer}>
+      <h1>My tickets</h1>
+      <Notice message={notice} />
+      <p>
+        <a class="button" href="/portal/tickets/new">
+          Submit a new ticket
+        </a>
+      </p>
+      {tickets.length === 0 ? (
+        <p class="empty">You have no tickets yet.</p>
+      ) : (
+        <table class="tickets">
+          <thead>
+            <tr>
+              <th>Ticket</th>
+              <th>Subject</th>
+              <th>Status</th>
+              <th>Last update</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tickets.map((t) => (
+              <tr>
+                <td>
+                  <a href={`/portal/tickets/${formatTicketNumber(t.number)}`}>
+                    {formatTicketNumber(t.number)}
+                  </a>
+                </td>
+                <td>
+                  <a href={`/portal/tickets/${formatTicketNumber(t.number)}`} safe>
+                    {t.subject}
+                  </a>
+                </td>
+                <td>
+                  <span class={`badge status-${t.status}`}>{statusLabel(t.status)}</span>
+                </td>
+                <td>{formatDateTime(t.updatedAt, timeZone)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Page>
+  );
+}
+
+export function PortalNewTicketPage({
+  csrf,
+  viewer,
+  values = {},
+  fields = {},
+  message,
+}: {
+  csrf: string;
+  viewer: Viewer;
+  values?: Record<string, string>;
+  fields?: FieldErrors;
+  message?: string;
+}) {
+  return (
+    <Page title="Submit a ticket" csrf={csrf} viewer={viewer}>
+      <section class="card wide">
+        <h1>Submit a ticket</h1>
+        <ErrorSummary message={message} />
+        <form method="post" action="/portal/tickets" enctype="multipart/form-data">
+          <CsrfField token={csrf} />
+          <Field label="Subject" name="subject" error={fields.subject}>
+            <input id="subject" name="subject" required maxlength="250" value={values.subject ?? ""} />
+          </Field>
+          <Field label="How can we help?" name="body" error={fields.body}>
+            <textarea id="body" name="body" rows="8" required safe>
+              {values.body ?? ""}
+            </textarea>
+          </Field>
+          <Field label="Attachments (optional)" name="files" error={fields.attachments}>
+            <input id="files" type="file" name="files" multiple />
+          </Field>
+          <button type="submit">Submit</button>
+        </form>
+      </section>
+    </Page>
+  );
+}
+
+export function PortalTicketPage({
+  csrf,
+  viewer,
+  detail,
+  timeZone,
+  notice,
+  failed,
+}: {
+  csrf: string;
+  viewer: Viewer;
+  detail: TicketDetail;
+  timeZone: string;
+  notice?: string;
+  failed?: { message: string; fields: FieldErrors; values: Record<string, string> };
+}) {
+  const t = detail.ticket;
+  const number = formatTicketNumber(t.number);
+  const open = !["solved", "closed"].includes(t.status);
+  return (
+    <Page title={`${number} ${t.subject}`} csrf={csrf} viewer={viewer}>
+      <p>
+        <a href="/portal/tickets">← My tickets</a>
+      </p>
+      <Notice message={notice} />
+      <h1>
+        <span class="muted">{number}</span> <span safe>{t.subject}</span>
+      </h1>
+      <p>
+        Status: <span class={`badge status-${t.status}`}>{statusLabel(t.status)}</span>
+      </p>
+      <Thread detail={detail} timeZone={timeZone} basePath="/portal" />
+      {t.status !== "closed" ? (
+        <form
+          class="reply card"
+          method="post"
+          action={`/portal/tickets/${number}/messages`}
+          enctype="multipart/form-data"
+        >
+          <h2>{open ? "Add a reply" : "Reply to reopen"}</h2>
+          {failed ? <ErrorSummary message={failed.message} /> : ""}
+          <CsrfField token={csrf} />
+          <Field label="Your reply" name="body" error={failed?.fields.body}>
+            <textarea id="body" name="body" rows="5" required safe>
+              {failed?.values.body ?? ""}
+            </textarea>
+          </Field>
+          <Field label="Attachments (optional)" name="files" error={failed?.fields.attachments}>
+            <input id="files" type="file" name="files" multiple />
+          </Field>
+          <button type="submit">Send reply</button>
+        </form>
+      ) : (
+        <p class="muted">This ticket is closed. Submit a new ticket if you need more help.</p>
+      )}
+      {open ? (
+        <form method="post" action={`/portal/tickets/${number}/status`}>
+          <CsrfField token={csrf} />
+          <input type="hidden" name="status" value="solved" />
+          <button type="submit" class="secondary">
+            My problem is solved
+          </button>
+        </form>
+      ) : t.status === "solved" ? (
+        <form method="post" action={`/portal/tickets/${number}/status`}>
+          <CsrfField token={csrf} />
+          <input type="hidden" name="status" value="open" />
+          <button type="submit" class="secondary">
+            Reopen this ticket
+          </button>
+        </form>
+      ) : (
+        ""
+      )}
+    </Page>
+  );
+}
