@@ -68,7 +68,7 @@ export async function createOrg(label = "Org"): Promise<Fixture> {
     .returning();
   const [team] = await db.insert(teams).values({ orgId: org.id, name: "Support" }).returning();
   await db.insert(teamMembers).values({ orgId: org.id, teamId: team.id, userId: rows[2].id });
-  const byRole = Object.fromEntries(rows.map((u) => [u.role, u])) as Fixture["users"];
+  const byRole = Object.fromEntries(rows.map((u) => [u.role, u])) as unknown as Fixture["users"];
   return {
     orgId: org.id,
     name: org.name,

@@ -21,7 +21,16 @@ import { TicketListPage, type TicketListProps, TicketListRegion } from "../views
 import { TicketLiveRegion, TicketPage, type TicketPageProps } from "../views/desk/ticketPage";
 import type { Deps } from "./deps";
 import { liveStream } from "./live";
-import { field, fieldList, formValues, requireUser, seeOther, uploads, viewerOf, webContext } from "./web";
+import {
+  field,
+  fieldList,
+  formValues,
+  requireUserWith,
+  seeOther,
+  uploads,
+  viewerOf,
+  webContext,
+} from "./web";
 
 const NOTICES: Record<string, string> = {
   created: "Ticket created.",
@@ -42,7 +51,7 @@ export function deskRoutes(deps: Deps) {
     .use(webContext(deps))
     .get("/desk", ({ set, request }) => seeOther(set, request, "/desk/tickets"))
     .get("/desk/tickets", async ({ user, csrf, ctxFor, query, request, now }) => {
-      const ctx = ctxFor(requireUser(user));
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       const filters = parseFilters(query);
       if (!filters.view && !hasFilters(filters)) filters.view = "open";
       const [list, counts, choices] = await Promise.all([
@@ -69,13 +78,13 @@ export function deskRoutes(deps: Deps) {
       return query.fragment ? <TicketListRegion {...props} /> : <TicketListPage {...props} />;
     })
     .get("/desk/tickets/new", async ({ user, csrf, ctxFor }) => {
-      const me = requireUser(user);
+      const me = requireUserWith(user, "tickets.work");
       return (
         <NewTicketPage csrf={csrf} viewer={viewerOf(me)} choices={await assignmentChoices(ctxFor(me))} />
       );
     })
     .post("/desk/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
-      const me = requireUser(user);
+      const me = requireUserWith(user, "tickets.work");
       const ctx = ctxFor(me);
       try {
         const ticket = await createTicket(ctx, {
@@ -107,7 +116,7 @@ export function deskRoutes(deps: Deps) {
       }
     })
     .post("/desk/tickets/bulk", async ({ user, ctxFor, body, set, request }) => {
-      const ctx = ctxFor(requireUser(user));
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       const back = field(body, "back").startsWith("/desk/tickets") ? field(body, "back") : "/desk/tickets";
       const assignee = field(body, "assigneeId");
       try {
@@ -137,13 +146,13 @@ export function deskRoutes(deps: Deps) {
       }
     })
     .get("/desk/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
-      const ctx = ctxFor(requireUser(user));
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       const props = await ticketPageProps(ctx, deps, csrf, ticketNumberParam(params.number));
       props.notice = NOTICES[query.notice ?? ""];
       return query.fragment ? <TicketLiveRegion {...props} /> : <TicketPage {...props} />;
     })
     .post("/desk/tickets/:number/messages", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-      const ctx = ctxFor(requireUser(user));
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       const number = ticketNumberParam(params.number);
       const kind = field(body, "kind") === "note" ? "note" : "reply";
       try {
@@ -172,7 +181,7 @@ export function deskRoutes(deps: Deps) {
       }
     })
     .post("/desk/tickets/:number/properties", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-      const ctx = ctxFor(requireUser(user));
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       const number = ticketNumberParam(params.number);
       try {
         await updateTicket(ctx, number, {
@@ -198,12 +207,11 @@ export function deskRoutes(deps: Deps) {
       }
     })
     .get("/desk/attachments/:id", async ({ user, ctxFor, params }) => {
-      const ctx = ctxFor(requireUser(user));
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       return attachmentResponse(deps, await getAttachment(ctx, params.id));
     })
     .get("/desk/live", ({ user, request }) => {
-      const me = requireUser(user);
-      if (!can(me, "tickets.read_all")) return new Response("Forbidden", { status: 403 });
+      const me = requireUserWith(user, "tickets.read_all");
       return liveStream(deps.bus, me.orgId, request.signal);
     });
 }

@@ -7,7 +7,7 @@ import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/quer
 import { PortalNewTicketPage, PortalTicketPage, PortalTicketsPage } from "../views/portal/pages";
 import type { Deps } from "./deps";
 import { attachmentResponse, orgTimeZone, ticketNumberParam } from "./desk";
-import { field, formValues, requireUser, seeOther, uploads, viewerOf, webContext } from "./web";
+import { field, formValues, requireUserWith, seeOther, uploads, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
   created: "Thank you — your ticket was submitted. We will answer here and by email.",
@@ -21,7 +21,7 @@ export function portalRoutes(deps: Deps) {
     .use(webContext(deps))
     .get("/portal", ({ set, request }) => seeOther(set, request, "/portal/tickets"))
     .get("/portal/tickets", async ({ user, csrf, ctxFor, query }) => {
-      const me = requireUser(user);
+      const me = requireUserWith(user, "tickets.read_own");
       const tickets = await listOwnTickets(ctxFor(me));
       return (
         <PortalTicketsPage
@@ -34,10 +34,10 @@ export function portalRoutes(deps: Deps) {
       );
     })
     .get("/portal/tickets/new", ({ user, csrf }) => (
-      <PortalNewTicketPage csrf={csrf} viewer={viewerOf(requireUser(user))} />
+      <PortalNewTicketPage csrf={csrf} viewer={viewerOf(requireUserWith(user, "tickets.read_own"))} />
     ))
     .post("/portal/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
-      const me = requireUser(user);
+      const me = requireUserWith(user, "tickets.read_own");
       try {
         const ticket = await createTicket(ctxFor(me), {
           subject: field(body, "subject"),
@@ -60,7 +60,7 @@ export function portalRoutes(deps: Deps) {
       }
     })
     .get("/portal/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
-      const me = requireUser(user);
+      const me = requireUserWith(user, "tickets.read_own");
       const detail = await getTicket(ctxFor(me), ticketNumberParam(params.number));
       return (
         <PortalTicketPage
@@ -73,7 +73,7 @@ export function portalRoutes(deps: Deps) {
       );
     })
     .post("/portal/tickets/:number/messages", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-      const me = requireUser(user);
+      const me = requireUserWith(user, "tickets.read_own");
       const number = ticketNumberParam(params.number);
       try {
         await addMessage(ctxFor(me), number, {
@@ -98,7 +98,7 @@ export function portalRoutes(deps: Deps) {
       }
     })
     .post("/portal/tickets/:number/status", async ({ user, ctxFor, params, body, set, request }) => {
-      const me = requireUser(user);
+      const me = requireUserWith(user, "tickets.read_own");
       const number = ticketNumberParam(params.number);
       const status = field(body, "status");
       await updateTicket(ctxFor(me), number, { status });
@@ -109,7 +109,7 @@ export function portalRoutes(deps: Deps) {
       );
     })
     .get("/portal/attachments/:id", async ({ user, ctxFor, params }) => {
-      const me = requireUser(user);
+      const me = requireUserWith(user, "tickets.read_own");
       return attachmentResponse(deps, await getAttachment(ctxFor(me), params.id));
     });
 }

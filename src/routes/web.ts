@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import { newSecret, safeEqual } from "../domain/auth/secrets";
 import { type SessionUser, userForSession } from "../domain/auth/sessions";
-import type { Ctx } from "../domain/context";
+import { type Ctx, type Permission, requirePermission } from "../domain/context";
 import type { Viewer } from "../views/layout";
 import type { Deps } from "./deps";
 
@@ -102,6 +102,13 @@ export function webContext(deps: Deps) {
       const sent = request.headers.get("x-csrf-token") ?? field(body, "_csrf");
       if (!TOKEN_SHAPE.test(expected) || !safeEqual(expected, sent)) throw new CsrfError();
     });
+}
+
+/** The signed-in user if they hold the permission; sends visitors to sign in, refuses others. */
+export function requireUserWith(user: SessionUser | null, permission: Permission): SessionUser {
+  const me = requireUser(user);
+  requirePermission(me, permission);
+  return me;
 }
 
 /** Resolves the signed-in user or sends the visitor to sign in (a GET comes back afterwards). */
