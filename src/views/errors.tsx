@@ -14,7 +14,9 @@ export function errorPage(
       <section class="narrow card">
         <h1 safe>{title}</h1>
         <p safe>{message}</p>
-        <p class="muted">Error {String(status)}</p>
+        <p class="muted" safe>
+          Error {String(status)}
+        </p>
         <p>
           <a href="/">Go to the start page</a>
         </p>

@@ -83,7 +83,7 @@ export function Page({ title, csrf, viewer, scripts, children }: PageProps) {
         </head>
         <body hx-headers={scripts ? JSON.stringify({ "X-CSRF-Token": csrf }) : undefined}>
           {staff ? <StaffNav viewer={viewer} /> : <CustomerNav viewer={viewer} />}
-          <main>{children}</main>
+          <main>{children as "safe"}</main>
         </body>
       </html>
     </>

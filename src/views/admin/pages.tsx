@@ -92,7 +92,7 @@ export function TokensPage({
               <td>
                 <code safe>{t.prefix}</code>…
               </td>
-              <td>{formatDateTime(t.createdAt, timeZone)}</td>
+              <td safe>{formatDateTime(t.createdAt, timeZone)}</td>
               <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt, timeZone) : "never"}</td>
               <td>
                 {t.revokedAt ? (
@@ -161,7 +161,7 @@ export function OutboxPage({
             <strong safe>{m.subject}</strong>
             <span class="muted">
               to <span safe>{m.toAddress}</span> · <span safe>{humanize(m.kind)}</span> ·{" "}
-              {formatDateTime(m.createdAt, timeZone)}
+              {formatDateTime(m.createdAt, timeZone) as "safe"}
             </span>
           </header>
           <pre safe>{m.textBody}</pre>

@@ -157,7 +157,7 @@ export function AccountPage({
         <Notice message={notice} />
         <p>
           Signed in as <strong safe>{viewer.name}</strong> (<span safe>{email}</span>),{" "}
-          <span safe>{viewer.role}</span> at <span safe>{viewer.orgName}</span>.
+          <span>{viewer.role}</span> at <span safe>{viewer.orgName}</span>.
         </p>
         <form method="post" action="/logout">
           <CsrfField token={csrf} />

@@ -49,7 +49,7 @@ function ViewNav({ counts, active }: { counts: Record<View, number>; active?: Vi
         >
           <span safe>{VIEW_LABELS[view]}</span>
           <span class="count" data-view={view}>
-            {counts[view].toLocaleString("en")}
+            {counts[view].toLocaleString("en") as "safe"}
           </span>
         </a>
       ))}
@@ -198,7 +198,9 @@ export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date })
               />
             </td>
             <td>
-              <a href={`/desk/tickets/${formatTicketNumber(t.number)}`}>{formatTicketNumber(t.number)}</a>
+              <a href={`/desk/tickets/${formatTicketNumber(t.number)}`} safe>
+                {formatTicketNumber(t.number)}
+              </a>
             </td>
             <td>
               <a href={`/desk/tickets/${formatTicketNumber(t.number)}`} safe>
@@ -212,14 +214,20 @@ export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date })
             </td>
             <td safe>{t.contactName}</td>
             <td>
-              <span class={`badge status-${t.status}`}>{statusLabel(t.status)}</span>
+              <span class={`badge status-${t.status}`} safe>
+                {statusLabel(t.status)}
+              </span>
             </td>
             <td>
-              <span class={`prio prio-${t.priority}`}>{priorityLabel(t.priority)}</span>
+              <span class={`prio prio-${t.priority}`} safe>
+                {priorityLabel(t.priority)}
+              </span>
             </td>
             <td safe>{t.assigneeName ?? "—"}</td>
             <td>
-              <time datetime={t.updatedAt.toISOString()}>{timeAgo(t.updatedAt, now)}</time>
+              <time datetime={t.updatedAt.toISOString()} safe>
+                {timeAgo(t.updatedAt, now)}
+              </time>
             </td>
           </tr>
         ))}

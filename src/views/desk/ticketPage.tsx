@@ -51,7 +51,9 @@ export function Thread({
             {m.kind === "note" ? <span class="badge note">Internal note</span> : ""}
             <span class="muted">
               <span safe>{humanize(m.channel)}</span> ·{" "}
-              <time datetime={m.createdAt.toISOString()}>{formatDateTime(m.createdAt, timeZone)}</time>
+              <time datetime={m.createdAt.toISOString()} safe>
+                {formatDateTime(m.createdAt, timeZone)}
+              </time>
             </span>
           </header>
           <div class="body" safe>
@@ -64,7 +66,9 @@ export function Thread({
                   <a href={`${basePath}/attachments/${f.id}`} safe>
                     {f.filename}
                   </a>{" "}
-                  <span class="muted">{formatBytes(f.sizeBytes)}</span>
+                  <span class="muted" safe>
+                    {formatBytes(f.sizeBytes)}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -123,7 +127,9 @@ export function History({ detail, timeZone }: { detail: TicketDetail; timeZone: 
       <ol>
         {detail.history.map((e) => (
           <li>
-            <time datetime={e.createdAt.toISOString()}>{formatDateTime(e.createdAt, timeZone)}</time>{" "}
+            <time datetime={e.createdAt.toISOString()} safe>
+              {formatDateTime(e.createdAt, timeZone)}
+            </time>{" "}
             <strong safe>
               {e.actorName ?? (e.actorKind === "customer" ? "Customer" : humanize(e.actorKind))}
             </strong>{" "}
@@ -253,12 +259,19 @@ export function TicketLiveRegion(props: TicketPageProps) {
       <section class="conversation">
         <header class="ticket-head">
           <h1>
-            <span class="muted">{number}</span> <span safe>{t.subject}</span>
+            <span class="muted" safe>
+              {number}
+            </span>{" "}
+            <span safe>{t.subject}</span>
           </h1>
           <p>
-            <span class={`badge status-${t.status}`}>{statusLabel(t.status)}</span>{" "}
-            <span class={`prio prio-${t.priority}`}>{priorityLabel(t.priority)}</span> · Requester{" "}
-            <strong safe>{props.detail.contact?.name ?? ""}</strong>{" "}
+            <span class={`badge status-${t.status}`} safe>
+              {statusLabel(t.status)}
+            </span>{" "}
+            <span class={`prio prio-${t.priority}`} safe>
+              {priorityLabel(t.priority)}
+            </span>{" "}
+            · Requester <strong safe>{props.detail.contact?.name ?? ""}</strong>{" "}
             <span class="muted" safe>{`<${props.detail.contact?.email ?? ""}>`}</span>
             {props.detail.assigneeName ? (
               <>

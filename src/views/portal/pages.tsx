@@ -52,7 +52,7 @@ export function PortalTicketsPage({
               <tr>
                 <td>
                   <a href={`/portal/tickets/${formatTicketNumber(t.number)}`}>
-                    {formatTicketNumber(t.number)}
+                    {formatTicketNumber(t.number) as "safe"}
                   </a>
                 </td>
                 <td>
@@ -61,9 +61,11 @@ export function PortalTicketsPage({
                   </a>
                 </td>
                 <td>
-                  <span class={`badge status-${t.status}`}>{statusLabel(t.status)}</span>
+                  <span class={`badge status-${t.status}`} safe>
+                    {statusLabel(t.status)}
+                  </span>
                 </td>
-                <td>{formatDateTime(t.updatedAt, timeZone)}</td>
+                <td safe>{formatDateTime(t.updatedAt, timeZone)}</td>
               </tr>
             ))}
           </tbody>
@@ -136,10 +138,16 @@ export function PortalTicketPage({
       </p>
       <Notice message={notice} />
       <h1>
-        <span class="muted">{number}</span> <span safe>{t.subject}</span>
+        <span class="muted" safe>
+          {number}
+        </span>{" "}
+        <span safe>{t.subject}</span>
       </h1>
       <p>
-        Status: <span class={`badge status-${t.status}`}>{statusLabel(t.status)}</span>
+        Status:{" "}
+        <span class={`badge status-${t.status}`} safe>
+          {statusLabel(t.status)}
+        </span>
       </p>
       <Thread detail={detail} timeZone={timeZone} basePath="/portal" />
       {t.status !== "closed" ? (
