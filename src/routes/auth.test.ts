@@ -15,7 +15,10 @@ beforeAll(async () => {
 describe("sign-in", () => {
   test("a wrong password re-renders the form with the email kept", async () => {
     const client = new Client();
-    const response = await client.post("/login", { email: org.users.agent.email, password: "wrong password" });
+    const response = await client.post("/login", {
+      email: org.users.agent.email,
+      password: "wrong password",
+    });
     expect(response.status).toBe(401);
     const { parse } = await import("../../test/helpers");
     const doc = parse(await response.text());
@@ -27,7 +30,8 @@ describe("sign-in", () => {
     expect([0, 4, 5, 6, 7, 30].map(lockSeconds)).toEqual([0, 0, 2, 4, 8, 900]);
     const target = await createOrg("Locked");
     const client = new Client();
-    for (let i = 0; i < 5; i++) await client.post("/login", { email: target.users.agent.email, password: "nope nope" });
+    for (let i = 0; i < 5; i++)
+      await client.post("/login", { email: target.users.agent.email, password: "nope nope" });
     const locked = await client.post("/login", { email: target.users.agent.email, password: PASSWORD });
     expect(locked.status).toBe(429);
     expect(await locked.text()).toContain("Too many failed sign-ins");
@@ -36,7 +40,11 @@ describe("sign-in", () => {
   test("the session cookie is HttpOnly and SameSite=Lax; next only goes to local paths", async () => {
     const client = new Client();
     await client.get("/login");
-    const response = await client.post("/login", { email: org.users.agent.email, password: PASSWORD, next: "//evil.test/x" });
+    const response = await client.post("/login", {
+      email: org.users.agent.email,
+      password: PASSWORD,
+      next: "//evil.test/x",
+    });
     expect(response.headers.get("location")).toBe("/desk/tickets");
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith("sid="))!;
     expect(cookie).toContain("HttpOnly");
@@ -73,7 +81,10 @@ describe("password reset", () => {
     expect(mismatch.status).toBe(422);
     expect((await client.post(link, { password: "new secret 1", confirm: "new secret 1" })).status).toBe(303);
     expect((await client.post(link, { password: "again again", confirm: "again again" })).status).toBe(422);
-    expect((await new Client().post("/login", { email: target.users.agent.email, password: "new secret 1" })).status).toBe(303);
+    expect(
+      (await new Client().post("/login", { email: target.users.agent.email, password: "new secret 1" }))
+        .status,
+    ).toBe(303);
   });
 
   test("an unknown address gets the same answer and no mail", async () => {
@@ -87,11 +98,19 @@ describe("customer sign-up", () => {
   test("creates a customer who lands in the portal; a taken address is marked", async () => {
     const client = new Client();
     const email = `new${Date.now()}@client.test`;
-    const response = await client.post("/portal/signup", { name: "Nur Aisyah", email, password: "long enough" });
+    const response = await client.post("/portal/signup", {
+      name: "Nur Aisyah",
+      email,
+      password: "long enough",
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe("/portal/tickets");
     expect((await client.get("/portal/tickets")).status).toBe(200);
-    const again = await new Client().post("/portal/signup", { name: "Someone", email, password: "long enough" });
+    const again = await new Client().post("/portal/signup", {
+      name: "Someone",
+      email,
+      password: "long enough",
+    });
     expect(again.status).toBe(409);
     const short = await new Client().post("/portal/signup", { name: "", email: "bad", password: "short" });
     expect(short.status).toBe(422);
@@ -107,13 +126,17 @@ describe("API tokens", () => {
     const created = await admin.post("/admin/tokens", { name: "Billing sync", role: "agent" });
     expect(created.status).toBe(201);
     const { parse } = await import("../../test/helpers");
-    const secret = parse(await created.text()).querySelector(".secret")!.textContent!.trim();
+    const secret = parse(await created.text())
+      .querySelector(".secret")!
+      .textContent!.trim();
     const { db } = await testDatabase();
     const actor = await actorForToken(db, secret, new Date());
     expect(actor).toMatchObject({ orgId: org.orgId, role: "agent", kind: "api" });
     const list = await admin.page("/admin/tokens");
     expect(list.document.body.textContent).not.toContain(secret);
-    const form = [...list.document.querySelectorAll("form")].find((f) => f.getAttribute("action")?.endsWith("/revoke"))!;
+    const form = [...list.document.querySelectorAll("form")].find((f) =>
+      f.getAttribute("action")?.endsWith("/revoke"),
+    )!;
     expect((await admin.post(form.getAttribute("action")!)).status).toBe(303);
     expect(await actorForToken(db, secret, new Date())).toBeNull();
     const bad = await admin.post("/admin/tokens", { name: "", role: "customer" });
@@ -125,7 +148,11 @@ describe("attachments", () => {
   test("HTML uploads are served only as downloads, never sniffed; customers see only their own", async () => {
     const customer = await signedIn(org, "customer");
     const evil = new File(["<script>alert(1)</script>"], "page.html", { type: "text/html" });
-    const response = await customer.post("/portal/tickets", { subject: "With HTML", body: "see file", files: [evil] });
+    const response = await customer.post("/portal/tickets", {
+      subject: "With HTML",
+      body: "see file",
+      files: [evil],
+    });
     expect(response.status).toBe(303);
     const ticketPath = response.headers.get("location")!.split("?")[0];
     const page = await customer.page(ticketPath);

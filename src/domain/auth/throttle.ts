@@ -36,7 +36,7 @@ export async function recordFailure(db: Db, keys: string[], now: Date): Promise<
         target: loginThrottle.key,
         // A quiet hour forgives earlier failures, so a shared address is not locked out for good.
         set: {
-          failures: sql`case when ${loginThrottle.lastFailedAt} < ${new Date(now.getTime() - 3600_000)} then 1 else ${loginThrottle.failures} + 1 end`,
+          failures: sql`case when ${loginThrottle.lastFailedAt} < ${new Date(now.getTime() - 3600_000).toISOString()}::timestamptz then 1 else ${loginThrottle.failures} + 1 end`,
           lastFailedAt: now,
         },
       })

@@ -27,24 +27,37 @@ describe("event bus", () => {
     await bus.start(database);
     const org = await createOrg("Bus");
     const seen = collect(bus, org.orgId);
-    const ticket = await createTicket(org.ctx("agent"), { subject: "Live", body: "x", requesterEmail: "l@client.test" });
-    await expect(createTicket(org.ctx("agent"), { subject: "", body: "x", requesterEmail: "l@client.test" })).rejects.toThrow();
+    const ticket = await createTicket(org.ctx("agent"), {
+      subject: "Live",
+      body: "x",
+      requesterEmail: "l@client.test",
+    });
+    await expect(
+      createTicket(org.ctx("agent"), { subject: "", body: "x", requesterEmail: "l@client.test" }),
+    ).rejects.toThrow();
     await waitFor(() => seen.length > 0);
     await Bun.sleep(50);
     expect(seen.map((e) => [e.type, e.ticketId])).toEqual([["ticket.created", ticket.id]]);
     await bus.close();
   });
 
-  test.skipIf(!process.env.DATABASE_URL)("reaches another server's connection through LISTEN/NOTIFY", async () => {
-    const other = await openPostgres(process.env.DATABASE_URL!, { max: 2 });
-    const bus = new EventBus();
-    await bus.start(other);
-    const org = await createOrg("Cross");
-    const seen = collect(bus, org.orgId);
-    const ticket = await createTicket(org.ctx("agent"), { subject: "Across", body: "x", requesterEmail: "x@client.test" });
-    await waitFor(() => seen.length > 0);
-    expect(seen[0]).toMatchObject({ type: "ticket.created", ticketId: ticket.id });
-    await bus.close();
-    await other.close();
-  });
+  test.skipIf(!process.env.DATABASE_URL)(
+    "reaches another server's connection through LISTEN/NOTIFY",
+    async () => {
+      const other = await openPostgres(process.env.DATABASE_URL!, { max: 2 });
+      const bus = new EventBus();
+      await bus.start(other);
+      const org = await createOrg("Cross");
+      const seen = collect(bus, org.orgId);
+      const ticket = await createTicket(org.ctx("agent"), {
+        subject: "Across",
+        body: "x",
+        requesterEmail: "x@client.test",
+      });
+      await waitFor(() => seen.length > 0);
+      expect(seen[0]).toMatchObject({ type: "ticket.created", ticketId: ticket.id });
+      await bus.close();
+      await other.close();
+    },
+  );
 });
