@@ -7,6 +7,7 @@ import { apiRoutes } from "./routes/api";
 import { authRoutes } from "./routes/auth";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
+import { htmlResponse } from "./routes/htmlResponse";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
 import { CsrfError, SignInRequired } from "./routes/web";
@@ -14,7 +15,10 @@ import { errorPage } from "./views/errors";
 
 export function buildApp(deps: Deps) {
   return new Elysia()
-    .use(html({ autoDetect: true }))
+    .use(html({ autoDetect: false }))
+    .mapResponse({ as: "global" }, ({ responseValue, request, set }) =>
+      htmlResponse(responseValue, request, set),
+    )
     .onRequest(({ set }) => {
       metrics.requests++;
       set.headers["x-content-type-options"] = "nosniff";

@@ -3,8 +3,22 @@ import { join, normalize } from "node:path";
 import { sql } from "drizzle-orm";
 import { Elysia } from "elysia";
 import type { Deps } from "./deps";
+import { acceptsGzip } from "./htmlResponse";
 
 const PUBLIC_DIR = join(import.meta.dir, "../../public");
+
+const COMPRESSIBLE = /\.(js|css|svg|json|txt)$/;
+const gzipCache = new Map<string, Promise<Uint8Array>>();
+
+/** Static text files are gzipped once and kept in memory; they only change with a deploy. */
+function gzipped(path: string, file: ReturnType<typeof Bun.file>): Promise<Uint8Array> {
+  let cached = gzipCache.get(path);
+  if (!cached) {
+    cached = file.arrayBuffer().then((bytes) => Bun.gzipSync(new Uint8Array(bytes), { level: 9 }));
+    gzipCache.set(path, cached);
+  }
+  return cached;
+}
 
 export const metrics = { requests: 0, errors: 0, started: Date.now() };
 
@@ -40,7 +54,7 @@ export function opsRoutes(deps: Deps) {
         headers: { "content-type": "text/plain; version=0.0.4" },
       });
     })
-    .get("/public/*", async ({ params, set }) => {
+    .get("/public/*", async ({ params, set, request }) => {
       const path = normalize(join(PUBLIC_DIR, params["*"]));
       if (!path.startsWith(`${PUBLIC_DIR}/`)) {
         set.status = 404;
@@ -51,8 +65,17 @@ export function opsRoutes(deps: Deps) {
         set.status = 404;
         return "Not found";
       }
-      return new Response(file, {
-        headers: { "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" },
-      });
+      const headers: Record<string, string> = {
+        "cache-control": "public, max-age=3600",
+        "x-content-type-options": "nosniff",
+        "content-type": file.type,
+        vary: "accept-encoding",
+      };
+      if (COMPRESSIBLE.test(path) && acceptsGzip(request)) {
+        return new Response(await gzipped(path, file), {
+          headers: { ...headers, "content-encoding": "gzip" },
+        });
+      }
+      return new Response(file, { headers });
     });
 }
