@@ -20,8 +20,8 @@ describe("operator routes and static files", () => {
     expect(css.status).toBe(200);
     expect(css.headers.get("content-encoding")).toBe("gzip");
     expect(Bun.gunzipSync(new Uint8Array(await css.arrayBuffer())).length).toBeGreaterThan(1000);
-    const escape = await app.handle(new Request("http://localhost/public/..%2F..%2Fpackage.json"));
-    expect(escape.status).toBe(404);
+    const outside = await app.handle(new Request("http://localhost/public/..%2F..%2Fpackage.json"));
+    expect(outside.status).toBe(404);
   });
 
   test("pages are gzipped for browsers that accept it", async () => {
