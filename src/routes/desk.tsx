@@ -191,6 +191,7 @@ export function deskRoutes(deps: Deps) {
           assigneeId: field(body, "assigneeId") || null,
           teamId: field(body, "teamId") || null,
           tags: field(body, "tags"),
+          requesterEmail: field(body, "requesterEmail") || undefined,
         });
         return seeOther(set, request, `/desk/tickets/${formatTicketNumber(number)}?notice=saved`);
       } catch (error) {

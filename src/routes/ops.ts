@@ -8,10 +8,10 @@ import { acceptsGzip } from "./htmlResponse";
 const PUBLIC_DIR = join(import.meta.dir, "../../public");
 
 const COMPRESSIBLE = /\.(js|css|svg|json|txt)$/;
-const gzipCache = new Map<string, Promise<Uint8Array>>();
+const gzipCache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
 /** Static text files are gzipped once and kept in memory; they only change with a deploy. */
-function gzipped(path: string, file: ReturnType<typeof Bun.file>): Promise<Uint8Array> {
+function gzipped(path: string, file: ReturnType<typeof Bun.file>): Promise<Uint8Array<ArrayBuffer>> {
   let cached = gzipCache.get(path);
   if (!cached) {
     cached = file.arrayBuffer().then((bytes) => Bun.gzipSync(new Uint8Array(bytes), { level: 9 }));

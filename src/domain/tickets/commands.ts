@@ -289,6 +289,8 @@ export interface TicketPatch {
   tags?: string[] | string;
   addTags?: string[] | string;
   removeTags?: string[] | string;
+  /** Staff: move the ticket to the contact with this address (created if new). */
+  requesterEmail?: string;
 }
 
 /** Validates a patch against one ticket; returns the changed columns and their events. */
@@ -349,6 +351,8 @@ async function planPatch(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, patch: TicketP
     set.teamId = teamId;
     changes.push({ type: "ticket.team_changed", data: { from: ticket.teamId, to: teamId } });
   }
+  if (patch.requesterEmail !== undefined)
+    await planRequester(tx, ctx, ticket, patch.requesterEmail, { fields, set, changes });
   let nextTags = ticket.tags;
   if (patch.tags !== undefined) nextTags = normalizeTags(patch.tags, fields);
   if (patch.addTags !== undefined)
@@ -364,6 +368,32 @@ async function planPatch(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, patch: TicketP
     changes.push({ type: "ticket.tags_changed", data: { added, removed } });
   }
   return { fields, set, changes, added };
+}
+
+async function planRequester(
+  tx: DbOrTx,
+  ctx: Ctx,
+  ticket: TicketRow,
+  email: string,
+  plan: {
+    fields: FieldErrors;
+    set: Partial<typeof tickets.$inferInsert>;
+    changes: { type: string; data: Record<string, unknown> }[];
+  },
+) {
+  const address = email.trim().toLowerCase();
+  if (!isEmail(address)) {
+    plan.fields.requesterEmail = "Enter the customer's email address.";
+    return;
+  }
+  const contact = await findOrCreateContact(tx, ctx.actor.orgId, { email: address }, ctx.now);
+  if (contact.id === ticket.contactId) return;
+  plan.set.contactId = contact.id;
+  plan.set.companyId = contact.companyId;
+  plan.changes.push({
+    type: "ticket.requester_changed",
+    data: { from: ticket.contactId, to: contact.id, email: address },
+  });
 }
 
 async function applyPlan(

@@ -262,3 +262,20 @@ describe("attachments", () => {
     expect(files.map((f) => f.filename).sort()).toEqual(["copy.txt", "passwd"]);
   });
 });
+
+describe("requester", () => {
+  test("staff can move a ticket to another contact, created when new", async () => {
+    const ticket = await newTicket("Wrong person");
+    const updated = await updateTicket(org.ctx("agent"), ticket.number, {
+      requesterEmail: "Right.Person@Client.test",
+    });
+    const detail = await getTicket(org.ctx("agent"), updated.number);
+    expect(detail.contact.email).toBe("right.person@client.test");
+    expect(detail.history.map((h) => h.type)).toContain("ticket.requester_changed");
+    await expect(
+      updateTicket(org.ctx("agent"), ticket.number, { requesterEmail: "not-an-email" }),
+    ).rejects.toMatchObject({
+      fields: { requesterEmail: expect.any(String) },
+    });
+  });
+});

@@ -109,6 +109,8 @@ function describeEvent(e: TicketDetail["history"][number]): string {
         .filter(Boolean)
         .join("; ");
     }
+    case "ticket.requester_changed":
+      return `changed the requester to ${String(d.email ?? "another contact")}`;
     case "message.agent_replied":
       return "replied to the customer";
     case "message.customer_replied":
@@ -192,6 +194,14 @@ function Properties({ detail, choices, csrf, canWork, failed }: TicketPageProps)
       </Field>
       <Field label="Tags" name="tags" error={fields.tags} hint="Separate with commas.">
         <input id="tags" name="tags" value={values.tags ?? t.tags.join(", ")} />
+      </Field>
+      <Field label="Requester email" name="requesterEmail" error={fields.requesterEmail}>
+        <input
+          id="requesterEmail"
+          name="requesterEmail"
+          type="email"
+          value={values.requesterEmail ?? detail.contact?.email ?? ""}
+        />
       </Field>
       {canWork && t.status !== "closed" ? <button type="submit">Save</button> : ""}
     </form>
