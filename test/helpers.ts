@@ -1,6 +1,6 @@
 // Shared test fixtures: one migrated database per test process (each test isolates itself by
 // creating its own organizations), an app to call with Request objects, and a signed-in client.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
@@ -89,9 +89,14 @@ export async function createOrg(label = "Org"): Promise<Fixture> {
   };
 }
 
+/** One scratch directory per test process, removed when the process ends. */
+const scratch = mkdtempSync(join(tmpdir(), "fieldesk-test-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+
 let files: FileStore | undefined;
 export function testFiles(): FileStore {
-  files ??= new FileStore(mkdtempSync(join(tmpdir(), "files-")), 1024 * 1024);
+  // A 1 MB upload limit keeps the oversized-upload tests small.
+  files ??= new FileStore(join(scratch, "files"), 1024 * 1024);
   return files;
 }
 

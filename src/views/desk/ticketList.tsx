@@ -242,7 +242,7 @@ export function TicketListRegion(props: TicketListProps) {
     <div
       id="ticket-region"
       hx-get={withParam(props.selfUrl, "fragment", "1")}
-      hx-trigger="tickets-changed[!document.querySelector('#ticket-region input[name=ids]:checked')] from:#live"
+      hx-trigger="tickets-changed[!document.querySelector('#ticket-region input[name=ids]:checked')] from:#live delay:300ms"
       hx-swap="outerHTML"
     >
       <ViewNav counts={props.counts} active={props.filters.view} />

@@ -263,7 +263,7 @@ export function TicketLiveRegion(props: TicketPageProps) {
       id="ticket-region"
       class="ticket-layout"
       hx-get={`/desk/tickets/${number}?fragment=1`}
-      hx-trigger={`ticket-${t.id} from:#live`}
+      hx-trigger={`ticket-${t.id} from:#live delay:300ms`}
       hx-swap="outerHTML"
     >
       <section class="conversation">
