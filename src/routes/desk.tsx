@@ -60,8 +60,7 @@ export function deskRoutes(deps: Deps) {
         assignmentChoices(ctx),
       ]);
       const url = new URL(request.url);
-      url.searchParams.delete("fragment");
-      url.searchParams.delete("notice");
+      for (const key of ["fragment", "notice", "bulk", "updated", "skipped"]) url.searchParams.delete(key);
       const props: TicketListProps = {
         csrf,
         viewer: viewerOf(ctx.actor as SessionUser),
@@ -73,7 +72,7 @@ export function deskRoutes(deps: Deps) {
         selfUrl: url.pathname + url.search,
         now,
         notice: NOTICES[query.notice ?? ""],
-        error: query.bulkError,
+        error: bulkMessage(query),
       };
       return query.fragment ? <TicketListRegion {...props} /> : <TicketListPage {...props} />;
     })
@@ -126,23 +125,18 @@ export function deskRoutes(deps: Deps) {
           priority: field(body, "priority") || undefined,
           addTags: field(body, "addTags") || undefined,
         });
-        const skipped = result.skipped.length
-          ? ` ${result.skipped.length} skipped (${result.skipped.map((s) => formatTicketNumber(s.number)).join(", ")}).`
-          : "";
-        return seeOther(
-          set,
-          request,
-          withQuery(
-            back,
-            "bulkError",
-            result.skipped.length ? `Updated ${result.updated}.${skipped}` : undefined,
-            result.skipped.length ? undefined : "saved",
-          ),
-        );
+        const outcome = result.skipped.length
+          ? {
+              bulk: "partial",
+              updated: String(result.updated),
+              skipped: result.skipped.map((t) => formatTicketNumber(t.number)).join(","),
+            }
+          : { notice: "saved" };
+        return seeOther(set, request, withQuery(back, outcome));
       } catch (error) {
         if (!isDomainError(error) || error.status === 403) throw error;
-        const message = Object.values(error.fields ?? {})[0] ?? error.message;
-        return seeOther(set, request, withQuery(back, "bulkError", message));
+        const problem = Object.keys(error.fields ?? {}).find((k) => k in BULK_PROBLEMS) ?? "action";
+        return seeOther(set, request, withQuery(back, { bulk: problem }));
       }
     })
     .get("/desk/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
@@ -223,14 +217,32 @@ function hasFilters(f: ReturnType<typeof parseFilters>): boolean {
   );
 }
 
-function withQuery(path: string, key: string, value: string | undefined, notice?: string): string {
+/** The list address to return to, with the outcome of a bulk edit and without the old one. */
+function withQuery(path: string, outcome: Record<string, string>): string {
   const url = new URL(path, "http://localhost");
-  url.searchParams.delete("bulkError");
-  url.searchParams.delete("notice");
-  url.searchParams.delete("after");
-  if (value) url.searchParams.set(key, value);
-  if (notice) url.searchParams.set("notice", notice);
+  for (const key of ["bulk", "updated", "skipped", "notice", "after", "fragment"])
+    url.searchParams.delete(key);
+  for (const [key, value] of Object.entries(outcome)) url.searchParams.set(key, value);
   return url.pathname + url.search;
+}
+
+/** Bulk-edit problems are passed back as codes, so the page never shows text taken from its address. */
+const BULK_PROBLEMS: Record<string, string> = {
+  ids: "Select at least one ticket that still exists (at most 500 at a time).",
+  action: "Choose what to change.",
+  tags: "Tags use letters, digits, “-”, “_”, “.” or “:”.",
+  assigneeId: "That agent cannot take tickets.",
+  status: "Choose a valid status.",
+  priority: "Choose a valid priority.",
+};
+
+function bulkMessage(query: Record<string, string | undefined>): string | undefined {
+  if (query.bulk === "partial") {
+    const updated = Number.parseInt(query.updated ?? "0", 10) || 0;
+    const skipped = (query.skipped ?? "").split(",").filter((n) => /^TKT-\d{6,9}$/.test(n));
+    return `Updated ${updated}. Skipped ${skipped.length} that cannot take this change (closed, or an impossible status step): ${skipped.join(", ")}.`;
+  }
+  return query.bulk ? BULK_PROBLEMS[query.bulk] : undefined;
 }
 
 async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: number): Promise<TicketPageProps> {
