@@ -125,7 +125,7 @@ export function deskRoutes(deps: Deps) {
           priority: field(body, "priority") || undefined,
           addTags: field(body, "addTags") || undefined,
         });
-        const outcome = result.skipped.length
+        const outcome: Record<string, string> = result.skipped.length
           ? {
               bulk: "partial",
               updated: String(result.updated),
