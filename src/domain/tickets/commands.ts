@@ -203,21 +203,16 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
   if (input.status && !isStatus(input.status)) fields.status = "Choose a status.";
   fail(fields);
   const current = await findVisibleTicket(ctx.db, ctx.actor, ref);
-  if (current.status === "closed") {
-    throw conflict("This ticket is closed and can no longer change. Open a new ticket instead.");
-  }
-  const target = targetStatusAfterMessage(current, isCustomer, input);
-  if (!canTransition(current.status, target)) {
-    throw invalid({
-      status: `A ${STATUS_LABELS[current.status].toLowerCase()} ticket cannot become ${STATUS_LABELS[target].toLowerCase()}.`,
-    });
-  }
+  checkMessageTransition(current, targetStatusAfterMessage(current, isCustomer, input));
   const stored = await storeFiles(ctx, input.files);
   const channel: Channel =
     input.channel ?? (isCustomer ? "portal" : ctx.actor.kind === "api" ? "api" : "web");
 
   return ctx.db.transaction(async (tx) => {
+    // Checked again on the locked row: someone may have closed or moved the ticket meanwhile.
     const ticket = await findVisibleTicket(tx, ctx.actor, current.id, { forUpdate: true });
+    const target = targetStatusAfterMessage(ticket, isCustomer, input);
+    checkMessageTransition(ticket, target);
     const messageId = await insertMessage(
       tx,
       ctx,
@@ -248,6 +243,17 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
     if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, input.body);
     return { messageId, status: target };
   });
+}
+
+function checkMessageTransition(ticket: TicketRow, target: TicketStatus) {
+  if (ticket.status === "closed") {
+    throw conflict("This ticket is closed and can no longer change. Open a new ticket instead.");
+  }
+  if (!canTransition(ticket.status, target)) {
+    throw invalid({
+      status: `A ${STATUS_LABELS[ticket.status].toLowerCase()} ticket cannot become ${STATUS_LABELS[target].toLowerCase()}.`,
+    });
+  }
 }
 
 function targetStatusAfterMessage(
