@@ -1,0 +1,128 @@
+// The demo data is what people see first; check it is complete and consistent.
+import { beforeAll, describe, expect, test } from "bun:test";
+import { and, count, eq, inArray, max, sql, sum } from "drizzle-orm";
+import { verifyPassword } from "../../src/domain/auth/passwords";
+import { testDatabase } from "../../test/helpers";
+import { counters, organizations, teams, ticketCounts, ticketMessages, tickets, users } from "../schema";
+import { seedDemo } from "./demo";
+
+let orgId: string;
+beforeAll(async () => {
+  const { db } = await testDatabase();
+  ({ orgId } = await seedDemo(db, {
+    password: "demo12345",
+    scale: 0.2,
+    now: new Date("2026-11-01T00:00:00Z"),
+  }));
+});
+
+describe("demo data", () => {
+  test("has the documented accounts, with the demo password", async () => {
+    const { db } = await testDatabase();
+    const emails = ["admin", "supervisor", "agent", "dispatcher", "tech", "customer"].map(
+      (n) => `${n}@demo.test`,
+    );
+    const rows = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.orgId, orgId), inArray(users.email, emails)));
+    expect(Object.fromEntries(rows.map((u) => [u.email, u.role]))).toEqual({
+      "admin@demo.test": "admin",
+      "supervisor@demo.test": "supervisor",
+      "agent@demo.test": "agent",
+      "dispatcher@demo.test": "dispatcher",
+      "tech@demo.test": "technician",
+      "customer@demo.test": "customer",
+    });
+    expect(await verifyPassword(rows[0].passwordHash, "demo12345")).toBe(true);
+    expect(rows.find((u) => u.role === "customer")?.contactId).toBeTruthy();
+  });
+
+  test("has 150 technicians in 16 state teams", async () => {
+    const { db } = await testDatabase();
+    const [{ n }] = await db
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.orgId, orgId), eq(users.role, "technician")));
+    expect(n).toBe(150);
+    const field = await db
+      .select()
+      .from(teams)
+      .where(and(eq(teams.orgId, orgId), sql`${teams.name} like 'Field — %'`));
+    expect(field.length).toBe(16);
+  });
+
+  test("tickets are numbered 1..N with the counter at N, each with a thread, counts consistent", async () => {
+    const { db } = await testDatabase();
+    const [{ n, top }] = await db
+      .select({ n: count(), top: max(tickets.number) })
+      .from(tickets)
+      .where(eq(tickets.orgId, orgId));
+    expect(n).toBe(200);
+    expect(top).toBe(200);
+    const [counter] = await db
+      .select()
+      .from(counters)
+      .where(and(eq(counters.orgId, orgId), eq(counters.name, "ticket")));
+    expect(counter.value).toBe(200);
+    const [{ threads }] = await db
+      .select({ threads: sql<number>`count(distinct ${ticketMessages.ticketId})::int` })
+      .from(ticketMessages)
+      .where(eq(ticketMessages.orgId, orgId));
+    expect(threads).toBe(200);
+    const [{ total }] = await db
+      .select({ total: sum(ticketCounts.count) })
+      .from(ticketCounts)
+      .where(eq(ticketCounts.orgId, orgId));
+    expect(Number(total)).toBe(200);
+  });
+
+  test("the demo customer has answered tickets, and the demo agent has open work", async () => {
+    const { db } = await testDatabase();
+    const [customer] = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.orgId, orgId), eq(users.email, "customer@demo.test")));
+    const own = await db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.orgId, orgId), eq(tickets.contactId, customer.contactId!)));
+    expect(own.length).toBeGreaterThanOrEqual(5);
+    const answered = await db
+      .select({ n: count() })
+      .from(ticketMessages)
+      .where(
+        and(
+          eq(ticketMessages.orgId, orgId),
+          inArray(
+            ticketMessages.ticketId,
+            own.map((t) => t.id),
+          ),
+          sql`${ticketMessages.authorUserId} is not null`,
+          eq(ticketMessages.kind, "reply"),
+        ),
+      );
+    expect(answered[0].n).toBeGreaterThan(0);
+    const [agent] = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.orgId, orgId), eq(users.email, "agent@demo.test")));
+    const open = await db
+      .select({ n: count() })
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.orgId, orgId),
+          eq(tickets.assigneeId, agent.id),
+          inArray(tickets.status, ["open", "pending", "on_hold"]),
+        ),
+      );
+    expect(open[0].n).toBeGreaterThan(0);
+    const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+    expect(org).toMatchObject({
+      slug: "demo",
+      timeZone: "Asia/Kuala_Lumpur",
+      supportEmail: "support@demo.test",
+    });
+  });
+});

@@ -1,0 +1,429 @@
+// The demo organization: a Malaysian field-service company with its people, customers and
+// 90 days of tickets (1,000 × scale). Built with a seeded random generator, so every run makes
+// the same data; written in chunks inside one transaction; ANALYZEd afterwards (PGlite has no
+// autovacuum to gather planner statistics).
+import { count, sql } from "drizzle-orm";
+import { hashPassword } from "../../src/domain/auth/passwords";
+import type { Db } from "../client";
+import {
+  type Channel,
+  companies,
+  contacts,
+  counters,
+  events,
+  organizations,
+  type TicketPriority,
+  type TicketStatus,
+  tags,
+  teamMembers,
+  teams,
+  ticketMessages,
+  tickets,
+  users,
+} from "../schema";
+import {
+  COMPANY_WORDS,
+  CUSTOMER_FOLLOW_UPS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  NOTES,
+  PLACES,
+  TAGS,
+  TOPICS,
+} from "./text";
+import { ZONES } from "./zones";
+
+export interface SeedOptions {
+  password: string;
+  /** Thousands of tickets; fractions allowed (0.1 → 100 tickets). */
+  scale?: number;
+  now?: Date;
+  log?: (message: string) => void;
+}
+
+const CHUNK = 500;
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** mulberry32: small, fast, good enough for demo data, and the same sequence on every run. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    chance: (p: number) => next() < p,
+  };
+}
+
+type Rng = ReturnType<typeof random>;
+
+export async function isEmpty(db: Db): Promise<boolean> {
+  const [{ n }] = await db.select({ n: count() }).from(organizations);
+  return n === 0;
+}
+
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ".")
+    .replace(/^\.|\.$/g, "");
+
+function fill(template: string, rng: Rng): string {
+  return template
+    .replaceAll("{place}", rng.pick(PLACES))
+    .replaceAll("{temp}", String(rng.int(28, 34)))
+    .replaceAll("{hours}", String(rng.int(2, 6)))
+    .replaceAll("{n}", String(rng.int(2, 9)))
+    .replaceAll("{m}", String(rng.int(10, 15)))
+    .replaceAll("{inv}", `INV-${String(rng.int(1, 900)).padStart(6, "0")}`);
+}
+
+function personName(rng: Rng): string {
+  return `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`;
+}
+
+async function insertChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
+/** Status by age: old tickets are mostly done, recent ones still being worked. */
+function statusFor(ageDays: number, rng: Rng): TicketStatus {
+  const r = rng.next();
+  if (ageDays > 14) return r < 0.7 ? "closed" : r < 0.95 ? "solved" : r < 0.98 ? "pending" : "on_hold";
+  if (ageDays > 3)
+    return r < 0.4 ? "solved" : r < 0.6 ? "pending" : r < 0.8 ? "open" : r < 0.9 ? "on_hold" : "new";
+  return r < 0.3 ? "new" : r < 0.65 ? "open" : r < 0.85 ? "pending" : r < 0.95 ? "on_hold" : "solved";
+}
+
+export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: string }> {
+  const now = options.now ?? new Date();
+  const log = options.log ?? (() => {});
+  const ticketCount = Math.max(20, Math.round(1000 * (options.scale ?? 1)));
+  const rng = random(20261122);
+  const started = performance.now();
+  const passwordHash = await hashPassword(options.password);
+
+  const orgId = await db.transaction(async (tx) => {
+    const [org] = await tx
+      .insert(organizations)
+      .values({
+        name: "Demo Services Sdn Bhd",
+        slug: "demo",
+        timeZone: "Asia/Kuala_Lumpur",
+        currency: "MYR",
+        locale: "en",
+        supportEmail: "support@demo.test",
+        createdAt: new Date(now.getTime() - 120 * DAY),
+      })
+      .returning({ id: organizations.id });
+    const orgId = org.id;
+
+    // Customers: companies and their contacts.
+    const companyRows = Array.from({ length: 60 }, (_, i) => {
+      const name = `${COMPANY_WORDS[0][i % 12]} ${COMPANY_WORDS[1][Math.floor(i / 5) % 12]} Sdn Bhd`;
+      return {
+        orgId,
+        name,
+        domain: `${slug(name.replace(" Sdn Bhd", "")).replaceAll(".", "")}.com.my`,
+        tier: rng.pick(["standard", "standard", "silver", "gold", "platinum"] as const),
+      };
+    });
+    const companyIds = await tx
+      .insert(companies)
+      .values(companyRows)
+      .returning({ id: companies.id, domain: companies.domain });
+    const contactRows = Array.from({ length: 400 }, (_, i) => {
+      const company = companyIds[i % companyIds.length];
+      const name = personName(rng);
+      return { orgId, companyId: company.id, name, email: `${slug(name)}.${i}@${company.domain}` };
+    });
+    contactRows.push({
+      orgId,
+      companyId: companyIds[0].id,
+      name: "Chong Mei Ling",
+      email: "customer@demo.test",
+    });
+    const contactIds: { id: string; companyId: string | null; email: string }[] = [];
+    await insertChunks(contactRows, async (chunk) =>
+      contactIds.push(
+        ...(await tx
+          .insert(contacts)
+          .values(chunk)
+          .returning({ id: contacts.id, companyId: contacts.companyId, email: contacts.email })),
+      ),
+    );
+    const customerContact = contactIds.find((c) => c.email === "customer@demo.test")!;
+
+    // Staff and technicians.
+    const account = (
+      email: string,
+      name: string,
+      role: (typeof users.$inferInsert)["role"],
+      contactId?: string,
+    ) => ({
+      orgId,
+      email,
+      name,
+      role,
+      passwordHash,
+      contactId: contactId ?? null,
+    });
+    const staff = [
+      account("admin@demo.test", "Aminah binti Yusof", "admin"),
+      account("supervisor@demo.test", "Lim Wei Ming", "supervisor"),
+      account("agent@demo.test", "Nurul Huda binti Ismail", "agent"),
+      account("dispatcher@demo.test", "Rajesh a/l Subramaniam", "dispatcher"),
+      account("customer@demo.test", "Chong Mei Ling", "customer", customerContact.id),
+      ...Array.from({ length: 8 }, (_, i) => account(`agent${i + 2}@demo.test`, personName(rng), "agent")),
+    ];
+    const technicians = Array.from({ length: 150 }, (_, i) =>
+      account(
+        i === 0 ? "tech@demo.test" : `tech${i + 1}@demo.test`,
+        i === 0 ? "Ahmad Faizal bin Hassan" : personName(rng),
+        "technician",
+      ),
+    );
+    const userIds: { id: string; email: string; role: string }[] = [];
+    await insertChunks([...staff, ...technicians], async (chunk) =>
+      userIds.push(
+        ...(await tx
+          .insert(users)
+          .values(chunk)
+          .returning({ id: users.id, email: users.email, role: users.role })),
+      ),
+    );
+    const agents = userIds.filter((u) => u.role === "agent" || u.role === "supervisor");
+    const mainAgent = userIds.find((u) => u.email === "agent@demo.test")!;
+    const techs = userIds.filter((u) => u.role === "technician");
+
+    // Teams: three desk teams, and one field team per state (tech@demo.test works in Selangor).
+    const deskTeams = await tx
+      .insert(teams)
+      .values([
+        { orgId, name: "Support L1", description: "First response for every channel" },
+        { orgId, name: "Technical", description: "Equipment faults that may need a visit" },
+        { orgId, name: "Billing", description: "Invoices, payments and contracts" },
+      ])
+      .returning({ id: teams.id, name: teams.name });
+    const fieldTeams = await tx
+      .insert(teams)
+      .values(
+        ZONES.map((z) => ({
+          orgId,
+          name: `Field — ${z.name}`,
+          description: `Technicians based in ${z.capital}`,
+        })),
+      )
+      .returning({ id: teams.id, name: teams.name });
+    const members = [
+      ...agents.map((a, i) => ({ orgId, teamId: deskTeams[i % 3].id, userId: a.id, isLead: i < 3 })),
+      ...techs.map((t, i) => {
+        const zone =
+          i === 0 ? fieldTeams.findIndex((f) => f.name.endsWith("Selangor")) : i % fieldTeams.length;
+        return { orgId, teamId: fieldTeams[zone].id, userId: t.id, isLead: i < fieldTeams.length };
+      }),
+    ];
+    await insertChunks(members, (chunk) => tx.insert(teamMembers).values(chunk));
+    await tx.insert(tags).values(TAGS.map((name) => ({ orgId, name })));
+
+    // Tickets, oldest first, so numbers follow time.
+    const ages = Array.from({ length: ticketCount }, () => rng.next() * 90 * DAY).sort((a, b) => b - a);
+    const customerEvery = Math.max(2, Math.floor(ticketCount / 6));
+    for (let start = 0; start < ticketCount; start += CHUNK) {
+      const ticketRows: (typeof tickets.$inferInsert)[] = [];
+      const plans: {
+        messages: Omit<typeof ticketMessages.$inferInsert, "ticketId">[];
+        assignee: string | null;
+        status: TicketStatus;
+        created: Date;
+        last: Date;
+      }[] = [];
+      for (let i = start; i < Math.min(ticketCount, start + CHUNK); i++) {
+        const created = new Date(now.getTime() - ages[i]);
+        const topic = rng.pick(TOPICS);
+        const forCustomer = i % customerEvery === customerEvery - 1;
+        const contact = forCustomer ? customerContact : rng.pick(contactIds);
+        // The demo customer's tickets always have an answer to read.
+        const status: TicketStatus =
+          forCustomer && statusFor(ages[i] / DAY, rng) === "new" ? "pending" : statusFor(ages[i] / DAY, rng);
+        const assignee = status === "new" ? null : rng.chance(0.25) ? mainAgent.id : rng.pick(agents).id;
+        const channel: Channel = forCustomer
+          ? "portal"
+          : rng.pick(["email", "email", "email", "web", "portal", "phone", "api", "chat"] as const);
+        const priority: TicketPriority = rng.pick([
+          "low",
+          "normal",
+          "normal",
+          "normal",
+          "high",
+          "high",
+          "urgent",
+        ] as const);
+        const messages: (typeof plans)[number]["messages"] = [
+          {
+            orgId,
+            kind: "reply",
+            authorContactId: contact.id,
+            channel,
+            body: fill(rng.pick(topic.bodies), rng),
+            createdAt: created,
+          },
+        ];
+        let at = created.getTime();
+        const step = () => {
+          at = Math.min(now.getTime() - 60_000, at + rng.int(1, 20) * HOUR * rng.next() + 10 * 60_000);
+          return new Date(at);
+        };
+        if (status !== "new") {
+          if (rng.chance(0.3))
+            messages.push({
+              orgId,
+              kind: "note",
+              authorUserId: assignee,
+              channel: "web",
+              body: rng.pick(NOTES),
+              createdAt: step(),
+            });
+          messages.push({
+            orgId,
+            kind: "reply",
+            authorUserId: assignee,
+            channel: "web",
+            body: fill(topic.replies[0], rng),
+            createdAt: step(),
+          });
+          if (status !== "pending" && rng.chance(0.6)) {
+            messages.push({
+              orgId,
+              kind: "reply",
+              authorContactId: contact.id,
+              channel,
+              body: rng.pick(CUSTOMER_FOLLOW_UPS),
+              createdAt: step(),
+            });
+          }
+          if (status === "solved" || status === "closed" || status === "pending") {
+            messages.push({
+              orgId,
+              kind: "reply",
+              authorUserId: assignee,
+              channel: "web",
+              body: fill(rng.pick(topic.replies.slice(1)), rng),
+              createdAt: step(),
+            });
+          }
+        }
+        const last = messages[messages.length - 1].createdAt as Date;
+        const tagList = [topic.tag, ...(rng.chance(0.15) ? [rng.pick(TAGS)] : [])].filter(
+          (t, k, all) => all.indexOf(t) === k,
+        );
+        ticketRows.push({
+          orgId,
+          number: i + 1,
+          subject: fill(rng.pick(topic.subjects), rng),
+          status,
+          priority,
+          type: topic.type,
+          channel,
+          contactId: contact.id,
+          companyId: contact.companyId,
+          assigneeId: assignee,
+          teamId:
+            topic.tag === "billing"
+              ? deskTeams[2].id
+              : topic.tag === "warranty"
+                ? deskTeams[0].id
+                : deskTeams[1].id,
+          tags: tagList,
+          createdAt: created,
+          updatedAt: last,
+          solvedAt: status === "solved" || status === "closed" ? last : null,
+        });
+        plans.push({ messages, assignee, status, created, last });
+      }
+      const inserted = await tx
+        .insert(tickets)
+        .values(ticketRows)
+        .returning({ id: tickets.id, number: tickets.number });
+      const messageRows: (typeof ticketMessages.$inferInsert)[] = [];
+      const eventRows: (typeof events.$inferInsert)[] = [];
+      inserted.forEach((ticket, k) => {
+        const plan = plans[k];
+        const row = ticketRows[k];
+        eventRows.push({
+          orgId,
+          type: "ticket.created",
+          ticketId: ticket.id,
+          actorKind: "customer",
+          data: {
+            number: ticket.number,
+            subject: row.subject,
+            status: "new",
+            priority: row.priority,
+            channel: row.channel,
+          },
+          createdAt: plan.created,
+        });
+        if (plan.assignee) {
+          eventRows.push({
+            orgId,
+            type: "ticket.assigned",
+            ticketId: ticket.id,
+            actorUserId: plan.assignee,
+            actorKind: "user",
+            data: { from: null, to: plan.assignee },
+            createdAt: plan.created,
+          });
+        }
+        for (const m of plan.messages) {
+          messageRows.push({ ...m, ticketId: ticket.id });
+          if (m === plan.messages[0]) continue;
+          const type =
+            m.kind === "note"
+              ? "message.note_added"
+              : m.authorUserId
+                ? "message.agent_replied"
+                : "message.customer_replied";
+          eventRows.push({
+            orgId,
+            type,
+            ticketId: ticket.id,
+            actorUserId: m.authorUserId ?? null,
+            actorKind: m.authorUserId ? "user" : "customer",
+            data: { kind: m.kind },
+            createdAt: m.createdAt as Date,
+          });
+        }
+        if (plan.status !== "new") {
+          eventRows.push({
+            orgId,
+            type: "ticket.status_changed",
+            ticketId: ticket.id,
+            actorUserId: plan.assignee,
+            actorKind: "user",
+            data: { from: "new", to: plan.status },
+            createdAt: plan.last,
+          });
+        }
+      });
+      await insertChunks(messageRows, (chunk) => tx.insert(ticketMessages).values(chunk));
+      await insertChunks(eventRows, (chunk) => tx.insert(events).values(chunk));
+      if ((start / CHUNK) % 20 === 19) log(`${start + CHUNK} tickets…`);
+    }
+    await tx.insert(counters).values({ orgId, name: "ticket", value: ticketCount });
+    return orgId;
+  });
+  await db.execute(sql`analyze`);
+  log(
+    `${ticketCount.toLocaleString("en")} tickets, 400 contacts, 60 companies, ${ZONES.length} field teams, 150 technicians in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return { orgId };
+}
