@@ -43,7 +43,6 @@ export interface SeedOptions {
 
 const CHUNK = 500;
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /** mulberry32: small, fast, good enough for demo data, and the same sequence on every run. */
 function random(seed: number) {
@@ -92,6 +91,16 @@ function personName(rng: Rng): string {
 
 async function insertChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
   for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
+/** Squeezes a thread that would end in the future into the time before `end`, keeping its order. */
+function fitBefore(messages: { createdAt?: Date }[], start: number, end: number) {
+  const last = messages[messages.length - 1].createdAt!.getTime();
+  if (last <= end) return;
+  const factor = (end - start) / (last - start);
+  messages.forEach((m, i) => {
+    m.createdAt = new Date(start + Math.floor((m.createdAt!.getTime() - start) * factor) + i);
+  });
 }
 
 /** Status by age: old tickets are mostly done, recent ones still being worked. */
@@ -279,7 +288,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
         ];
         let at = created.getTime();
         const step = () => {
-          at = Math.min(now.getTime() - 60_000, at + rng.int(1, 20) * HOUR * rng.next() + 10 * 60_000);
+          at += rng.int(10, 20 * 60) * 60_000 * rng.next() + 5 * 60_000;
           return new Date(at);
         };
         if (status !== "new") {
@@ -321,6 +330,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
             });
           }
         }
+        fitBefore(messages, created.getTime(), now.getTime() - 60_000);
         const last = messages[messages.length - 1].createdAt as Date;
         const tagList = [topic.tag, ...(rng.chance(0.15) ? [rng.pick(TAGS)] : [])].filter(
           (t, k, all) => all.indexOf(t) === k,

@@ -1,11 +1,21 @@
 // Small text helpers shared by the views. Pure functions, no HTML.
-import type { TicketPriority, TicketStatus } from "../../db/schema";
+import type { Channel, TicketPriority, TicketStatus } from "../../db/schema";
 import { STATUS_LABELS } from "../domain/tickets/rules";
 
 export { formatTicketNumber } from "../domain/orgs/counters";
 
 export const statusLabel = (s: TicketStatus) => STATUS_LABELS[s];
 export const priorityLabel = (p: TicketPriority) => p[0].toUpperCase() + p.slice(1);
+const CHANNEL_LABELS: Record<Channel, string> = {
+  email: "Email",
+  web: "Web",
+  portal: "Portal",
+  chat: "Chat",
+  api: "API",
+  phone: "Phone",
+};
+export const channelLabel = (c: Channel) => CHANNEL_LABELS[c];
+
 export const humanize = (s: string) => (s[0]?.toUpperCase() ?? "") + s.slice(1).replaceAll("_", " ");
 
 export function formatDateTime(date: Date, timeZone = "UTC"): string {

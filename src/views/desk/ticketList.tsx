@@ -1,8 +1,8 @@
-import { CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../db/schema";
+import { CHANNELS, type Channel, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../db/schema";
 import type { TicketFilters, TicketListRow, View } from "../../domain/tickets/queries";
 import { SORTS, VIEW_LABELS, VIEWS } from "../../domain/tickets/queries";
 import { CsrfField, ErrorSummary, Notice } from "../form";
-import { formatTicketNumber, humanize, priorityLabel, statusLabel, timeAgo } from "../format";
+import { channelLabel, formatTicketNumber, priorityLabel, statusLabel, timeAgo } from "../format";
 import { Page, type Viewer } from "../layout";
 
 export interface TicketListProps {
@@ -121,7 +121,12 @@ function FilterBar({ filters, choices }: Pick<TicketListProps, "filters" | "choi
         choices.tags.map((t) => ({ value: t, label: t })),
         "Any tag",
       )}
-      {sel("channel", filters.channel, options(CHANNELS, humanize), "Any channel")}
+      {sel(
+        "channel",
+        filters.channel,
+        options(CHANNELS, (c) => channelLabel(c as Channel)),
+        "Any channel",
+      )}
       {sel(
         "sort",
         filters.sort,
@@ -197,7 +202,7 @@ export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date })
                 aria-label={`Select ${formatTicketNumber(t.number)}`}
               />
             </td>
-            <td>
+            <td class="num">
               <a href={`/desk/tickets/${formatTicketNumber(t.number)}`} safe>
                 {formatTicketNumber(t.number)}
               </a>

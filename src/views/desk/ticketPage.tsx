@@ -1,9 +1,10 @@
-import { TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schema";
+import { type Channel, TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import type { TicketDetail } from "../../domain/tickets/queries";
 import { nextStatuses } from "../../domain/tickets/rules";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import {
+  channelLabel,
   formatBytes,
   formatDateTime,
   formatTicketNumber,
@@ -50,7 +51,7 @@ export function Thread({
             <strong safe>{m.authorName}</strong>
             {m.kind === "note" ? <span class="badge note">Internal note</span> : ""}
             <span class="muted">
-              <span safe>{humanize(m.channel)}</span> ·{" "}
+              <span safe>{channelLabel(m.channel)}</span> ·{" "}
               <time datetime={m.createdAt.toISOString()} safe>
                 {formatDateTime(m.createdAt, timeZone)}
               </time>
@@ -86,7 +87,7 @@ function describeEvent(e: TicketDetail["history"][number]): string {
   const who = (v: unknown) => (v ? "someone" : "nobody");
   switch (e.type) {
     case "ticket.created":
-      return `created the ticket via ${humanize(String(d.channel ?? ""))}`;
+      return `created the ticket via ${channelLabel(d.channel as Channel)}`;
     case "ticket.status_changed":
       return `changed status from ${humanize(String(d.from))} to ${humanize(String(d.to))}`;
     case "ticket.priority_changed":

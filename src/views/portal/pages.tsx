@@ -50,7 +50,7 @@ export function PortalTicketsPage({
           <tbody>
             {tickets.map((t) => (
               <tr>
-                <td>
+                <td class="num">
                   <a href={`/portal/tickets/${formatTicketNumber(t.number)}`}>
                     {formatTicketNumber(t.number) as "safe"}
                   </a>
