@@ -56,13 +56,14 @@ export function fieldList(body: Body, name: string): string[] {
   );
 }
 
-/** Uploaded files of a multipart form; an untouched file input sends a nameless empty part, dropped here. */
+/**
+ * Uploaded files of a multipart form; an untouched file input sends a nameless empty part, dropped
+ * here. (Bun parses that part's `filename=""` as a File whose name is undefined, not "".)
+ */
 export function uploads(body: Body, name = "files"): File[] {
   const value = asRecord(body)[name];
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter(
-    (f): f is File => f instanceof Blob && !((f as File).name === "" && f.size === 0),
-  ) as File[];
+  return list.filter((f): f is File => f instanceof Blob && !(!(f as File).name && f.size === 0)) as File[];
 }
 
 /** The form's text fields, to put back into a re-rendered form. */
