@@ -1,9 +1,10 @@
 // Email + password sign-in, server-side sessions, sign-out (here or everywhere).
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { organizations, sessions, users } from "../../../db/schema";
 import type { Actor } from "../context";
 import { invalid, unauthorized } from "../errors";
+import { prepared } from "../prepared";
 import { dummyPasswordHash, verifyPassword } from "./passwords";
 import { newSecret, sha256 } from "./secrets";
 import { assertNotThrottled, clearFailures, recordFailure, throttleKeys } from "./throttle";
@@ -88,13 +89,22 @@ export async function userForSession(
 ): Promise<SessionUser | null> {
   if (!token) return null;
   const id = sha256(token);
-  const [row] = await db
-    .select({ session: sessions, user: users, orgName: organizations.name })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .innerJoin(organizations, eq(organizations.id, sessions.orgId))
-    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now), eq(users.active, true)))
-    .limit(1);
+  const [row] = await prepared(db, "sessionUser", () =>
+    db
+      .select({ session: sessions, user: users, orgName: organizations.name })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .innerJoin(organizations, eq(organizations.id, sessions.orgId))
+      .where(
+        and(
+          eq(sessions.id, sql.placeholder("id")),
+          gt(sessions.expiresAt, sql`${sql.placeholder("now")}::timestamptz`),
+          eq(users.active, true),
+        ),
+      )
+      .limit(1)
+      .prepare("session_user"),
+  ).execute({ id, now: now.toISOString() });
   if (!row) return null;
   if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));

@@ -20,6 +20,7 @@ import {
 } from "../../../db/schema";
 import { type Ctx, can, requirePermission, STAFF_ROLES } from "../context";
 import { invalid } from "../errors";
+import { prepared } from "../prepared";
 import { findVisibleTicket, type TicketRef } from "./access";
 import { isOneOf, isUuid, OPEN_STATUSES } from "./rules";
 
@@ -98,13 +99,14 @@ function decodeCursor(cursor: string, sort: Sort): [unknown, string] {
 }
 
 /** Conditions shared by the desk list and the API list. */
-export function filterConditions(ctx: Ctx, filters: TicketFilters): SQL[] {
-  const orgId = ctx.actor.orgId;
-  const conditions: SQL[] = [eq(tickets.orgId, orgId)];
+/** The organization and view conditions; values may be placeholders of a prepared query. */
+function viewConditions(view: View | undefined, orgId: unknown, userId: unknown): SQL[] {
+  const conditions: SQL[] = [eq(tickets.orgId, orgId as string)];
   const open = sql`${tickets.status} in ${OPEN_SQL}`;
-  switch (filters.view) {
+  switch (view) {
     case "mine":
-      conditions.push(open, ctx.actor.userId ? eq(tickets.assigneeId, ctx.actor.userId) : sql`false`);
+      // No user (an API token) matches nobody: "= NULL" is never true.
+      conditions.push(open, eq(tickets.assigneeId, userId as string));
       break;
     case "unassigned":
       conditions.push(open, isNull(tickets.assigneeId));
@@ -119,6 +121,12 @@ export function filterConditions(ctx: Ctx, filters: TicketFilters): SQL[] {
       conditions.push(eq(tickets.status, "solved"));
       break;
   }
+  return conditions;
+}
+
+export function filterConditions(ctx: Ctx, filters: TicketFilters): SQL[] {
+  const orgId = ctx.actor.orgId;
+  const conditions = viewConditions(filters.view, orgId, ctx.actor.userId ?? null);
   if (filters.status?.length) conditions.push(inArray(tickets.status, filters.status));
   if (filters.priority?.length) conditions.push(inArray(tickets.priority, filters.priority));
   if (filters.assignee === "me")
@@ -196,25 +204,10 @@ function listSelection() {
 export type TicketListRow = Awaited<ReturnType<typeof listTickets>>["rows"][number];
 
 /** The desk's list: keyset-paginated, so page 200 costs what page 1 costs. */
-export async function listTickets(ctx: Ctx, filters: TicketFilters) {
-  requirePermission(ctx.actor, "tickets.read_all");
-  const sort = filters.sort ?? "-updated_at";
-  const limit = Math.min(Math.max(filters.limit ?? 50, 1), 100);
+function selectList(db: Ctx["db"], conditions: SQL[], sort: Sort, limit: unknown) {
   const column = sortColumn(sort);
-  const descending = sort.startsWith("-");
-  const conditions = filterConditions(ctx, filters);
-  if (filters.after) {
-    const [value, id] = decodeCursor(filters.after, sort);
-    const bound = value instanceof Date ? sql`${value.toISOString()}::timestamptz` : sql`${value}`;
-    // Row comparison (a, b) < (x, y) is the keyset condition in one expression.
-    conditions.push(
-      descending
-        ? sql`(${column}, ${tickets.id}) < (${bound}, ${id})`
-        : sql`(${column}, ${tickets.id}) > (${bound}, ${id})`,
-    );
-  }
-  const order = descending ? [desc(column), desc(tickets.id)] : [asc(column), asc(tickets.id)];
-  const rows = await ctx.db
+  const order = sort.startsWith("-") ? [desc(column), desc(tickets.id)] : [asc(column), asc(tickets.id)];
+  return db
     .select({ ...listSelection(), sortValue: sql<unknown>`${column}`.as("sort_value") })
     .from(tickets)
     .innerJoin(contacts, and(eq(contacts.orgId, tickets.orgId), eq(contacts.id, tickets.contactId)))
@@ -222,7 +215,52 @@ export async function listTickets(ctx: Ctx, filters: TicketFilters) {
     .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
     .where(and(...conditions))
     .orderBy(...order)
-    .limit(limit + 1);
+    .limit(limit as number);
+}
+
+/** Keyset condition (a, b) < (x, y) in one expression; values may be placeholders. */
+function afterCondition(sort: Sort, value: unknown, id: unknown): SQL {
+  const column = sortColumn(sort);
+  const bound = sort.endsWith("_at") ? sql`${value}::timestamptz` : sql`${value}::int`;
+  return sort.startsWith("-")
+    ? sql`(${column}, ${tickets.id}) < (${bound}, ${id}::uuid)`
+    : sql`(${column}, ${tickets.id}) > (${bound}, ${id}::uuid)`;
+}
+
+const hasFilters = (f: TicketFilters) =>
+  Boolean(
+    f.status?.length || f.priority?.length || f.assignee || f.teamId || f.tag || f.channel || f.q?.trim(),
+  );
+
+/** The desk's list: keyset-paginated, so page 200 costs what page 1 costs. */
+export async function listTickets(ctx: Ctx, filters: TicketFilters) {
+  requirePermission(ctx.actor, "tickets.read_all");
+  const sort = filters.sort ?? "-updated_at";
+  const limit = Math.min(Math.max(filters.limit ?? 50, 1), 100);
+  const cursor = filters.after ? decodeCursor(filters.after, sort) : undefined;
+  const values = {
+    orgId: ctx.actor.orgId,
+    userId: ctx.actor.userId ?? null,
+    afterValue: cursor?.[0] instanceof Date ? cursor[0].toISOString() : (cursor?.[0] ?? null),
+    afterId: cursor?.[1] ?? null,
+    limit: limit + 1,
+  };
+  let rows: Awaited<ReturnType<ReturnType<typeof selectList>["execute"]>>;
+  if (hasFilters(filters)) {
+    const conditions = filterConditions(ctx, filters);
+    if (cursor) conditions.push(afterCondition(sort, values.afterValue, values.afterId));
+    rows = await selectList(ctx.db, conditions, sort, values.limit);
+  } else {
+    // The plain views are the desk's busiest pages: one prepared query per view, sort and page kind.
+    const name = `list_${filters.view ?? "all"}_${sort}_${cursor ? "next" : "first"}`;
+    const query = prepared(ctx.db, name, () => {
+      const ph = sql.placeholder;
+      const conditions = viewConditions(filters.view, ph("orgId"), ph("userId"));
+      if (cursor) conditions.push(afterCondition(sort, ph("afterValue"), ph("afterId")));
+      return selectList(ctx.db, conditions, sort, ph("limit")).prepare(name.replace(/\W/g, "_"));
+    });
+    rows = await query.execute(values);
+  }
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const sortKey = sort.replace(/^-/, "");
@@ -242,10 +280,17 @@ export async function listTickets(ctx: Ctx, filters: TicketFilters) {
 /** Counts for the desk's views, read from ticket_counts (kept by a trigger), never from tickets. */
 export async function viewCounts(ctx: Ctx): Promise<Record<View, number>> {
   requirePermission(ctx.actor, "tickets.read_all");
-  const rows = await ctx.db
-    .select({ status: ticketCounts.status, assigneeKey: ticketCounts.assigneeKey, count: ticketCounts.count })
-    .from(ticketCounts)
-    .where(eq(ticketCounts.orgId, ctx.actor.orgId));
+  const rows = await prepared(ctx.db, "viewCounts", () =>
+    ctx.db
+      .select({
+        status: ticketCounts.status,
+        assigneeKey: ticketCounts.assigneeKey,
+        count: ticketCounts.count,
+      })
+      .from(ticketCounts)
+      .where(eq(ticketCounts.orgId, sql.placeholder("orgId")))
+      .prepare("view_counts"),
+  ).execute({ orgId: ctx.actor.orgId });
   const counts: Record<View, number> = { mine: 0, unassigned: 0, open: 0, pending: 0, solved: 0, all: 0 };
   const nil = "00000000-0000-0000-0000-000000000000";
   for (const row of rows) {
@@ -417,25 +462,34 @@ export type TicketDetail = Awaited<ReturnType<typeof getTicket>>;
 /** The people and teams a ticket can be given to, for the desk's pickers. */
 export async function assignmentChoices(ctx: Ctx) {
   requirePermission(ctx.actor, "tickets.read_all");
+  const db = ctx.db;
+  const orgId = sql.placeholder("orgId");
   const [agents, teamRows, tagRows] = await Promise.all([
-    ctx.db
-      .select({ id: users.id, name: users.name })
-      .from(users)
-      .where(
-        and(eq(users.orgId, ctx.actor.orgId), eq(users.active, true), inArray(users.role, [...STAFF_ROLES])),
-      )
-      .orderBy(users.name),
-    ctx.db
-      .select({ id: teams.id, name: teams.name })
-      .from(teams)
-      .where(eq(teams.orgId, ctx.actor.orgId))
-      .orderBy(teams.name),
-    ctx.db
-      .select({ name: tags.name })
-      .from(tags)
-      .where(eq(tags.orgId, ctx.actor.orgId))
-      .orderBy(tags.name)
-      .limit(500),
+    prepared(db, "choiceAgents", () =>
+      db
+        .select({ id: users.id, name: users.name })
+        .from(users)
+        .where(and(eq(users.orgId, orgId), eq(users.active, true), inArray(users.role, [...STAFF_ROLES])))
+        .orderBy(users.name)
+        .prepare("choice_agents"),
+    ).execute({ orgId: ctx.actor.orgId }),
+    prepared(db, "choiceTeams", () =>
+      db
+        .select({ id: teams.id, name: teams.name })
+        .from(teams)
+        .where(eq(teams.orgId, orgId))
+        .orderBy(teams.name)
+        .prepare("choice_teams"),
+    ).execute({ orgId: ctx.actor.orgId }),
+    prepared(db, "choiceTags", () =>
+      db
+        .select({ name: tags.name })
+        .from(tags)
+        .where(eq(tags.orgId, orgId))
+        .orderBy(tags.name)
+        .limit(500)
+        .prepare("choice_tags"),
+    ).execute({ orgId: ctx.actor.orgId }),
   ]);
   return { agents, teams: teamRows, tags: tagRows.map((t) => t.name) };
 }
