@@ -279,3 +279,28 @@ describe("requester", () => {
     });
   });
 });
+
+describe("keyset paging by every sort", () => {
+  test("each sort walks every ticket exactly once", async () => {
+    const fresh = await createOrg("Sorts");
+    const agent = fresh.ctx("agent");
+    const priorities = ["low", "normal", "high", "urgent"];
+    for (let i = 0; i < 9; i++) {
+      await createTicket(
+        { ...agent, now: new Date(Date.UTC(2026, 1, 1, 0, i % 3)) },
+        { subject: `S${i}`, body: "x", requesterEmail: "k@client.test", priority: priorities[i % 4] },
+      );
+    }
+    for (const sort of ["-updated_at", "created_at", "-priority", "priority", "number", "-number"] as const) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await listTickets(agent, { view: "all", sort, limit: 2, after });
+        seen.push(...page.rows.map((r) => r.subject));
+        after = page.nextCursor;
+      } while (after);
+      expect(new Set(seen).size).toBe(9);
+      expect(seen.length).toBe(9);
+    }
+  });
+});
