@@ -67,7 +67,9 @@ function preparingClient(sql: postgres.Sql): postgres.Sql {
       if (property === "begin") {
         return (...args: unknown[]) => {
           const callback = args.pop() as (tx: postgres.Sql) => unknown;
-          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: postgres.Sql) => callback(preparingClient(tx)));
+          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: postgres.Sql) =>
+            callback(preparingClient(tx)),
+          );
         };
       }
       const value = Reflect.get(target, property, receiver);

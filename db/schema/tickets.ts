@@ -79,6 +79,8 @@ export const ticketMessages = pgTable(
     kind: text("kind", { enum: ["reply", "note"] }).notNull(),
     authorUserId: uuid("author_user_id"),
     authorContactId: uuid("author_contact_id"),
+    /** Who wrote it when neither a user nor a contact did, e.g. 'API token "Billing sync"'. */
+    authorLabel: text("author_label"),
     channel: text("channel", { enum: CHANNELS }).notNull(),
     body: text("body").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
@@ -119,6 +121,7 @@ export const attachments = pgTable(
       foreignColumns: [ticketMessages.orgId, ticketMessages.id],
     }).onDelete("cascade"),
     index("attachments_message").on(t.orgId, t.messageId),
+    index("attachments_ticket").on(t.orgId, t.ticketId),
   ],
 );
 

@@ -83,6 +83,7 @@ async function insertMessage(
       kind: message.kind,
       authorUserId: isCustomer ? null : (ctx.actor.userId ?? null),
       authorContactId: isCustomer ? (ctx.actor.contactId ?? null) : null,
+      authorLabel: ctx.actor.userId || isCustomer ? null : ctx.actor.name,
       channel: message.channel,
       body: message.body,
       createdAt: ctx.now,

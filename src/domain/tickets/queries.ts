@@ -178,6 +178,7 @@ export function parseFilters(query: Record<string, string | string[] | undefined
 }
 
 const assignee = aliasedTable(users, "assignee");
+const author = aliasedTable(users, "author");
 
 function listSelection() {
   return {
@@ -337,7 +338,7 @@ export async function listTicketsPaged(ctx: Ctx, filters: TicketFilters & { page
       .leftJoin(assignee, and(eq(assignee.orgId, tickets.orgId), eq(assignee.id, tickets.assigneeId)))
       .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
       .where(where)
-      .orderBy(sort.startsWith("-") ? desc(column) : asc(column), desc(tickets.id))
+      .orderBy(...(sort.startsWith("-") ? [desc(column), desc(tickets.id)] : [asc(column), asc(tickets.id)]))
       .limit(limit)
       .offset((page - 1) * limit),
     ctx.db.select({ total: sql<number>`count(*)::int` }).from(tickets).where(where),
@@ -387,69 +388,88 @@ export async function getTicket(ctx: Ctx, ref: TicketRef) {
   const ticket = await findVisibleTicket(ctx.db, ctx.actor, ref);
   const staffView = can(ctx.actor, "tickets.read_all");
   const orgId = ctx.actor.orgId;
-  const author = aliasedTable(users, "author");
+  const db = ctx.db;
+  const ph = sql.placeholder;
+  const ids = { orgId, ticketId: ticket.id, contactId: ticket.contactId };
+  // Prepared once per database: the ticket page is the desk's second-busiest page.
   const [contactRows, people, messageRows, fileRows, history] = await Promise.all([
-    ctx.db
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.orgId, orgId), eq(contacts.id, ticket.contactId))),
-    ctx.db
-      .select({ assigneeName: assignee.name, teamName: teams.name })
-      .from(tickets)
-      .leftJoin(assignee, and(eq(assignee.orgId, tickets.orgId), eq(assignee.id, tickets.assigneeId)))
-      .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
-      .where(and(eq(tickets.orgId, orgId), eq(tickets.id, ticket.id))),
-    ctx.db
-      .select({
-        id: ticketMessages.id,
-        kind: ticketMessages.kind,
-        body: ticketMessages.body,
-        channel: ticketMessages.channel,
-        createdAt: ticketMessages.createdAt,
-        userName: author.name,
-        contactName: contacts.name,
-      })
-      .from(ticketMessages)
-      .leftJoin(
-        author,
-        and(eq(author.orgId, ticketMessages.orgId), eq(author.id, ticketMessages.authorUserId)),
-      )
-      .leftJoin(
-        contacts,
-        and(eq(contacts.orgId, ticketMessages.orgId), eq(contacts.id, ticketMessages.authorContactId)),
-      )
-      .where(
-        and(
-          eq(ticketMessages.orgId, orgId),
-          eq(ticketMessages.ticketId, ticket.id),
-          staffView ? undefined : eq(ticketMessages.kind, "reply"),
-        ),
-      )
-      .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id)),
-    ctx.db
-      .select({
-        id: attachments.id,
-        messageId: attachments.messageId,
-        filename: attachments.filename,
-        contentType: attachments.contentType,
-        sizeBytes: attachments.sizeBytes,
-      })
-      .from(attachments)
-      .where(and(eq(attachments.orgId, orgId), eq(attachments.ticketId, ticket.id))),
+    prepared(db, "ticketContact", () =>
+      db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.orgId, ph("orgId")), eq(contacts.id, ph("contactId"))))
+        .prepare("ticket_contact"),
+    ).execute(ids),
+    prepared(db, "ticketPeople", () =>
+      db
+        .select({ assigneeName: assignee.name, teamName: teams.name })
+        .from(tickets)
+        .leftJoin(assignee, and(eq(assignee.orgId, tickets.orgId), eq(assignee.id, tickets.assigneeId)))
+        .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
+        .where(and(eq(tickets.orgId, ph("orgId")), eq(tickets.id, ph("ticketId"))))
+        .prepare("ticket_people"),
+    ).execute(ids),
+    prepared(db, staffView ? "ticketThreadStaff" : "ticketThreadPublic", () =>
+      db
+        .select({
+          id: ticketMessages.id,
+          kind: ticketMessages.kind,
+          body: ticketMessages.body,
+          channel: ticketMessages.channel,
+          createdAt: ticketMessages.createdAt,
+          userName: author.name,
+          contactName: contacts.name,
+          authorLabel: ticketMessages.authorLabel,
+        })
+        .from(ticketMessages)
+        .leftJoin(
+          author,
+          and(eq(author.orgId, ticketMessages.orgId), eq(author.id, ticketMessages.authorUserId)),
+        )
+        .leftJoin(
+          contacts,
+          and(eq(contacts.orgId, ticketMessages.orgId), eq(contacts.id, ticketMessages.authorContactId)),
+        )
+        .where(
+          and(
+            eq(ticketMessages.orgId, ph("orgId")),
+            eq(ticketMessages.ticketId, ph("ticketId")),
+            staffView ? undefined : eq(ticketMessages.kind, "reply"),
+          ),
+        )
+        .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id))
+        .prepare(staffView ? "ticket_thread_staff" : "ticket_thread_public"),
+    ).execute(ids),
+    prepared(db, "ticketFiles", () =>
+      db
+        .select({
+          id: attachments.id,
+          messageId: attachments.messageId,
+          filename: attachments.filename,
+          contentType: attachments.contentType,
+          sizeBytes: attachments.sizeBytes,
+        })
+        .from(attachments)
+        .where(and(eq(attachments.orgId, ph("orgId")), eq(attachments.ticketId, ph("ticketId"))))
+        .prepare("ticket_files"),
+    ).execute(ids),
     staffView
-      ? ctx.db
-          .select({
-            seq: events.seq,
-            type: events.type,
-            data: events.data,
-            createdAt: events.createdAt,
-            actorKind: events.actorKind,
-            actorName: author.name,
-          })
-          .from(events)
-          .leftJoin(author, and(eq(author.orgId, events.orgId), eq(author.id, events.actorUserId)))
-          .where(and(eq(events.orgId, orgId), eq(events.ticketId, ticket.id)))
-          .orderBy(asc(events.seq))
+      ? prepared(db, "ticketHistory", () =>
+          db
+            .select({
+              seq: events.seq,
+              type: events.type,
+              data: events.data,
+              createdAt: events.createdAt,
+              actorKind: events.actorKind,
+              actorName: author.name,
+            })
+            .from(events)
+            .leftJoin(author, and(eq(author.orgId, events.orgId), eq(author.id, events.actorUserId)))
+            .where(and(eq(events.orgId, ph("orgId")), eq(events.ticketId, ph("ticketId"))))
+            .orderBy(asc(events.seq))
+            .prepare("ticket_history"),
+        ).execute(ids)
       : Promise.resolve([]),
   ]);
   const messages: ThreadMessage[] = messageRows.map((m) => ({
@@ -458,8 +478,8 @@ export async function getTicket(ctx: Ctx, ref: TicketRef) {
     body: m.body,
     channel: m.channel,
     createdAt: m.createdAt,
-    authorName: m.userName ?? m.contactName ?? "Unknown",
-    authorIsStaff: Boolean(m.userName),
+    authorName: m.userName ?? m.contactName ?? m.authorLabel ?? "Unknown",
+    authorIsStaff: !m.contactName,
     attachments: fileRows.filter((f) => f.messageId === m.id),
   }));
   return {

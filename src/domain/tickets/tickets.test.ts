@@ -304,3 +304,26 @@ describe("keyset paging by every sort", () => {
     }
   });
 });
+
+describe("integrations", () => {
+  test("a message posted with an API token is signed with the token's name", async () => {
+    const ticket = await newTicket("From an integration");
+    const api = {
+      ...org.ctx("agent"),
+      actor: {
+        kind: "api" as const,
+        orgId: org.orgId,
+        role: "agent" as const,
+        name: 'API token "Billing sync"',
+      },
+    };
+    await addMessage(api, ticket.number, { kind: "reply", body: "Invoice re-sent." });
+    const detail = await getTicket(org.ctx("agent"), ticket.number);
+    const last = detail.messages[detail.messages.length - 1];
+    expect(last).toMatchObject({
+      authorName: 'API token "Billing sync"',
+      authorIsStaff: true,
+      channel: "api",
+    });
+  });
+});
