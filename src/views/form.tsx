@@ -63,19 +63,22 @@ export function Field({
 
 export function Select({
   name,
+  id = name,
   value,
   options,
   blank,
   invalid,
 }: {
   name: string;
+  /** Defaults to the name; set it when two forms on one page share a field name. */
+  id?: string;
   value: string | null | undefined;
   options: { value: string; label: string }[];
   blank?: string;
   invalid?: boolean;
 }) {
   return (
-    <select id={name} name={name} aria-invalid={invalid ? "true" : undefined}>
+    <select id={id} name={name} aria-invalid={invalid ? "true" : undefined}>
       {blank !== undefined ? (
         <option value="" safe>
           {blank}

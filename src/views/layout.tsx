@@ -72,18 +72,21 @@ export function Page({ title, csrf, viewer, scripts, children }: PageProps) {
           <meta name="csrf-token" content={csrf} />
           <title safe>{title}</title>
           <link rel="stylesheet" href="/public/app.css" />
-          {scripts ? (
-            <>
-              <script src="/public/vendor/htmx.min.js" defer />
-              <script src="/public/vendor/hx-sse.min.js" defer />
-            </>
-          ) : (
-            ""
-          )}
         </head>
         <body hx-headers={scripts ? JSON.stringify({ "X-CSRF-Token": csrf }) : undefined}>
           {staff ? <StaffNav viewer={viewer} /> : <CustomerNav viewer={viewer} />}
           <main>{children as "safe"}</main>
+          {/* At the end of the body, not `defer`red: htmx 4 initializes in a setTimeout when it runs
+              after parsing, which can come before a deferred extension has registered, and then the
+              live updates (hx-sse:connect) never connect. Here both run while the page still parses. */}
+          {scripts ? (
+            <>
+              <script src="/public/vendor/htmx.min.js" />
+              <script src="/public/vendor/hx-sse.min.js" />
+            </>
+          ) : (
+            ""
+          )}
         </body>
       </html>
     </>

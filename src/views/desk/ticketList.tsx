@@ -192,50 +192,48 @@ export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date })
         </tr>
       </thead>
       <tbody>
-        {rows.map((t) => (
-          <tr data-ticket={formatTicketNumber(t.number)}>
-            <td>
-              <input
-                type="checkbox"
-                name="ids"
-                value={t.id}
-                aria-label={`Select ${formatTicketNumber(t.number)}`}
-              />
-            </td>
-            <td class="num">
-              <a href={`/desk/tickets/${formatTicketNumber(t.number)}`} safe>
-                {formatTicketNumber(t.number)}
-              </a>
-            </td>
-            <td>
-              <a href={`/desk/tickets/${formatTicketNumber(t.number)}`} safe>
-                {t.subject}
-              </a>
-              {t.tags.map((tag) => (
-                <span class="tag" safe>
-                  {tag}
+        {rows.map((t) => {
+          const key = formatTicketNumber(t.number);
+          return (
+            <tr data-ticket={key}>
+              <td>
+                <input type="checkbox" name="ids" value={t.id} aria-label={`Select ${key}`} />
+              </td>
+              <td class="num">
+                <a href={`/desk/tickets/${key}`} safe>
+                  {key}
+                </a>
+              </td>
+              <td>
+                <a href={`/desk/tickets/${key}`} safe>
+                  {t.subject}
+                </a>
+                {t.tags.map((tag) => (
+                  <span class="tag" safe>
+                    {tag}
+                  </span>
+                ))}
+              </td>
+              <td safe>{t.contactName}</td>
+              <td>
+                <span class={`badge status-${t.status}`} safe>
+                  {statusLabel(t.status)}
                 </span>
-              ))}
-            </td>
-            <td safe>{t.contactName}</td>
-            <td>
-              <span class={`badge status-${t.status}`} safe>
-                {statusLabel(t.status)}
-              </span>
-            </td>
-            <td>
-              <span class={`prio prio-${t.priority}`} safe>
-                {priorityLabel(t.priority)}
-              </span>
-            </td>
-            <td safe>{t.assigneeName ?? "—"}</td>
-            <td>
-              <time datetime={t.updatedAt.toISOString()} safe>
-                {timeAgo(t.updatedAt, now)}
-              </time>
-            </td>
-          </tr>
-        ))}
+              </td>
+              <td>
+                <span class={`prio prio-${t.priority}`} safe>
+                  {priorityLabel(t.priority)}
+                </span>
+              </td>
+              <td safe>{t.assigneeName ?? "—"}</td>
+              <td>
+                <time datetime={t.updatedAt.toISOString()} safe>
+                  {timeAgo(t.updatedAt, now)}
+                </time>
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );
@@ -247,7 +245,9 @@ export function TicketListRegion(props: TicketListProps) {
     <div
       id="ticket-region"
       hx-get={withParam(props.selfUrl, "fragment", "1")}
-      hx-trigger="tickets-changed[!document.querySelector('#ticket-region input[name=ids]:checked')] from:#live delay:300ms"
+      // Not while tickets are ticked for a bulk edit. htmx ends the filter at the first "]", so the
+      // selector must not contain one (the ticket checkboxes are the table's only inputs).
+      hx-trigger="tickets-changed[!document.querySelector('#ticket-region table input:checked')] from:#live delay:300ms"
       hx-swap="outerHTML"
     >
       <ViewNav counts={props.counts} active={props.filters.view} />

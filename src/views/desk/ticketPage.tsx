@@ -242,9 +242,11 @@ function ReplyForm({ detail, csrf, failed }: TicketPageProps) {
       <Field label="Attachments" name="files" error={fields.attachments}>
         <input id="files" type="file" name="files" multiple />
       </Field>
-      <Field label="Then set status to" name="status" error={fields.status}>
+      {/* "reply-status": the properties form above already has a field with the id "status". */}
+      <Field label="Then set status to" name="reply-status" error={fields.status}>
         <Select
           name="status"
+          id="reply-status"
           value={values.status ?? (t.status === "new" ? "open" : t.status)}
           options={nextStatuses(t.status)
             .filter((s) => s !== "new" && s !== "closed")
