@@ -1,6 +1,6 @@
 // Appends to the one event log and announces the event to every app server (LISTEN/NOTIFY).
 import { sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { type Db, rowsOf } from "../../../db/client";
 import { events } from "../../../db/schema";
 import type { Ctx } from "../context";
 
@@ -22,26 +22,22 @@ export async function appendEvent(
   ctx: Ctx,
   event: { type: string; ticketId?: string | null; data?: Record<string, unknown> },
 ): Promise<number> {
-  const [row] = await tx
-    .insert(events)
-    .values({
-      orgId: ctx.actor.orgId,
-      type: event.type,
-      ticketId: event.ticketId ?? null,
-      actorUserId: ctx.actor.userId ?? null,
-      actorKind: ctx.actor.role === "customer" ? "customer" : ctx.actor.kind,
-      data: event.data ?? {},
-      createdAt: ctx.now,
-    })
-    .returning({ seq: events.seq });
-  const live: LiveEvent = {
-    orgId: ctx.actor.orgId,
-    seq: row.seq,
-    type: event.type,
-    ticketId: event.ticketId ?? null,
-    actorUserId: ctx.actor.userId ?? null,
-  };
-  // Delivered only when the transaction commits, so listeners never see a rolled-back change.
-  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(live)})`);
-  return row.seq;
+  const orgId = ctx.actor.orgId;
+  const ticketId = event.ticketId ?? null;
+  const actorUserId = ctx.actor.userId ?? null;
+  const actorKind = ctx.actor.role === "customer" ? "customer" : ctx.actor.kind;
+  // One statement: the row, and its announcement to every app server. NOTIFY is delivered only
+  // when the transaction commits, so listeners never see a rolled-back change.
+  const result = await tx.execute(sql`
+    with appended as (
+      insert into ${events} (org_id, type, ticket_id, actor_user_id, actor_kind, data, created_at)
+      values (${orgId}, ${event.type}, ${ticketId}::uuid, ${actorUserId}::uuid, ${actorKind},
+              ${JSON.stringify(event.data ?? {})}::jsonb, ${ctx.now.toISOString()}::timestamptz)
+      returning seq
+    )
+    select seq, pg_notify(${EVENTS_CHANNEL}, json_build_object(
+      'orgId', ${orgId}::text, 'seq', seq, 'type', ${event.type}::text,
+      'ticketId', ${ticketId}::text, 'actorUserId', ${actorUserId}::text)::text)
+    from appended`);
+  return Number(rowsOf<{ seq: string | number }>(result)[0].seq);
 }

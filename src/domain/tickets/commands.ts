@@ -1,5 +1,6 @@
 // Everything that changes a ticket. Each command checks the actor, validates, writes in one
 // transaction and appends the matching events (DESIGN.md rules 1 and 3).
+import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import {
   attachments,
@@ -147,10 +148,22 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       { email: input.requesterEmail!, name: input.requesterName },
       ctx.now,
     );
+    // The message goes in first (its foreign key to the ticket is checked at commit): the number
+    // and the ticket row take per-organization row locks held until commit, so they come last.
+    const ticketId = randomUUID();
+    const messageId = await insertMessage(
+      tx,
+      ctx,
+      { id: ticketId },
+      { kind: "reply", body: input.body, channel },
+      stored,
+    );
+    await rememberTags(tx, ctx.actor.orgId, tagList, ctx.now);
     const number = await nextNumber(tx, ctx.actor.orgId, "ticket");
     const [ticket] = await tx
       .insert(tickets)
       .values({
+        id: ticketId,
         orgId: ctx.actor.orgId,
         number,
         subject: input.subject.trim(),
@@ -167,14 +180,6 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
         updatedAt: ctx.now,
       })
       .returning();
-    await rememberTags(tx, ctx.actor.orgId, tagList, ctx.now);
-    const messageId = await insertMessage(
-      tx,
-      ctx,
-      ticket,
-      { kind: "reply", body: input.body, channel },
-      stored,
-    );
     await appendEvent(tx, ctx, {
       type: "ticket.created",
       ticketId: ticket.id,
