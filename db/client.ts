@@ -1,4 +1,4 @@
-// Opens the database: real Postgres through postgres.js when DATABASE_URL is set, otherwise the
+// Opens the database: real Postgres (Bun.SQL) when DATABASE_URL is set, otherwise the
 // embedded PGlite under DATA_DIR/pg (or in memory). Both are exposed as the same Drizzle type.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
