@@ -103,6 +103,16 @@ describe("ticket list", () => {
     expect(forged.document.querySelector(".alert.error")?.textContent).not.toContain("call");
   });
 
+  test("a reused list is never older than the organization's latest change", async () => {
+    const agent = await signedIn(org, "agent");
+    const row = async () => (await agent.page("/desk/tickets?view=all")).document.querySelector('tr[data-ticket="TKT-000060"] .prio');
+    expect((await row())?.textContent).toBe("Normal");
+    expect((await row())?.textContent).toBe("Normal");
+    // Changed outside this page's requests, as another app server would.
+    await updateTicket(org.ctx("supervisor"), 60, { priority: "low" });
+    expect((await row())?.textContent).toBe("Low");
+  });
+
   test("the list fragment for live refresh is the region alone", async () => {
     const agent = await signedIn(org, "agent");
     const response = await agent.get("/desk/tickets?view=open&fragment=1");

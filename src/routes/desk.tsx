@@ -12,15 +12,24 @@ import {
   assignmentChoices,
   getAttachment,
   getTicket,
+  latestEventSeq,
   listTickets,
   parseFilters,
+  type TicketFilters,
+  type View,
   viewCounts,
 } from "../domain/tickets/queries";
 import { NewTicketPage } from "../views/desk/newTicket";
-import { TicketListPage, type TicketListProps, TicketListRegion } from "../views/desk/ticketList";
+import {
+  TicketListPage,
+  type TicketListProps,
+  TicketListRegion,
+  TicketTable,
+} from "../views/desk/ticketList";
 import { TicketLiveRegion, TicketPage, type TicketPageProps } from "../views/desk/ticketPage";
 import type { Deps } from "./deps";
 import { liveStream } from "./live";
+import { Snapshots } from "./snapshots";
 import {
   field,
   fieldList,
@@ -54,11 +63,7 @@ export function deskRoutes(deps: Deps) {
       const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       const filters = parseFilters(query);
       if (!filters.view && !hasFilters(filters)) filters.view = "open";
-      const [list, counts, choices] = await Promise.all([
-        listTickets(ctx, filters),
-        viewCounts(ctx),
-        assignmentChoices(ctx),
-      ]);
+      const { table, nextCursor, counts, choices } = await listPageData(ctx, filters, now);
       const url = new URL(request.url);
       for (const key of ["fragment", "notice", "bulk", "updated", "skipped"]) url.searchParams.delete(key);
       const props: TicketListProps = {
@@ -66,8 +71,8 @@ export function deskRoutes(deps: Deps) {
         viewer: viewerOf(ctx.actor as SessionUser),
         counts,
         filters,
-        rows: list.rows,
-        nextCursor: list.nextCursor,
+        table,
+        nextCursor,
         choices,
         selfUrl: url.pathname + url.search,
         now,
@@ -209,6 +214,43 @@ export function deskRoutes(deps: Deps) {
       const me = requireUserWith(user, "tickets.read_all");
       return liveStream(deps.bus, me.orgId, request.signal);
     });
+}
+
+interface ListSnapshot {
+  table: string;
+  nextCursor?: string;
+}
+const listSnapshots = new Snapshots<ListSnapshot>(30_000, 2_000);
+const countSnapshots = new Snapshots<Record<View, number>>(30_000, 2_000);
+const choiceSnapshots = new Snapshots<Awaited<ReturnType<typeof assignmentChoices>>>(30_000, 500);
+
+/**
+ * The list page's data. The plain views (no filters) are the desk's busiest page: their rendered
+ * table and the view counts are reused while the organization's latest event stays the same.
+ * Agents, teams and tags change without ticket events, so those are reused for 30 s at most.
+ */
+async function listPageData(ctx: Ctx, filters: TicketFilters, now: Date) {
+  const at = now.getTime();
+  const org = ctx.actor.orgId;
+  const user = ctx.actor.userId ?? "";
+  const version = await latestEventSeq(ctx);
+  const choices =
+    choiceSnapshots.get(org, 0, at) ?? choiceSnapshots.set(org, 0, at, await assignmentChoices(ctx));
+  const counts =
+    countSnapshots.get(`${org}|${user}`, version, at) ??
+    countSnapshots.set(`${org}|${user}`, version, at, await viewCounts(ctx));
+  const listKey = hasFilters(filters)
+    ? undefined
+    : [org, filters.view, filters.sort ?? "", filters.after ?? "", filters.view === "mine" ? user : ""].join(
+        "|",
+      );
+  let list = listKey ? listSnapshots.get(listKey, version, at) : undefined;
+  if (!list) {
+    const { rows, nextCursor } = await listTickets(ctx, filters);
+    list = { table: (<TicketTable rows={rows} now={now} />) as string, nextCursor };
+    if (listKey) listSnapshots.set(listKey, version, at, list);
+  }
+  return { ...list, counts, choices };
 }
 
 function hasFilters(f: ReturnType<typeof parseFilters>): boolean {

@@ -293,6 +293,24 @@ export async function listTickets(ctx: Ctx, filters: TicketFilters) {
   };
 }
 
+/**
+ * The organization's latest event: it moves with every change to any ticket, so it versions
+ * anything derived from the tickets (the desk caches its list by it).
+ */
+export async function latestEventSeq(ctx: Ctx): Promise<number> {
+  requirePermission(ctx.actor, "tickets.read_all");
+  const [row] = await prepared(ctx.db, "latestEventSeq", () =>
+    ctx.db
+      .select({ seq: events.seq })
+      .from(events)
+      .where(eq(events.orgId, sql.placeholder("orgId")))
+      .orderBy(desc(events.seq))
+      .limit(1)
+      .prepare("latest_event_seq"),
+  ).execute({ orgId: ctx.actor.orgId });
+  return row ? Number(row.seq) : 0;
+}
+
 /** Counts for the desk's views, read from ticket_counts (kept by a trigger), never from tickets. */
 export async function viewCounts(ctx: Ctx): Promise<Record<View, number>> {
   requirePermission(ctx.actor, "tickets.read_all");

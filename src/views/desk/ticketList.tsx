@@ -10,7 +10,8 @@ export interface TicketListProps {
   viewer: Viewer;
   counts: Record<View, number>;
   filters: TicketFilters;
-  rows: TicketListRow[];
+  /** The rendered table of tickets (see TicketTable), which the desk may reuse between requests. */
+  table: string;
   nextCursor?: string;
   choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[]; tags: string[] };
   /** The list's own address with its filters, for live refresh and paging. */
@@ -255,7 +256,7 @@ export function TicketListRegion(props: TicketListProps) {
         <CsrfField token={props.csrf} />
         <input type="hidden" name="back" value={props.selfUrl} />
         <BulkBar choices={props.choices} />
-        <TicketTable rows={props.rows} now={props.now} />
+        {props.table as "safe"}
       </form>
       {props.nextCursor ? (
         <p class="pager">

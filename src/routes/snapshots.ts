@@ -1,0 +1,34 @@
+// Rendered pieces of the desk's busiest page, kept while nothing changed in the organization.
+// Every change to a ticket appends to the event log (DESIGN.md rule 3), so "the organization's
+// latest event" is an exact version: an entry is served only while that version is the one it
+// was made at — read from the database on every request, so it holds across app servers — and
+// for at most a short time, because relative times ("5 min ago") age on their own.
+
+interface Entry<T> {
+  version: number;
+  madeAt: number;
+  value: T;
+}
+
+export class Snapshots<T> {
+  private entries = new Map<string, Entry<T>>();
+
+  constructor(
+    private readonly maxAgeMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  get(key: string, version: number, now: number): T | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.version !== version || now - entry.madeAt > this.maxAgeMs) return undefined;
+    return entry.value;
+  }
+
+  set(key: string, version: number, now: number, value: T): T {
+    this.entries.delete(key);
+    this.entries.set(key, { version, madeAt: now, value });
+    // A Map iterates in insertion order: the first key is the least recently stored.
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+}
