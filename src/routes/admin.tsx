@@ -1,20 +1,18 @@
 // Organization administration: API tokens and the mail outbox (more rules arrive with later work).
 import { Elysia } from "elysia";
 import { createApiToken, listApiTokens, revokeApiToken } from "../domain/auth/tokens";
-import { requirePermission } from "../domain/context";
 import { listOutbox } from "../domain/email/outbox";
 import { isDomainError } from "../domain/errors";
 import { AdminHome, OutboxPage, TokensPage } from "../views/admin/pages";
 import type { Deps } from "./deps";
 import { orgTimeZone } from "./desk";
-import { field, formValues, requireUser, seeOther, viewerOf, webContext } from "./web";
+import { field, formValues, requireUser, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
 export function adminRoutes(deps: Deps) {
   return new Elysia()
     .use(webContext(deps))
     .get("/admin", ({ user, csrf }) => {
-      const me = requireUser(user);
-      requirePermission(me, "org.admin");
+      const me = requireUserWith(user, "org.admin");
       return <AdminHome csrf={csrf} viewer={viewerOf(me)} />;
     })
     .get("/admin/tokens", async ({ user, csrf, ctxFor, query }) => {

@@ -94,3 +94,33 @@ export function Select({
     </select>
   );
 }
+
+/** The text of a ticket or message; what was typed comes back when the form is shown again. */
+export function BodyField({
+  label,
+  rows,
+  value,
+  error,
+}: {
+  label: string;
+  rows: number;
+  value?: string;
+  error?: string;
+}) {
+  return (
+    <Field label={label} name="body" error={error}>
+      <textarea id="body" name="body" rows={String(rows)} required safe>
+        {value ?? ""}
+      </textarea>
+    </Field>
+  );
+}
+
+/** The file picker of a ticket or message form (the form must be multipart). */
+export function AttachmentsField({ label = "Attachments", error }: { label?: string; error?: string }) {
+  return (
+    <Field label={label} name="files" error={error}>
+      <input id="files" type="file" name="files" multiple />
+    </Field>
+  );
+}

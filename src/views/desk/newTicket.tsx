@@ -1,6 +1,6 @@
 import { TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
-import { CsrfField, ErrorSummary, Field, Select } from "../form";
+import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Select } from "../form";
 import { humanize, priorityLabel } from "../format";
 import { Page, type Viewer } from "../layout";
 
@@ -47,11 +47,7 @@ export function NewTicketPage({
           <Field label="Subject" name="subject" error={fields.subject}>
             <input id="subject" name="subject" required maxlength="250" value={values.subject ?? ""} />
           </Field>
-          <Field label="Description" name="body" error={fields.body}>
-            <textarea id="body" name="body" rows="8" required safe>
-              {values.body ?? ""}
-            </textarea>
-          </Field>
+          <BodyField label="Description" rows={8} value={values.body} error={fields.body} />
           <div class="row">
             <Field label="Priority" name="priority" error={fields.priority}>
               <Select
@@ -87,9 +83,7 @@ export function NewTicketPage({
           <Field label="Tags" name="tags" error={fields.tags} hint="Separate with commas.">
             <input id="tags" name="tags" value={values.tags ?? ""} />
           </Field>
-          <Field label="Attachments" name="files" error={fields.attachments}>
-            <input id="files" type="file" name="files" multiple />
-          </Field>
+          <AttachmentsField error={fields.attachments} />
           <button type="submit">Create ticket</button>
         </form>
       </section>

@@ -2,7 +2,7 @@ import { type Channel, TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schem
 import type { FieldErrors } from "../../domain/errors";
 import type { TicketDetail } from "../../domain/tickets/queries";
 import { nextStatuses } from "../../domain/tickets/rules";
-import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
+import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import {
   channelLabel,
   formatBytes,
@@ -234,14 +234,8 @@ function ReplyForm({ detail, csrf, failed }: TicketPageProps) {
           <input type="radio" name="kind" value="note" checked={kind === "note"} /> Internal note
         </label>
       </fieldset>
-      <Field label="Message" name="body" error={fields.body}>
-        <textarea id="body" name="body" rows="6" required safe>
-          {values.body ?? ""}
-        </textarea>
-      </Field>
-      <Field label="Attachments" name="files" error={fields.attachments}>
-        <input id="files" type="file" name="files" multiple />
-      </Field>
+      <BodyField label="Message" rows={6} value={values.body} error={fields.body} />
+      <AttachmentsField error={fields.attachments} />
       {/* "reply-status": the properties form above already has a field with the id "status". */}
       <Field label="Then set status to" name="reply-status" error={fields.status}>
         <Select

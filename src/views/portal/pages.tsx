@@ -2,7 +2,7 @@ import type { TicketStatus } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import type { TicketDetail } from "../../domain/tickets/queries";
 import { Thread } from "../desk/ticketPage";
-import { CsrfField, ErrorSummary, Field, Notice } from "../form";
+import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Notice } from "../form";
 import { formatDateTime, formatTicketNumber, statusLabel } from "../format";
 import { Page, type Viewer } from "../layout";
 
@@ -98,14 +98,8 @@ export function PortalNewTicketPage({
           <Field label="Subject" name="subject" error={fields.subject}>
             <input id="subject" name="subject" required maxlength="250" value={values.subject ?? ""} />
           </Field>
-          <Field label="How can we help?" name="body" error={fields.body}>
-            <textarea id="body" name="body" rows="8" required safe>
-              {values.body ?? ""}
-            </textarea>
-          </Field>
-          <Field label="Attachments (optional)" name="files" error={fields.attachments}>
-            <input id="files" type="file" name="files" multiple />
-          </Field>
+          <BodyField label="How can we help?" rows={8} value={values.body} error={fields.body} />
+          <AttachmentsField label="Attachments (optional)" error={fields.attachments} />
           <button type="submit">Submit</button>
         </form>
       </section>
@@ -160,14 +154,8 @@ export function PortalTicketPage({
           <h2>{open ? "Add a reply" : "Reply to reopen"}</h2>
           {failed ? <ErrorSummary message={failed.message} /> : ""}
           <CsrfField token={csrf} />
-          <Field label="Your reply" name="body" error={failed?.fields.body}>
-            <textarea id="body" name="body" rows="5" required safe>
-              {failed?.values.body ?? ""}
-            </textarea>
-          </Field>
-          <Field label="Attachments (optional)" name="files" error={failed?.fields.attachments}>
-            <input id="files" type="file" name="files" multiple />
-          </Field>
+          <BodyField label="Your reply" rows={5} value={failed?.values.body} error={failed?.fields.body} />
+          <AttachmentsField label="Attachments (optional)" error={failed?.fields.attachments} />
           <button type="submit">Send reply</button>
         </form>
       ) : (
