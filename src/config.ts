@@ -15,9 +15,6 @@ export interface Config {
   geocoderUrl: string | undefined;
   mapTilesUrl: string;
   maxUploadBytes: number;
-  /** Secret for signing CSRF tokens; generated per data directory when unset. */
-  sessionSecret: string | undefined;
-  logLevel: "debug" | "info" | "warn" | "error";
 }
 
 function intOrUndefined(value: string | undefined): number | undefined {
@@ -42,7 +39,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     geocoderUrl: env.GEOCODER_URL || undefined,
     mapTilesUrl: env.MAP_TILES_URL || "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     maxUploadBytes: (intOrUndefined(env.MAX_UPLOAD_MB) ?? 25) * 1024 * 1024,
-    sessionSecret: env.SESSION_SECRET || undefined,
-    logLevel: (env.LOG_LEVEL as Config["logLevel"]) || "info",
   };
 }
