@@ -105,7 +105,10 @@ describe("ticket list", () => {
 
   test("a reused list is never older than the organization's latest change", async () => {
     const agent = await signedIn(org, "agent");
-    const row = async () => (await agent.page("/desk/tickets?view=all")).document.querySelector('tr[data-ticket="TKT-000060"] .prio');
+    const row = async () =>
+      (await agent.page("/desk/tickets?view=all")).document.querySelector(
+        'tr[data-ticket="TKT-000060"] .prio',
+      );
     expect((await row())?.textContent).toBe("Normal");
     expect((await row())?.textContent).toBe("Normal");
     // Changed outside this page's requests, as another app server would.
