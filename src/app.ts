@@ -58,7 +58,7 @@ export function buildApp(deps: Deps) {
       }
       if (isDomainError(error))
         return errorPage(set, error.status, error.status === 404 ? "Not found" : error.code, error.message);
-      if ((error as { notFound?: boolean }).notFound || code === "NOT_FOUND") {
+      if (code === "NOT_FOUND") {
         return errorPage(set, 404, "Not found", "There is no page at this address.");
       }
       if (code === "PARSE") return errorPage(set, 400, "Bad request", "The request could not be read.");

@@ -3,9 +3,9 @@ import { Elysia } from "elysia";
 import { createApiToken, listApiTokens, revokeApiToken } from "../domain/auth/tokens";
 import { listOutbox } from "../domain/email/outbox";
 import { isDomainError } from "../domain/errors";
+import { organizationTimeZone } from "../domain/orgs/resolve";
 import { AdminHome, OutboxPage, TokensPage } from "../views/admin/pages";
 import type { Deps } from "./deps";
-import { orgTimeZone } from "./desk";
 import { field, formValues, requireUser, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
 export function adminRoutes(deps: Deps) {
@@ -23,7 +23,7 @@ export function adminRoutes(deps: Deps) {
           csrf={csrf}
           viewer={viewerOf(me)}
           tokens={tokens}
-          timeZone={await orgTimeZone(deps, me.orgId)}
+          timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
           notice={query.notice === "revoked" ? "Token revoked; it stops working at once." : undefined}
         />
       );
@@ -31,7 +31,7 @@ export function adminRoutes(deps: Deps) {
     .post("/admin/tokens", async ({ user, csrf, ctxFor, body, set }) => {
       const me = requireUser(user);
       const ctx = ctxFor(me);
-      const timeZone = await orgTimeZone(deps, me.orgId);
+      const timeZone = await organizationTimeZone(deps.database.db, me.orgId);
       try {
         const created = await createApiToken(ctx, { name: field(body, "name"), role: field(body, "role") });
         // Shown once, in this response; never stored or logged in the clear.
@@ -74,7 +74,7 @@ export function adminRoutes(deps: Deps) {
           csrf={csrf}
           viewer={viewerOf(me)}
           messages={messages}
-          timeZone={await orgTimeZone(deps, me.orgId)}
+          timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
         />
       );
     });

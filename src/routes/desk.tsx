@@ -1,12 +1,11 @@
 // The agent desk: ticket lists with views and filters, bulk edits, the ticket page, live updates.
-import { eq } from "drizzle-orm";
 import { Elysia } from "elysia";
-import { organizations } from "../../db/schema";
 import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
-import { isDomainError } from "../domain/errors";
+import { isDomainError, notFound } from "../domain/errors";
 import { servesInline } from "../domain/files/store";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
+import { organizationTimeZone } from "../domain/orgs/resolve";
 import { addMessage, bulkUpdate, createTicket, updateTicket } from "../domain/tickets/commands";
 import {
   assignmentChoices,
@@ -51,7 +50,7 @@ const NOTICES: Record<string, string> = {
 /** "TKT-000123" → 123, or a 404 for anything else. */
 export function ticketNumberParam(value: string): number {
   const number = parseTicketNumber(value);
-  if (number === undefined) throw Object.assign(new Error("not a ticket number"), { notFound: true });
+  if (number === undefined) throw notFound("That ticket");
   return number;
 }
 
@@ -291,7 +290,7 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
   const [detail, choices, timeZone] = await Promise.all([
     getTicket(ctx, number),
     assignmentChoices(ctx),
-    orgTimeZone(deps, ctx.actor.orgId),
+    organizationTimeZone(deps.database.db, ctx.actor.orgId),
   ]);
   return {
     csrf,
@@ -301,20 +300,6 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
     timeZone,
     canWork: can(ctx.actor, "tickets.work"),
   };
-}
-
-const timeZones = new Map<string, string>();
-/** The organization's time zone, cached: it changes rarely and every page shows times. */
-export async function orgTimeZone(deps: Deps, orgId: string): Promise<string> {
-  const cached = timeZones.get(orgId);
-  if (cached) return cached;
-  const [org] = await deps.database.db
-    .select({ timeZone: organizations.timeZone })
-    .from(organizations)
-    .where(eq(organizations.id, orgId));
-  const zone = org?.timeZone ?? "UTC";
-  timeZones.set(orgId, zone);
-  return zone;
 }
 
 /** Sends a stored file: only safe types inline, everything else as a download, never sniffed. */

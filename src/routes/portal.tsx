@@ -2,11 +2,12 @@
 import { Elysia } from "elysia";
 import { isDomainError } from "../domain/errors";
 import { formatTicketNumber } from "../domain/orgs/counters";
+import { organizationTimeZone } from "../domain/orgs/resolve";
 import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/queries";
 import { PortalNewTicketPage, PortalTicketPage, PortalTicketsPage } from "../views/portal/pages";
 import type { Deps } from "./deps";
-import { attachmentResponse, orgTimeZone, ticketNumberParam } from "./desk";
+import { attachmentResponse, ticketNumberParam } from "./desk";
 import { field, formValues, requireUserWith, seeOther, uploads, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
@@ -28,7 +29,7 @@ export function portalRoutes(deps: Deps) {
           csrf={csrf}
           viewer={viewerOf(me)}
           tickets={tickets}
-          timeZone={await orgTimeZone(deps, me.orgId)}
+          timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
           notice={NOTICES[query.notice ?? ""]}
         />
       );
@@ -67,7 +68,7 @@ export function portalRoutes(deps: Deps) {
           csrf={csrf}
           viewer={viewerOf(me)}
           detail={detail}
-          timeZone={await orgTimeZone(deps, me.orgId)}
+          timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
           notice={NOTICES[query.notice ?? ""]}
         />
       );
@@ -91,7 +92,7 @@ export function portalRoutes(deps: Deps) {
             csrf={csrf}
             viewer={viewerOf(me)}
             detail={detail}
-            timeZone={await orgTimeZone(deps, me.orgId)}
+            timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
             failed={{ message: error.message, fields: error.fields ?? {}, values: formValues(body) }}
           />
         );

@@ -17,3 +17,18 @@ export async function organizationForHost(db: Db, host: string | null): Promise<
   const [first] = await db.select().from(organizations).orderBy(asc(organizations.createdAt)).limit(1);
   return first;
 }
+
+const timeZones = new Map<string, string>();
+
+/** The organization's time zone, cached per process: it changes rarely and every page shows times. */
+export async function organizationTimeZone(db: Db, orgId: string): Promise<string> {
+  const cached = timeZones.get(orgId);
+  if (cached) return cached;
+  const [org] = await db
+    .select({ timeZone: organizations.timeZone })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  const zone = org?.timeZone ?? "UTC";
+  timeZones.set(orgId, zone);
+  return zone;
+}
