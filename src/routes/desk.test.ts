@@ -1,7 +1,7 @@
 // The desk's list through HTML: views and counts, filters, paging and bulk edits.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { createOrg, type Fixture, signedIn } from "../../test/helpers";
-import { createTicket, updateTicket } from "../domain/tickets/commands";
+import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 
 let org: Fixture;
 beforeAll(async () => {
@@ -114,6 +114,16 @@ describe("ticket list", () => {
     // Changed outside this page's requests, as another app server would.
     await updateTicket(org.ctx("supervisor"), 60, { priority: "low" });
     expect((await row())?.textContent).toBe("Low");
+  });
+
+  test("a reused ticket page is never older than the ticket's latest change", async () => {
+    const agent = await signedIn(org, "agent");
+    const thread = async () =>
+      (await agent.page("/desk/tickets/TKT-000059")).document.querySelector(".thread")?.textContent;
+    expect(await thread()).not.toContain("Parts ordered");
+    expect(await thread()).not.toContain("Parts ordered");
+    await addMessage(org.ctx("supervisor"), 59, { kind: "note", body: "Parts ordered from KL." });
+    expect(await thread()).toContain("Parts ordered from KL.");
   });
 
   test("the list fragment for live refresh is the region alone", async () => {

@@ -14,7 +14,9 @@ import {
   latestEventSeq,
   listTickets,
   parseFilters,
+  type TicketDetail,
   type TicketFilters,
+  ticketVersion,
   type View,
   viewCounts,
 } from "../domain/tickets/queries";
@@ -286,10 +288,21 @@ function bulkMessage(query: Record<string, string | undefined>): string | undefi
   return query.bulk ? BULK_PROBLEMS[query.bulk] : undefined;
 }
 
+const ticketSnapshots = new Snapshots<TicketDetail>(30_000, 2_000);
+
+/**
+ * The ticket page's data. The thread and history are reused while the ticket's latest event stays
+ * the same (every change to a ticket appends one); who may see the ticket is checked every time.
+ */
 async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: number): Promise<TicketPageProps> {
+  const at = ctx.now.getTime();
+  const { ticketId, version } = await ticketVersion(ctx, number);
+  const key = `${ctx.actor.orgId}|${ticketId}`;
   const [detail, choices, timeZone] = await Promise.all([
-    getTicket(ctx, number),
-    assignmentChoices(ctx),
+    ticketSnapshots.get(key, version, at) ??
+      getTicket(ctx, ticketId).then((fresh) => ticketSnapshots.set(key, version, at, fresh)),
+    choiceSnapshots.get(ctx.actor.orgId, 0, at) ??
+      assignmentChoices(ctx).then((fresh) => choiceSnapshots.set(ctx.actor.orgId, 0, at, fresh)),
     organizationTimeZone(deps.database.db, ctx.actor.orgId),
   ]);
   return {

@@ -311,6 +311,26 @@ export async function latestEventSeq(ctx: Ctx): Promise<number> {
   return row ? Number(row.seq) : 0;
 }
 
+/** The latest event of one ticket the actor may see: it versions everything the ticket page shows. */
+export async function ticketVersion(
+  ctx: Ctx,
+  ref: TicketRef,
+): Promise<{ ticketId: string; version: number }> {
+  const ticket = await findVisibleTicket(ctx.db, ctx.actor, ref);
+  const [row] = await prepared(ctx.db, "ticketVersion", () =>
+    ctx.db
+      .select({ seq: events.seq })
+      .from(events)
+      .where(
+        and(eq(events.orgId, sql.placeholder("orgId")), eq(events.ticketId, sql.placeholder("ticketId"))),
+      )
+      .orderBy(desc(events.seq))
+      .limit(1)
+      .prepare("ticket_version"),
+  ).execute({ orgId: ctx.actor.orgId, ticketId: ticket.id });
+  return { ticketId: ticket.id, version: row ? Number(row.seq) : 0 };
+}
+
 /** Counts for the desk's views, read from ticket_counts (kept by a trigger), never from tickets. */
 export async function viewCounts(ctx: Ctx): Promise<Record<View, number>> {
   requirePermission(ctx.actor, "tickets.read_all");
