@@ -2,6 +2,7 @@
 // Creates the demo organization with N × 1,000 tickets in the configured database
 // (DATABASE_URL, else the embedded one in DATA_DIR).
 import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
 import { loadConfig } from "../../src/config";
 import { openDatabase } from "../client";
 import { organizations } from "../schema";
@@ -24,7 +25,9 @@ if (!(await isEmpty(database.db))) {
     await database.close();
     process.exit(1);
   }
-  await database.db.delete(organizations);
+  // TRUNCATE … CASCADE empties every table that hangs off organizations in one step, where a
+  // DELETE would cascade row by row through a hundred thousand tickets.
+  await database.db.execute(sql`truncate ${organizations} cascade`);
   console.log("Deleted the existing organizations.");
 }
 await seedDemo(database.db, { password: config.demoPassword, scale, log: (m) => console.log(m) });

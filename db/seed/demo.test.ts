@@ -3,7 +3,16 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { and, count, eq, inArray, max, sql, sum } from "drizzle-orm";
 import { verifyPassword } from "../../src/domain/auth/passwords";
 import { testDatabase } from "../../test/helpers";
-import { counters, organizations, teams, ticketCounts, ticketMessages, tickets, users } from "../schema";
+import {
+  counters,
+  events,
+  organizations,
+  teams,
+  ticketCounts,
+  ticketMessages,
+  tickets,
+  users,
+} from "../schema";
 import { seedDemo } from "./demo";
 
 let orgId: string;
@@ -11,7 +20,7 @@ beforeAll(async () => {
   const { db } = await testDatabase();
   ({ orgId } = await seedDemo(db, {
     password: "demo12345",
-    scale: 0.2,
+    scale: 0.1,
     now: new Date("2026-11-01T00:00:00Z"),
   }));
 });
@@ -58,23 +67,23 @@ describe("demo data", () => {
       .select({ n: count(), top: max(tickets.number) })
       .from(tickets)
       .where(eq(tickets.orgId, orgId));
-    expect(n).toBe(200);
-    expect(top).toBe(200);
+    expect(n).toBe(100);
+    expect(top).toBe(100);
     const [counter] = await db
       .select()
       .from(counters)
       .where(and(eq(counters.orgId, orgId), eq(counters.name, "ticket")));
-    expect(counter.value).toBe(200);
+    expect(counter.value).toBe(100);
     const [{ threads }] = await db
       .select({ threads: sql<number>`count(distinct ${ticketMessages.ticketId})::int` })
       .from(ticketMessages)
       .where(eq(ticketMessages.orgId, orgId));
-    expect(threads).toBe(200);
+    expect(threads).toBe(100);
     const [{ total }] = await db
       .select({ total: sum(ticketCounts.count) })
       .from(ticketCounts)
       .where(eq(ticketCounts.orgId, orgId));
-    expect(Number(total)).toBe(200);
+    expect(Number(total)).toBe(100);
   });
 
   test("the demo customer has answered tickets, and the demo agent has open work", async () => {
@@ -124,5 +133,40 @@ describe("demo data", () => {
       timeZone: "Asia/Kuala_Lumpur",
       supportEmail: "support@demo.test",
     });
+  });
+
+  test("each ticket's history agrees with its thread and its status", async () => {
+    const { db } = await testDatabase();
+    const rows = await db
+      .select({
+        status: tickets.status,
+        messages: sql<number>`(select count(*)::int from ${ticketMessages} m
+          where m.org_id = tickets.org_id and m.ticket_id = tickets.id)`,
+        history: sql<{ type: string; data: { to?: string } }[]>`(select json_agg(json_build_object(
+            'type', e.type, 'data', e.data) order by e.seq) from ${events} e
+          where e.org_id = tickets.org_id and e.ticket_id = tickets.id)`,
+      })
+      .from(tickets)
+      .where(eq(tickets.orgId, orgId));
+    expect(rows.length).toBe(100);
+    for (const ticket of rows) {
+      const types = ticket.history.map((e) => e.type);
+      expect(types[0]).toBe("ticket.created");
+      expect(types.filter((t) => t === "ticket.created").length).toBe(1);
+      // The first message is the one the ticket was created with; each later one has its event.
+      expect(types.filter((t) => t.startsWith("message.")).length).toBe(ticket.messages - 1);
+      const changes = ticket.history.filter((e) => e.type === "ticket.status_changed");
+      expect(changes.at(-1)?.data.to ?? "new").toBe(ticket.status);
+    }
+  });
+
+  // Last, because it removes the data the tests above read.
+  test("deleting the organization removes everything it owns", async () => {
+    const { db } = await testDatabase();
+    await db.delete(organizations).where(eq(organizations.id, orgId));
+    for (const table of [users, teams, tickets, ticketMessages, events, ticketCounts, counters]) {
+      const [{ n }] = await db.select({ n: count() }).from(table).where(eq(table.orgId, orgId));
+      expect(n).toBe(0);
+    }
   });
 });
