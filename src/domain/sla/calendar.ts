@@ -356,6 +356,13 @@ export function businessMinutesBetween(cal: BusinessCalendar, from: number, to: 
 /** Holidays whose local date lies between the local dates of two instants (inclusive). */
 export function holidaysBetween(cal: BusinessCalendar, from: number, to: number): Holiday[] {
   if (!cal.holidays.length || to < from) return [];
+  // Local dates are within a day of UTC dates (offsets stay under ±14 h): most windows have no
+  // holiday near them, and this answers them without asking Intl for the zone's offsets.
+  const low = Math.floor(from / DAY_MS) - 1;
+  const high = Math.floor(to / DAY_MS) + 1;
+  let near = false;
+  for (const day of cal.closures.keys()) if (day >= low && day <= high) near = true;
+  if (!near) return [];
   const first = formatDate(dayOfWall(utcToWall(cal.timeZone, from)));
   const last = formatDate(dayOfWall(utcToWall(cal.timeZone, to)));
   return cal.holidays.filter((h) => h.date >= first && h.date <= last);

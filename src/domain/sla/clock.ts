@@ -370,7 +370,15 @@ function explain(
     parts.push({ kind: "completed", at: clock.completedAt, met: clock.status === "met" });
   else if (clock.breachedAt) parts.push({ kind: "overdue", since: clock.breachedAt });
   const zone = input.calendar.timeZone;
-  return { parts, text: parts.map((part) => describePart(part, zone)).join(", ") };
+  // Words are made on first read: a sweep over every open ticket rarely needs them.
+  let text: string | undefined;
+  return {
+    parts,
+    get text() {
+      text ??= parts.map((part) => describePart(part, zone)).join(", ");
+      return text;
+    },
+  };
 }
 
 /** One part of an explanation as words, e.g. "paused 2 h 10 m while pending"; times shown in `timeZone`. */

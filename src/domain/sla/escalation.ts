@@ -86,7 +86,10 @@ export function dueEscalations(
         level: rung.level,
         target: clock.target,
         cycle: clock.cycle,
-        reason: `${rung.label}: ${clock.explanation.text}`,
+        // Words on first read, like the clock's own explanation.
+        get reason() {
+          return `${rung.label}: ${clock.explanation.text}`;
+        },
       });
     }
   }

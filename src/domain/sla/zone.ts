@@ -41,8 +41,31 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+const SLOT_MS = 15 * 60_000;
+const slotOffsets = new Map<string, Map<number, number>>();
+
 /** The zone's offset from UTC at this instant, in milliseconds (New York in winter: -5 h). */
 export function offsetAt(timeZone: string, utcMs: number): number {
+  // Offsets are cached per 15 minutes of UTC, but only for slots with the same offset at both ends:
+  // a slot holding a transition is always asked of Intl, so the cache can never blur one.
+  let slots = slotOffsets.get(timeZone);
+  if (!slots) {
+    slots = new Map();
+    slotOffsets.set(timeZone, slots);
+  }
+  const slot = Math.floor(utcMs / SLOT_MS);
+  const cached = slots.get(slot);
+  if (cached !== undefined) return cached;
+  const offset = intlOffset(timeZone, utcMs);
+  const first = intlOffset(timeZone, slot * SLOT_MS);
+  if (first === offset && intlOffset(timeZone, (slot + 1) * SLOT_MS - 1000) === offset) {
+    if (slots.size >= 200_000) slots.clear();
+    slots.set(slot, offset);
+  }
+  return offset;
+}
+
+function intlOffset(timeZone: string, utcMs: number): number {
   const whole = Math.floor(utcMs / 1000) * 1000;
   let year = 0;
   let month = 0;
