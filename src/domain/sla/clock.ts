@@ -28,6 +28,7 @@ import {
   type SlaPolicy,
   type SlaTarget,
   type SlaTargetKind,
+  type TicketFacts,
   targetFor,
 } from "./policy";
 import { formatDuration, formatHolidayDate, formatInstant } from "./text";
@@ -245,6 +246,24 @@ function spansOf(timeline: Timeline): ClockSpan[] {
     ),
     { target: "resolution", cycle: 1, start, stop: resolvedAt },
   ];
+}
+
+/**
+ * What policy conditions look at, as the ticket stands now: priority and channel from the log, the
+ * rest (company tier, category, team) from the caller. The policy chosen with today's facts applies
+ * from the ticket's start, as a priority change does.
+ */
+export function currentFacts(
+  events: readonly TicketEvent[],
+  rest: Omit<TicketFacts, "priority" | "channel"> = {},
+): TicketFacts {
+  const timeline = readTimeline(events);
+  const created = events.find((e) => e.type === "ticket.created");
+  return {
+    ...rest,
+    priority: timeline.priorities[timeline.priorities.length - 1].value,
+    channel: (text(created?.data, "channel") ?? "web") as TicketFacts["channel"],
+  };
 }
 
 /** Computes every clock of a ticket from its events. */
