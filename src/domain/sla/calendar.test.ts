@@ -467,3 +467,15 @@ describe("properties", () => {
     );
   });
 });
+
+describe("wall time to UTC", () => {
+  const wall = (text: string) => Date.parse(`${text}Z`);
+  test("a skipped wall time gives the moment the clocks jump; a repeated one gives the earlier instant", () => {
+    expect(iso(wallToUtc("America/New_York", wall("2026-03-08T02:30:00")))).toBe("2026-03-08T07:00:00.000Z");
+    expect(iso(wallToUtc("America/New_York", wall("2026-11-01T01:30:00")))).toBe("2026-11-01T05:30:00.000Z");
+    expect(iso(wallToUtc("Australia/Lord_Howe", wall("2026-10-04T02:15:00")))).toBe(
+      "2026-10-03T15:30:00.000Z",
+    );
+    expect(iso(wallToUtc("Asia/Kuala_Lumpur", wall("2026-08-31T09:00:00")))).toBe("2026-08-31T01:00:00.000Z");
+  });
+});

@@ -150,6 +150,10 @@ describe("worked examples", () => {
     const next = result.clocks.find((c) => c.target === "next_response")!;
     expect([next.cycle, next.status, next.elapsedMinutes]).toEqual([2, "breached", 120]);
     expect(next.breachedAt?.toISOString()).toBe("2026-09-07T07:00:00.000Z");
+    expect(next.explanation.text).toBe(
+      "policy Gold, reply 2 to the customer's message of 7 Sept 2026 13:00, 2 business hours for high priority, " +
+        "business hours of KL office (Asia/Kuala_Lumpur), overdue since 7 Sept 2026 15:00",
+    );
   });
 
   test("solving answers an awaited response; reopening resumes resolution without counting the solved time", () => {

@@ -47,7 +47,7 @@ export type ExplanationPart =
   | { kind: "policy"; id: string; name: string }
   | { kind: "target"; priority: TicketPriority; minutes: number; businessHours: boolean }
   | { kind: "calendar"; name: string; timeZone: string }
-  | { kind: "cycle"; number: number }
+  | { kind: "cycle"; number: number; since: Date }
   | { kind: "paused"; status: string; ms: number }
   | { kind: "holiday"; date: string; name: string; partial: boolean }
   | { kind: "priority_changed"; from: string; to: string; at: Date }
@@ -364,7 +364,8 @@ function explain(
   end: number,
 ): TargetClock["explanation"] {
   const parts: ExplanationPart[] = [{ kind: "policy", id: input.policy.id, name: input.policy.name }];
-  if (span.target === "next_response") parts.push({ kind: "cycle", number: span.cycle });
+  if (span.target === "next_response")
+    parts.push({ kind: "cycle", number: span.cycle, since: clock.startedAt });
   parts.push({
     kind: "target",
     priority: clock.priority,
@@ -406,7 +407,7 @@ export function describePart(part: ExplanationPart, timeZone: string): string {
     case "policy":
       return `policy ${part.name}`;
     case "cycle":
-      return `reply ${part.number} awaited`;
+      return `reply ${part.number} to the customer's message of ${formatInstant(part.since, timeZone)}`;
     case "target":
       return `${describeTarget(part)} for ${part.priority} priority`;
     case "calendar":

@@ -39,7 +39,7 @@ function simulate(script: Script, ticks: number[], calendar = nyShifts()) {
     }
     // After the sweep, every rung the open clocks have reached is on record.
     const after = recordedEscalations(log);
-    for (const clock of clocks.filter((c) => c.open))
+    for (const clock of clocks.filter((c) => c.open && !c.paused))
       for (const rung of LADDER) {
         const reached =
           rung.percent !== undefined
@@ -108,6 +108,27 @@ describe("escalation ladder", () => {
     ]);
   });
 
+  test("a paused clock waits: the level-2 step reached during a pause fires when the clock runs again", () => {
+    const start = Date.parse("2026-09-07T01:00:00Z"); // Mon 09:00 MYT; first response breached at 13:00
+    const steps: Step[] = [
+      { gap: 5 * 60, kind: "status", to: "pending" }, // Mon 14:00, an hour after the breach
+      { gap: 3 * 24 * 60, kind: "customer_reply" }, // Thu 14:00: reopened
+    ];
+    const ticks = Array.from({ length: 5 * 24 }, (_, i) => start + i * HOUR);
+    const { fired } = simulate({ start, priority: "high", steps }, ticks, klOffice());
+    const level2 = fired.find((f) => f.due.key === "first_response#1:escalate_organization")!;
+    expect(new Date(level2.now).toISOString()).toBe("2026-09-10T06:00:00.000Z");
+    // Resolution: 300 business minutes before the pause, 180 after it → breached Thu 17:00, level 2 Fri 17:00.
+    expect(
+      fired
+        .filter((f) => f.due.step === "escalate_organization")
+        .map((f) => [f.due.key, new Date(f.now).toISOString()]),
+    ).toEqual([
+      ["first_response#1:escalate_organization", "2026-09-10T06:00:00.000Z"],
+      ["resolution#1:escalate_organization", "2026-09-11T09:00:00.000Z"],
+    ]);
+  });
+
   const PRIORITIES: TicketPriority[] = ["low", "normal", "high", "urgent"];
   const stepArb: fc.Arbitrary<Step> = fc.oneof(
     fc.record({
@@ -148,7 +169,7 @@ describe("escalation ladder", () => {
           for (const count of countKeys(log).values()) expect(count).toBe(1);
           for (const { now, due, clock } of fired) {
             const rung = LADDER.find((r) => r.step === due.step)!;
-            expect(clock.open).toBe(true);
+            expect([clock.open, clock.paused]).toEqual([true, false]);
             if (rung.percent !== undefined) expect(clock.percentUsed).toBeGreaterThanOrEqual(rung.percent);
             else
               expect(now).toBeGreaterThanOrEqual(

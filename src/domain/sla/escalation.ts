@@ -66,7 +66,9 @@ function reached(rung: EscalationRung, clock: TargetClock, now: number): boolean
 
 /**
  * Steps due now and not yet recorded, lowest rung first. Only clocks still open escalate: once a
- * target is met (or the late answer has been given) there is nobody left to chase.
+ * target is met (or the late answer has been given) there is nobody left to chase. A paused clock
+ * waits too (the ticket waits on the customer or a third party); its steps come due, each still
+ * once, when it runs again — so "24 h past breach" reached during a pause fires on resuming.
  */
 export function dueEscalations(
   clocks: readonly TargetClock[],
@@ -76,7 +78,7 @@ export function dueEscalations(
   const at = now instanceof Date ? now.getTime() : now;
   const due: DueEscalation[] = [];
   for (const clock of clocks) {
-    if (!clock.open) continue;
+    if (!clock.open || clock.paused) continue;
     for (const rung of LADDER) {
       const key = escalationKey(clock, rung.step);
       if (recorded.has(key) || !reached(rung, clock, at)) continue;

@@ -127,7 +127,9 @@ export function wallToUtc(timeZone: string, wallMs: number): number {
   }
   if (earliest !== Number.POSITIVE_INFINITY) return earliest;
   // Skipped wall time: the transition lies between wall - before and wall - after.
-  return findTransition(timeZone, wallMs - before, wallMs - after);
+  const a = wallMs - before;
+  const b = wallMs - after;
+  return findTransition(timeZone, Math.min(a, b), Math.max(a, b));
 }
 
 /** The first instant in (lo, hi] whose offset differs from the offset at lo (minute precision). */
