@@ -15,7 +15,7 @@ import {
   nextBusinessStart,
   type WeeklyInterval,
 } from "./calendar";
-import { wallToUtc } from "./zone";
+import { utcToWall, wallToUtc } from "./zone";
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -468,8 +468,35 @@ describe("properties", () => {
   });
 });
 
+// Wall times within 90 minutes of a zone's local clock change: skipped, repeated, or plain.
+const localTransitionArb = fc
+  .tuple(
+    fc.constantFrom(
+      ["America/New_York", "2026-03-08T02:00"],
+      ["America/New_York", "2026-11-01T01:00"],
+      ["Europe/London", "2026-03-29T01:00"],
+      ["Europe/London", "2026-10-25T01:00"],
+      ["Australia/Lord_Howe", "2026-10-04T02:00"],
+      ["Australia/Lord_Howe", "2026-04-05T01:30"],
+      ["Asia/Kuala_Lumpur", "2026-08-31T09:00"],
+    ),
+    fc.integer({ min: -90, max: 90 }),
+  )
+  .map(([[zone, local], minutes]) => [zone, Date.parse(`${local}:00Z`) + minutes * MINUTE] as const);
+
 describe("wall time to UTC", () => {
   const wall = (text: string) => Date.parse(`${text}Z`);
+  test("property: the answer is the first instant whose wall clock reads the time asked or later", () => {
+    fc.assert(
+      fc.property(localTransitionArb, ([zone, w]) => {
+        const u = wallToUtc(zone, w);
+        expect(utcToWall(zone, u)).toBeGreaterThanOrEqual(w);
+        expect(utcToWall(zone, u - MINUTE)).toBeLessThan(w);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   test("a skipped wall time gives the moment the clocks jump; a repeated one gives the earlier instant", () => {
     expect(iso(wallToUtc("America/New_York", wall("2026-03-08T02:30:00")))).toBe("2026-03-08T07:00:00.000Z");
     expect(iso(wallToUtc("America/New_York", wall("2026-11-01T01:30:00")))).toBe("2026-11-01T05:30:00.000Z");
