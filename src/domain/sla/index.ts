@@ -1,0 +1,56 @@
+// The SLA engine's public face: pure functions over calendars, policies and a ticket's event log.
+export {
+  addBusinessMinutes,
+  addBusinessMs,
+  alwaysOpenCalendar,
+  type BusinessCalendar,
+  businessMinutesBetween,
+  businessMsBetween,
+  type CalendarDefinition,
+  CalendarError,
+  calendarProblems,
+  compileCalendar,
+  type Holiday,
+  holidaysBetween,
+  isBusinessTime,
+  nextBusinessStart,
+  type WeeklyInterval,
+} from "./calendar";
+export {
+  CLOSED_STATUSES,
+  type ClockInput,
+  type ClockStatus,
+  computeClocks,
+  currentFacts,
+  describePart,
+  type ExplanationPart,
+  type SlaClocks,
+  type TargetClock,
+  type TicketEvent,
+} from "./clock";
+export {
+  type DueEscalation,
+  dueEscalations,
+  ESCALATION_STEPS,
+  type EscalationStep,
+  escalationKey,
+  LADDER,
+  recordedEscalations,
+  SLA_ESCALATED_EVENT,
+} from "./escalation";
+export { IcsError, type IcsImport, type IcsImportOptions, parseIcsHolidays } from "./ics";
+export {
+  DEFAULT_PAUSE_STATUSES,
+  describeTarget,
+  type PolicyConditions,
+  policyMatches,
+  policyProblems,
+  SLA_TARGETS,
+  type SlaPolicy,
+  type SlaTarget,
+  type SlaTargetKind,
+  selectPolicy,
+  TARGET_LABELS,
+  type TicketFacts,
+  targetFor,
+} from "./policy";
