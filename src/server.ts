@@ -1,4 +1,4 @@
-// Start-up: config → database → migrations → demo data (if empty) → listen → live events.
+// Start-up: config → database → migrations → demo data (if empty) → listen → live events → jobs.
 import { join } from "node:path";
 import { openDatabase } from "../db/client";
 import { isEmpty, seedDemo } from "../db/seed/demo";
@@ -6,6 +6,8 @@ import { buildApp } from "./app";
 import { loadConfig } from "./config";
 import { EventBus } from "./domain/events/bus";
 import { FileStore } from "./domain/files/store";
+import { productQueues, SCHEDULES } from "./domain/jobs/catalog";
+import { JobRunner } from "./domain/jobs/runner";
 
 const started = performance.now();
 const config = loadConfig();
@@ -26,6 +28,10 @@ const app = buildApp({ database, config, bus, files, clock: () => new Date() });
 // Room for several attachments per message; each file is checked against the limit on its own.
 app.listen({ port: config.port, maxRequestBodySize: config.maxUploadBytes * 4 + 1024 * 1024 });
 
+// Jobs run in every app server; the queue makes sure each is done once.
+const jobRunner = new JobRunner({ database, queues: productQueues(config), schedules: SCHEDULES });
+await jobRunner.start();
+
 const url = `http://localhost:${config.port}`;
 console.log(
   `Ready at ${url} in ${Math.round(performance.now() - started)} ms (${database.kind === "postgres" ? "Postgres" : `embedded Postgres in ${config.dataDir}`}).`,
@@ -42,6 +48,7 @@ if (config.demo) {
 async function shutdown(signal: string) {
   console.log(`${signal}: shutting down…`);
   await app.stop();
+  await jobRunner.stop();
   await bus.close();
   await database.close();
   process.exit(0);

@@ -1,6 +1,7 @@
 export * from "./auth";
 export * from "./crm";
 export * from "./events";
+export * from "./jobs";
 export * from "./orgs";
 export * from "./teams";
 export * from "./tickets";

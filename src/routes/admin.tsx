@@ -3,8 +3,9 @@ import { Elysia } from "elysia";
 import { createApiToken, listApiTokens, revokeApiToken } from "../domain/auth/tokens";
 import { listOutbox } from "../domain/email/outbox";
 import { isDomainError } from "../domain/errors";
+import { isJobStatus, jobCounts, listJobs, retryJob } from "../domain/jobs/admin";
 import { organizationTimeZone } from "../domain/orgs/resolve";
-import { AdminHome, OutboxPage, TokensPage } from "../views/admin/pages";
+import { AdminHome, JobsPage, OutboxPage, TokensPage } from "../views/admin/pages";
 import type { Deps } from "./deps";
 import { field, formValues, requireUser, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
@@ -77,5 +78,38 @@ export function adminRoutes(deps: Deps) {
           timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
         />
       );
+    })
+    .get("/admin/jobs", async ({ user, csrf, ctxFor, query }) => {
+      const me = requireUser(user);
+      const ctx = ctxFor(me);
+      const status = isJobStatus(query.status) ? query.status : "dead";
+      const before = typeof query.before === "string" ? new Date(query.before) : undefined;
+      const page = 50;
+      const jobs = await listJobs(ctx, {
+        status,
+        before: before && !Number.isNaN(before.getTime()) ? before : undefined,
+        limit: page,
+      });
+      const last = jobs.at(-1);
+      return (
+        <JobsPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          status={status}
+          counts={await jobCounts(ctx)}
+          jobs={jobs}
+          timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
+          older={
+            jobs.length === page && last
+              ? `/admin/jobs?status=${status}&before=${encodeURIComponent(last.updatedAt.toISOString())}`
+              : undefined
+          }
+          notice={query.notice === "retried" ? "The job is back in its queue and runs shortly." : undefined}
+        />
+      );
+    })
+    .post("/admin/jobs/:id/retry", async ({ user, ctxFor, params, set, request }) => {
+      await retryJob(ctxFor(requireUser(user)), params.id);
+      return seeOther(set, request, "/admin/jobs?status=queued&notice=retried");
     });
 }

@@ -1,7 +1,7 @@
 // Every HTML route × every role, with two organizations: who is let in, who is refused, and
 // that nobody reaches the other organization's tickets.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { counters, type Role } from "../../db/schema";
+import { counters, jobs, type Role } from "../../db/schema";
 import { Client, createOrg, type Fixture, signedIn } from "../../test/helpers";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { createTicket } from "../domain/tickets/commands";
@@ -14,6 +14,7 @@ let home: Fixture;
 let away: Fixture;
 let ticket: string;
 let awayTicket: string;
+let homeJob: string;
 
 interface RouteCase {
   name: string;
@@ -76,6 +77,8 @@ const ROUTES: RouteCase[] = [
     allowed: ["admin"],
   },
   { name: "outbox", method: "GET", path: () => "/admin/outbox", allowed: ["admin"] },
+  { name: "jobs", method: "GET", path: () => "/admin/jobs", allowed: ["admin"] },
+  { name: "retry job", method: "POST", path: () => `/admin/jobs/${homeJob}/retry`, allowed: ["admin"] },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
 ];
 
@@ -97,6 +100,20 @@ beforeAll(async () => {
     body: "Only away may see this.",
   });
   awayTicket = formatTicketNumber(awayCreated.number);
+  const [job] = await home
+    .ctx("admin")
+    .db.insert(jobs)
+    .values({
+      orgId: home.orgId,
+      queue: "email.send",
+      payload: {},
+      status: "dead",
+      runAt: new Date(),
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .returning();
+  homeJob = job.id;
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));

@@ -1,5 +1,6 @@
-import { ROLES } from "../../../db/schema";
+import { type JobStatus, ROLES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
+import type { JobRow } from "../../domain/jobs/admin";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { formatDateTime, humanize } from "../format";
 import { Page, type Viewer } from "../layout";
@@ -16,6 +17,10 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
         <li>
           <a href="/admin/outbox">Outbox</a>
           <p class="muted">Every email the product has sent, while no mail server is configured.</p>
+        </li>
+        <li>
+          <a href="/admin/jobs">Jobs</a>
+          <p class="muted">Background work: mail deliveries, webhooks, retries and failures.</p>
         </li>
         <li>
           <a href="/api/docs">API documentation</a>
@@ -167,6 +172,106 @@ export function OutboxPage({
           <pre safe>{m.textBody}</pre>
         </article>
       ))}
+    </Page>
+  );
+}
+
+const JOB_STATUS_LABELS: Record<JobStatus, string> = {
+  queued: "Waiting",
+  running: "Running",
+  dead: "Failed",
+  done: "Done",
+};
+
+export function JobsPage({
+  csrf,
+  viewer,
+  status,
+  counts,
+  jobs,
+  timeZone,
+  older,
+  notice,
+}: {
+  csrf: string;
+  viewer: Viewer;
+  status: JobStatus;
+  counts: Record<JobStatus, number>;
+  jobs: JobRow[];
+  timeZone: string;
+  older?: string;
+  notice?: string;
+}) {
+  return (
+    <Page title="Jobs" csrf={csrf} viewer={viewer}>
+      <h1>Jobs</h1>
+      <p class="muted">
+        Mail, webhooks and other background work. Failed jobs ran out of attempts; retry them once the cause
+        is fixed.
+      </p>
+      <Notice message={notice} />
+      <nav class="views" aria-label="Job status">
+        {(["dead", "queued", "running", "done"] as const).map((s) => (
+          <a
+            href={`/admin/jobs?status=${s}`}
+            class={s === status ? "active" : ""}
+            aria-current={s === status ? "page" : undefined}
+          >
+            <span safe>{JOB_STATUS_LABELS[s]}</span>
+            <span class="count">{counts[s].toLocaleString("en") as "safe"}</span>
+          </a>
+        ))}
+      </nav>
+      {jobs.length === 0 ? (
+        <p class="empty">No {JOB_STATUS_LABELS[status].toLowerCase() as "safe"} jobs.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Job</th>
+              <th>Attempts</th>
+              <th>{status === "queued" ? "Runs" : "Last change"}</th>
+              <th>Last error</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => (
+              <tr>
+                <td>
+                  <code safe>{j.queue}</code>
+                </td>
+                <td>
+                  {String(j.attempts) as "safe"} of {String(j.maxAttempts) as "safe"}
+                </td>
+                <td safe>{formatDateTime(status === "queued" ? j.runAt : j.updatedAt, timeZone)}</td>
+                <td class="error-text" safe>
+                  {j.lastError ?? ""}
+                </td>
+                <td>
+                  {j.status === "dead" || j.status === "queued" ? (
+                    <form method="post" action={`/admin/jobs/${j.id}/retry`}>
+                      <CsrfField token={csrf} />
+                      <button type="submit">{j.status === "dead" ? "Retry" : "Run now"}</button>
+                    </form>
+                  ) : (
+                    ""
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {older ? (
+        <p class="pager">
+          <a href={older} rel="next">
+            Older →
+          </a>
+        </p>
+      ) : (
+        ""
+      )}
     </Page>
   );
 }
