@@ -4,6 +4,8 @@ import { openDatabase } from "../db/client";
 import { isEmpty, seedDemo } from "../db/seed/demo";
 import { buildApp } from "./app";
 import { loadConfig } from "./config";
+import { closeTransports } from "./domain/email/delivery";
+import { startInboundSmtp } from "./domain/email/listener";
 import { EventBus } from "./domain/events/bus";
 import { FileStore } from "./domain/files/store";
 import { productQueues, SCHEDULES } from "./domain/jobs/catalog";
@@ -32,6 +34,17 @@ app.listen({ port: config.port, maxRequestBodySize: config.maxUploadBytes * 4 + 
 const jobRunner = new JobRunner({ database, queues: productQueues(config), schedules: SCHEDULES });
 await jobRunner.start();
 
+// Incoming mail straight from an MX relay, when INBOUND_SMTP_PORT is set.
+const inboundSmtp = config.inboundSmtpPort
+  ? await startInboundSmtp({
+      port: config.inboundSmtpPort,
+      db: database.db,
+      files,
+      maxBytes: config.maxUploadBytes * 4,
+    })
+  : undefined;
+if (inboundSmtp) console.log(`Receiving mail by SMTP on port ${inboundSmtp.port}.`);
+
 const url = `http://localhost:${config.port}`;
 console.log(
   `Ready at ${url} in ${Math.round(performance.now() - started)} ms (${database.kind === "postgres" ? "Postgres" : `embedded Postgres in ${config.dataDir}`}).`,
@@ -48,7 +61,9 @@ if (config.demo) {
 async function shutdown(signal: string) {
   console.log(`${signal}: shutting down…`);
   await app.stop();
+  await inboundSmtp?.close();
   await jobRunner.stop();
+  closeTransports();
   await bus.close();
   await database.close();
   process.exit(0);

@@ -30,6 +30,9 @@ export const contacts = pgTable(
     /** Stored lower-cased; unique per organization. */
     email: text("email").notNull(),
     phone: text("phone"),
+    /** Set when mail to the address bounced; cleared when the contact writes in again. */
+    emailFailingAt: timestamp("email_failing_at", { withTimezone: true }),
+    emailFailure: text("email_failure"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("contacts_org_email").on(t.orgId, t.email), unique("contacts_org_id").on(t.orgId, t.id)],

@@ -1,5 +1,6 @@
 export * from "./auth";
 export * from "./crm";
+export * from "./email";
 export * from "./events";
 export * from "./jobs";
 export * from "./orgs";

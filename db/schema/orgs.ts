@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const organizations = pgTable("organizations", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -27,15 +27,45 @@ export const counters = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.name] })],
 );
 
-/** Local outbox: every mail the product sends lands here until an SMTP channel delivers it. */
-export const outboxMessages = pgTable("outbox_messages", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  orgId: uuid("org_id")
-    .notNull()
-    .references(() => organizations.id, { onDelete: "cascade" }),
-  toAddress: text("to_address").notNull(),
-  subject: text("subject").notNull(),
-  textBody: text("text_body").notNull(),
-  kind: text("kind").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
-});
+export const OUTBOX_STATUSES = ["queued", "sent", "kept", "failed"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/**
+ * Every mail the product sends. A delivery job sends it through SMTP ("sent"); with no SMTP
+ * server configured it stays here for admins to read at /admin/outbox ("kept").
+ */
+export const outboxMessages = pgTable(
+  "outbox_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    toAddress: text("to_address").notNull(),
+    /** The ticket's followers, copied on its replies. */
+    ccAddresses: text("cc_addresses").array().notNull().default(sql`'{}'::text[]`),
+    fromAddress: text("from_address"),
+    replyTo: text("reply_to"),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body"),
+    kind: text("kind").notNull(),
+    /** Message-ID without angle brackets; replies from customers name it in In-Reply-To. */
+    messageId: text("message_id"),
+    inReplyTo: text("in_reply_to"),
+    references: text("references").array().notNull().default(sql`'{}'::text[]`),
+    mailboxId: uuid("mailbox_id"),
+    ticketId: uuid("ticket_id"),
+    ticketMessageId: uuid("ticket_message_id"),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("kept"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [
+    index("outbox_org_created").on(t.orgId, t.createdAt),
+    index("outbox_org_message_id").on(t.orgId, t.messageId),
+    index("outbox_org_ticket").on(t.orgId, t.ticketId),
+  ],
+);

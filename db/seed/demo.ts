@@ -12,6 +12,7 @@ import {
   contacts,
   counters,
   events,
+  mailboxes,
   organizations,
   type TicketPriority,
   type TicketStatus,
@@ -163,6 +164,10 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
       })
       .returning({ id: organizations.id });
     const orgId = org.id;
+    await tx.insert(mailboxes).values([
+      { orgId, name: "Support", address: "support@demo.test", isDefault: true, createdAt: now },
+      { orgId, name: "Billing", address: "billing@demo.test", createdAt: now },
+    ]);
 
     // Customers: companies and their contacts.
     const companyRows = Array.from({ length: 60 }, (_, i) => {

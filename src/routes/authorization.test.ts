@@ -1,8 +1,8 @@
 // Every HTML route × every role, with two organizations: who is let in, who is refused, and
 // that nobody reaches the other organization's tickets.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { counters, jobs, type Role } from "../../db/schema";
-import { Client, createOrg, type Fixture, signedIn } from "../../test/helpers";
+import { counters, inboundEmails, jobs, type Role } from "../../db/schema";
+import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test/helpers";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { createTicket } from "../domain/tickets/commands";
 
@@ -15,6 +15,7 @@ let away: Fixture;
 let ticket: string;
 let awayTicket: string;
 let homeJob: string;
+let homeEmail: string;
 
 interface RouteCase {
   name: string;
@@ -79,6 +80,7 @@ const ROUTES: RouteCase[] = [
   { name: "outbox", method: "GET", path: () => "/admin/outbox", allowed: ["admin"] },
   { name: "jobs", method: "GET", path: () => "/admin/jobs", allowed: ["admin"] },
   { name: "retry job", method: "POST", path: () => `/admin/jobs/${homeJob}/retry`, allowed: ["admin"] },
+  { name: "original email", method: "GET", path: () => `/desk/emails/${homeEmail}/original`, allowed: READ },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
 ];
 
@@ -114,6 +116,24 @@ beforeAll(async () => {
     })
     .returning();
   homeJob = job.id;
+  const original = await testFiles().save(
+    new File(["Subject: Home mail\r\n\r\nOnly home may see this."], "m.eml"),
+  );
+  const [email] = await home
+    .ctx("admin")
+    .db.insert(inboundEmails)
+    .values({
+      orgId: home.orgId,
+      messageId: `${home.orgId}@matrix.test`,
+      fromAddress: "someone@client.test",
+      subject: "Home mail",
+      outcome: "new_ticket",
+      reason: "matrix",
+      rawSha256: original.sha256,
+      receivedAt: new Date(),
+    })
+    .returning();
+  homeEmail = email.id;
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));
@@ -166,6 +186,8 @@ describe("another organization's tickets are invisible to every role", () => {
       expect([403, 404]).toContain(post.status);
       const reply = await client.post(`/portal/tickets/${ticket}/messages`, { body: "cross-org" });
       expect([403, 404]).toContain(reply.status);
+      const original = await client.get(`/desk/emails/${homeEmail}/original`);
+      expect([403, 404]).toContain(original.status);
     });
   }
 

@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
+import { inboundOriginal } from "../domain/email/inbound";
 import { isDomainError, notFound } from "../domain/errors";
 import { servesInline } from "../domain/files/store";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
@@ -211,6 +212,10 @@ export function deskRoutes(deps: Deps) {
       const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       return attachmentResponse(deps, await getAttachment(ctx, params.id));
     })
+    .get("/desk/emails/:id/original", async ({ user, ctxFor, params }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
+      return attachmentResponse(deps, await inboundOriginal(ctx, params.id));
+    })
     .get("/desk/live", ({ user, request }) => {
       const me = requireUserWith(user, "tickets.read_all");
       return liveStream(deps.bus, me.orgId, request.signal);
@@ -316,7 +321,10 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
 }
 
 /** Sends a stored file: only safe types inline, everything else as a download, never sniffed. */
-export function attachmentResponse(deps: Deps, file: Awaited<ReturnType<typeof getAttachment>>): Response {
+export function attachmentResponse(
+  deps: Deps,
+  file: { sha256: string; filename: string; contentType: string } | undefined,
+): Response {
   if (!file) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
   const inline = servesInline(file.contentType);
   return new Response(deps.files.file(file.sha256), {

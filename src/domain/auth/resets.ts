@@ -36,8 +36,11 @@ export async function requestPasswordReset(
           orgId: user.orgId,
           to: user.email,
           kind: "password_reset",
-          subject: "Reset your password",
-          text: `Hello ${user.name},\n\nSomeone asked to reset the password of this account. To choose a new password, open this link within ${RESET_MINUTES} minutes:\n\n${input.baseUrl}/password/reset/${token}\n\nIf it was not you, ignore this message; your password stays as it is.`,
+          values: {
+            "user.name": user.name,
+            "reset.url": `${input.baseUrl}/password/reset/${token}`,
+            "reset.minutes": String(RESET_MINUTES),
+          },
         },
         now,
       );

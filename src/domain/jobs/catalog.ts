@@ -1,6 +1,8 @@
 // Every queue the product runs and every recurring job, in one place.
 import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
+import { deliverOutboxMessage } from "../email/delivery";
+import { SEND_QUEUE } from "../email/outbox";
 import type { Schedule } from "./queue";
 import { deleteFinishedJobs } from "./queue";
 import type { QueueDefinition } from "./runner";
@@ -9,8 +11,21 @@ const DAY_MS = 86_400_000;
 /** Finished jobs stay this long for admins to look at; dead ones stay until retried. */
 export const FINISHED_JOB_RETENTION_DAYS = 7;
 
-export function productQueues(_config: Pick<Config, "smtpUrl">): QueueDefinition[] {
+export function productQueues(config: Pick<Config, "smtpUrl">): QueueDefinition[] {
   return [
+    {
+      queue: SEND_QUEUE,
+      concurrency: 4,
+      timeoutMs: 2 * 60_000,
+      async handler(job, ctx) {
+        await deliverOutboxMessage(ctx.db, String(job.payload.outboxId), {
+          smtpUrl: config.smtpUrl,
+          now: ctx.now,
+          lastAttempt: job.attempts >= job.maxAttempts,
+          automatic: job.payload.automatic === true,
+        });
+      },
+    },
     {
       queue: "maintenance.clean_jobs",
       concurrency: 1,

@@ -1,7 +1,7 @@
 // Finding a ticket the actor may see. Another organization's ticket, or another customer's,
 // is "not found": its existence is not revealed.
 import { and, eq } from "drizzle-orm";
-import { tickets } from "../../../db/schema";
+import { ticketFollowers, tickets } from "../../../db/schema";
 import { type Actor, can } from "../context";
 import { notFound } from "../errors";
 import type { DbOrTx } from "../events/log";
@@ -31,7 +31,20 @@ export async function findVisibleTicket(
   const [ticket] = await query;
   if (!ticket) throw notFound("That ticket");
   if (can(actor, "tickets.read_all")) return ticket;
-  if (can(actor, "tickets.read_own") && actor.contactId && ticket.contactId === actor.contactId)
-    return ticket;
+  if (can(actor, "tickets.read_own") && actor.contactId) {
+    if (ticket.contactId === actor.contactId) return ticket;
+    // People copied on the ticket's mail follow it: they read and answer it too.
+    const [follower] = await db
+      .select({ contactId: ticketFollowers.contactId })
+      .from(ticketFollowers)
+      .where(
+        and(
+          eq(ticketFollowers.orgId, actor.orgId),
+          eq(ticketFollowers.ticketId, ticket.id),
+          eq(ticketFollowers.contactId, actor.contactId),
+        ),
+      );
+    if (follower) return ticket;
+  }
   throw notFound("That ticket");
 }

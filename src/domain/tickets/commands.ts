@@ -14,7 +14,7 @@ import {
   tickets,
 } from "../../../db/schema";
 import { type Ctx, requirePermission } from "../context";
-import { queueMail } from "../email/outbox";
+import { followerAddresses, orgForMail, queueMail } from "../email/outbox";
 import { conflict, type FieldErrors, forbidden, invalid } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import type { StoredFile } from "../files/store";
@@ -137,8 +137,11 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
   }
   fail(fields);
   const stored = await storeFiles(ctx, input.files);
+  // Customers write from the portal, or by email when the mail channel acts for them.
   const channel: Channel = isCustomer
-    ? "portal"
+    ? ctx.actor.kind === "system"
+      ? (input.channel ?? "portal")
+      : "portal"
     : (input.channel ?? (ctx.actor.kind === "api" ? "api" : "phone"));
 
   return ctx.db.transaction(async (tx) => {
@@ -246,7 +249,7 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
         data: { from: ticket.status, to: target },
       });
     }
-    if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, input.body);
+    if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, messageId, input.body);
     return { messageId, status: target };
   });
 }
@@ -273,20 +276,31 @@ function targetStatusAfterMessage(
   return ticket.status === "new" ? "open" : ticket.status;
 }
 
-async function notifyRequester(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, body: string) {
+async function notifyRequester(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, messageId: string, body: string) {
   const [contact] = await tx
     .select({ email: contacts.email, name: contacts.name })
     .from(contacts)
     .where(and(eq(contacts.orgId, ctx.actor.orgId), eq(contacts.id, ticket.contactId)));
   if (!contact) return;
+  const number = formatTicketNumber(ticket.number);
+  const org = await orgForMail(tx, ctx.actor.orgId);
   await queueMail(
     tx,
     {
       orgId: ctx.actor.orgId,
       to: contact.email,
+      cc: await followerAddresses(tx, ctx.actor.orgId, ticket.id),
       kind: "ticket_reply",
-      subject: `[${formatTicketNumber(ticket.number)}] ${ticket.subject}`,
-      text: `${body}\n\n—\n${ctx.actor.name}\nReply in the portal: /portal/tickets/${formatTicketNumber(ticket.number)}`,
+      ticket: { id: ticket.id, messageId },
+      values: {
+        "ticket.number": number,
+        "ticket.subject": ticket.subject,
+        "contact.name": contact.name,
+        "agent.name": ctx.actor.name,
+        "message.body": body,
+        "org.name": org.name,
+        "portal.url": `${org.baseUrl}/portal/tickets/${number}`,
+      },
     },
     ctx.now,
   );

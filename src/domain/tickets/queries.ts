@@ -1,12 +1,16 @@
 // Reading tickets: the desk's lists and counts, one ticket with its thread and history, the
 // customer's own tickets, and the API's paged list.
 import { aliasedTable, and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
 import {
   attachments,
   CHANNELS,
   type Channel,
   contacts,
   events,
+  inboundEmails,
+  type OutboxStatus,
+  outboxMessages,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type TicketPriority,
@@ -419,6 +423,10 @@ export interface ThreadMessage {
   authorName: string;
   authorIsStaff: boolean;
   attachments: { id: string; filename: string; contentType: string; sizeBytes: number }[];
+  /** Staff only: for a message that came by email, why it joined this ticket and its original. */
+  email?: { reason: string; original: string };
+  /** Staff only: what became of the mail that carried this reply to the customer. */
+  delivery?: { status: OutboxStatus; to: string; error: string | null };
 }
 
 /** One ticket with its thread (notes left out for customers), its people and its history. */
@@ -510,6 +518,7 @@ export async function getTicket(ctx: Ctx, ref: TicketRef) {
         ).execute(ids)
       : Promise.resolve([]),
   ]);
+  const mail = staffView ? await ticketMail(db, orgId, ticket.id) : { received: [], sent: [] };
   const messages: ThreadMessage[] = messageRows.map((m) => ({
     id: m.id,
     kind: m.kind,
@@ -519,6 +528,7 @@ export async function getTicket(ctx: Ctx, ref: TicketRef) {
     authorName: m.userName ?? m.contactName ?? m.authorLabel ?? "Unknown",
     authorIsStaff: !m.contactName,
     attachments: fileRows.filter((f) => f.messageId === m.id),
+    ...mailOf(mail, m.id),
   }));
   return {
     ticket,
@@ -531,6 +541,39 @@ export async function getTicket(ctx: Ctx, ref: TicketRef) {
 }
 
 export type TicketDetail = Awaited<ReturnType<typeof getTicket>>;
+
+/** The ticket's received and sent mail, for the thread's email details. */
+async function ticketMail(db: Db, orgId: string, ticketId: string) {
+  const [received, sent] = await Promise.all([
+    db
+      .select({
+        id: inboundEmails.id,
+        messageId: inboundEmails.ticketMessageId,
+        reason: inboundEmails.reason,
+      })
+      .from(inboundEmails)
+      .where(and(eq(inboundEmails.orgId, orgId), eq(inboundEmails.ticketId, ticketId))),
+    db
+      .select({
+        messageId: outboxMessages.ticketMessageId,
+        status: outboxMessages.status,
+        to: outboxMessages.toAddress,
+        error: outboxMessages.lastError,
+      })
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.orgId, orgId), eq(outboxMessages.ticketId, ticketId))),
+  ]);
+  return { received, sent };
+}
+
+function mailOf(mail: Awaited<ReturnType<typeof ticketMail>>, messageId: string): Partial<ThreadMessage> {
+  const received = mail.received.find((r) => r.messageId === messageId);
+  const sent = mail.sent.find((r) => r.messageId === messageId);
+  return {
+    ...(received ? { email: { reason: received.reason, original: received.id } } : {}),
+    ...(sent ? { delivery: { status: sent.status, to: sent.to, error: sent.error } } : {}),
+  };
+}
 
 /** The people and teams a ticket can be given to, for the desk's pickers. */
 export async function assignmentChoices(ctx: Ctx) {

@@ -1,4 +1,4 @@
-import { type JobStatus, ROLES } from "../../../db/schema";
+import { type JobStatus, type OutboxStatus, ROLES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import type { JobRow } from "../../domain/jobs/admin";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
@@ -16,7 +16,7 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
         </li>
         <li>
           <a href="/admin/outbox">Outbox</a>
-          <p class="muted">Every email the product has sent, while no mail server is configured.</p>
+          <p class="muted">Every email the product sends, with its delivery status.</p>
         </li>
         <li>
           <a href="/admin/jobs">Jobs</a>
@@ -151,6 +151,10 @@ export function OutboxPage({
     subject: string;
     textBody: string;
     kind: string;
+    status: OutboxStatus;
+    lastError: string | null;
+    fromAddress: string | null;
+    replyTo: string | null;
     createdAt: Date;
   }[];
   timeZone: string;
@@ -158,7 +162,10 @@ export function OutboxPage({
   return (
     <Page title="Outbox" csrf={csrf} viewer={viewer}>
       <h1>Outbox</h1>
-      <p class="muted">No mail server is configured, so outgoing mail is kept here.</p>
+      <p class="muted">
+        Every email the product sends. With no mail server configured (SMTP_URL, or a mailbox's own server),
+        mail is kept here instead of being sent.
+      </p>
       {messages.length === 0 ? <p class="empty">No mail yet.</p> : ""}
       {messages.map((m) => (
         <article class="card mail">
@@ -167,14 +174,46 @@ export function OutboxPage({
             <span class="muted">
               to <span safe>{m.toAddress}</span> · <span safe>{humanize(m.kind)}</span> ·{" "}
               {formatDateTime(m.createdAt, timeZone) as "safe"}
+            </span>{" "}
+            <span class={`badge mail-${m.status}`} safe>
+              {OUTBOX_STATUS_LABELS[m.status]}
             </span>
           </header>
+          {m.fromAddress ? (
+            <p class="muted">
+              from <span safe>{m.fromAddress}</span>
+              {m.replyTo ? (
+                <>
+                  {" "}
+                  · reply to <span safe>{m.replyTo}</span>
+                </>
+              ) : (
+                ""
+              )}
+            </p>
+          ) : (
+            ""
+          )}
+          {m.lastError ? (
+            <p class="error" safe>
+              {m.lastError}
+            </p>
+          ) : (
+            ""
+          )}
           <pre safe>{m.textBody}</pre>
         </article>
       ))}
     </Page>
   );
 }
+
+const OUTBOX_STATUS_LABELS: Record<OutboxStatus, string> = {
+  queued: "Sending",
+  sent: "Sent",
+  kept: "Kept here",
+  failed: "Failed",
+};
 
 const JOB_STATUS_LABELS: Record<JobStatus, string> = {
   queued: "Waiting",

@@ -1,6 +1,7 @@
 import { type Channel, TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schema";
+import { splitQuoted } from "../../domain/email/quoted";
 import type { FieldErrors } from "../../domain/errors";
-import type { TicketDetail } from "../../domain/tickets/queries";
+import type { ThreadMessage, TicketDetail } from "../../domain/tickets/queries";
 import { nextStatuses } from "../../domain/tickets/rules";
 import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import {
@@ -57,9 +58,16 @@ export function Thread({
               </time>
             </span>
           </header>
-          <div class="body" safe>
-            {m.body}
-          </div>
+          <MessageBody body={m.body} fromEmail={m.channel === "email"} />
+          {m.email ? (
+            <p class="mail-meta muted">
+              <span safe>{m.email.reason}</span>{" "}
+              <a href={`/desk/emails/${m.email.original}/original`}>Original message (.eml)</a>
+            </p>
+          ) : (
+            ""
+          )}
+          {m.delivery ? <DeliveryNote delivery={m.delivery} /> : ""}
           {m.attachments.length ? (
             <ul class="files">
               {m.attachments.map((f) => (
@@ -79,6 +87,38 @@ export function Thread({
         </li>
       ))}
     </ol>
+  );
+}
+
+/** A message body; for mail, the quoted conversation below the new text is folded away. */
+function MessageBody({ body, fromEmail }: { body: string; fromEmail: boolean }) {
+  const { visible, quoted } = fromEmail ? splitQuoted(body) : { visible: body, quoted: "" };
+  return (
+    <div class="body">
+      <span safe>{visible}</span>
+      {quoted ? (
+        <details class="quoted">
+          <summary>Show quoted text</summary>
+          <span safe>{quoted}</span>
+        </details>
+      ) : (
+        ""
+      )}
+    </div>
+  );
+}
+
+function DeliveryNote({ delivery }: { delivery: NonNullable<ThreadMessage["delivery"]> }) {
+  const text = {
+    queued: `Email to ${delivery.to} is being sent.`,
+    sent: `Emailed to ${delivery.to}.`,
+    kept: `Kept in the outbox for ${delivery.to}: no mail server is configured.`,
+    failed: `Email to ${delivery.to} failed: ${delivery.error ?? "unknown error"}`,
+  }[delivery.status];
+  return (
+    <p class={`mail-meta ${delivery.status === "failed" ? "error" : "muted"}`} safe>
+      {text}
+    </p>
   );
 }
 
@@ -118,6 +158,10 @@ function describeEvent(e: TicketDetail["history"][number]): string {
       return "replied";
     case "message.note_added":
       return "added an internal note";
+    case "email.sent":
+      return `emailed the reply to ${String(d.to)}`;
+    case "email.failed":
+      return `could not email ${String(d.to)}: ${String(d.error)}`;
     default:
       return e.type;
   }

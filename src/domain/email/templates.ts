@@ -1,0 +1,96 @@
+// The wording of every mail the product sends: built-in defaults that an organization's admins
+// may replace, with {{placeholders}} filled from the event that sends it.
+import Html from "@kitajs/html";
+import { and, eq } from "drizzle-orm";
+import { emailTemplates } from "../../../db/schema";
+import type { DbOrTx } from "../events/log";
+
+export interface TemplateText {
+  subject: string;
+  text: string;
+  /** Optional; a plain-text mail is sent as text only. */
+  html: string | null;
+}
+
+export interface TemplateKind {
+  kind: string;
+  label: string;
+  /** The placeholders this kind fills, for the editing form. */
+  placeholders: string[];
+  defaults: TemplateText;
+}
+
+export const TEMPLATE_KINDS: TemplateKind[] = [
+  {
+    kind: "ticket_reply",
+    label: "Agent reply to the customer",
+    placeholders: [
+      "ticket.number",
+      "ticket.subject",
+      "contact.name",
+      "agent.name",
+      "message.body",
+      "portal.url",
+      "org.name",
+    ],
+    defaults: {
+      subject: "[{{ticket.number}}] {{ticket.subject}}",
+      text: "{{message.body}}\n\n—\n{{agent.name}}, {{org.name}}\nReply to this email or see the ticket in the portal: {{portal.url}}",
+      html: null,
+    },
+  },
+  {
+    kind: "ticket_received",
+    label: "Acknowledgement of a new ticket sent by email",
+    placeholders: ["ticket.number", "ticket.subject", "contact.name", "portal.url", "org.name"],
+    defaults: {
+      subject: "[{{ticket.number}}] We received your request: {{ticket.subject}}",
+      text: "Hello {{contact.name}},\n\nThank you for writing to {{org.name}}. Your request is ticket {{ticket.number}}; we will answer as soon as we can. To add anything, reply to this email.\n\nFollow it in the portal: {{portal.url}}",
+      html: null,
+    },
+  },
+  {
+    kind: "password_reset",
+    label: "Password reset link",
+    placeholders: ["user.name", "reset.url", "reset.minutes"],
+    defaults: {
+      subject: "Reset your password",
+      text: "Hello {{user.name}},\n\nSomeone asked to reset the password of this account. To choose a new password, open this link within {{reset.minutes}} minutes:\n\n{{reset.url}}\n\nIf it was not you, ignore this message; your password stays as it is.",
+      html: null,
+    },
+  },
+];
+
+export function templateKind(kind: string): TemplateKind | undefined {
+  return TEMPLATE_KINDS.find((k) => k.kind === kind);
+}
+
+/** Fills {{name}} placeholders; unknown names are left as written so a typo shows in the preview. */
+export function fill(template: string, values: Record<string, string>, asHtml = false): string {
+  return template.replace(/\{\{\s*([a-z_.]+)\s*\}\}/g, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) return whole;
+    return asHtml ? Html.escapeHtml(value) : value;
+  });
+}
+
+/** The organization's wording for a kind of mail, or the built-in one. */
+export async function templateFor(db: DbOrTx, orgId: string, kind: string): Promise<TemplateText> {
+  const [row] = await db
+    .select()
+    .from(emailTemplates)
+    .where(and(eq(emailTemplates.orgId, orgId), eq(emailTemplates.kind, kind)));
+  if (row) return { subject: row.subject, text: row.textBody, html: row.htmlBody };
+  const builtIn = templateKind(kind);
+  if (!builtIn) throw new Error(`No mail template of kind ${kind}`);
+  return builtIn.defaults;
+}
+
+/** A template filled in: subject and text as written, HTML with every value escaped. */
+export function render(template: TemplateText, values: Record<string, string>): TemplateText {
+  return {
+    subject: fill(template.subject, values).replace(/[\r\n]+/g, " "),
+    text: fill(template.text, values),
+    html: template.html ? fill(template.html, values, true) : null,
+  };
+}
