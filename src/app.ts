@@ -7,6 +7,7 @@ import { apiRoutes } from "./routes/api";
 import { authRoutes } from "./routes/auth";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
+import { emailAdminRoutes } from "./routes/email";
 import { htmlResponse } from "./routes/htmlResponse";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
@@ -71,6 +72,7 @@ export function buildApp(deps: Deps) {
     .use(deskRoutes(deps))
     .use(portalRoutes(deps))
     .use(adminRoutes(deps))
+    .use(emailAdminRoutes(deps))
     .use(apiRoutes(deps));
 }
 

@@ -31,7 +31,7 @@ const app = buildApp({ database, config, bus, files, clock: () => new Date() });
 app.listen({ port: config.port, maxRequestBodySize: config.maxUploadBytes * 4 + 1024 * 1024 });
 
 // Jobs run in every app server; the queue makes sure each is done once.
-const jobRunner = new JobRunner({ database, queues: productQueues(config), schedules: SCHEDULES });
+const jobRunner = new JobRunner({ database, queues: productQueues(config, files), schedules: SCHEDULES });
 await jobRunner.start();
 
 // Incoming mail straight from an MX relay, when INBOUND_SMTP_PORT is set.

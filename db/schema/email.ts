@@ -3,6 +3,7 @@ import {
   boolean,
   foreignKey,
   index,
+  integer,
   pgTable,
   primaryKey,
   text,
@@ -30,6 +31,14 @@ export const mailboxes = pgTable(
     address: text("address").notNull(),
     /** Outgoing server for this mailbox (smtp://user:pass@host:587); empty = the server-wide SMTP_URL. */
     smtpUrl: text("smtp_url"),
+    /** Mail is also fetched from this IMAP folder (imaps://user:pass@host:993), besides the SMTP listener. */
+    imapUrl: text("imap_url"),
+    imapFolder: text("imap_folder").notNull().default("INBOX"),
+    /** Where polling got to: messages above this UID are new, while the folder's UIDVALIDITY holds. */
+    imapUidValidity: text("imap_uid_validity"),
+    imapLastUid: integer("imap_last_uid").notNull().default(0),
+    imapCheckedAt: timestamp("imap_checked_at", { withTimezone: true }),
+    imapError: text("imap_error"),
     /** The mailbox new mail and replies without a mailbox go out from. */
     isDefault: boolean("is_default").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),

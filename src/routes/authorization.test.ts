@@ -1,7 +1,7 @@
 // Every HTML route × every role, with two organizations: who is let in, who is refused, and
 // that nobody reaches the other organization's tickets.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { counters, inboundEmails, jobs, type Role } from "../../db/schema";
+import { counters, inboundEmails, jobs, mailboxes, type Role } from "../../db/schema";
 import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test/helpers";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { createTicket } from "../domain/tickets/commands";
@@ -16,6 +16,7 @@ let ticket: string;
 let awayTicket: string;
 let homeJob: string;
 let homeEmail: string;
+let homeMailbox: string;
 
 interface RouteCase {
   name: string;
@@ -81,6 +82,36 @@ const ROUTES: RouteCase[] = [
   { name: "jobs", method: "GET", path: () => "/admin/jobs", allowed: ["admin"] },
   { name: "retry job", method: "POST", path: () => `/admin/jobs/${homeJob}/retry`, allowed: ["admin"] },
   { name: "original email", method: "GET", path: () => `/desk/emails/${homeEmail}/original`, allowed: READ },
+  { name: "mailboxes", method: "GET", path: () => "/admin/mailboxes", allowed: ["admin"] },
+  {
+    name: "add mailbox",
+    method: "POST",
+    path: () => "/admin/mailboxes",
+    form: () => ({ name: "Matrix", address: "not-an-address" }),
+    allowed: ["admin"],
+  },
+  { name: "mailbox", method: "GET", path: () => `/admin/mailboxes/${homeMailbox}`, allowed: ["admin"] },
+  {
+    name: "save mailbox",
+    method: "POST",
+    path: () => `/admin/mailboxes/${homeMailbox}`,
+    form: () => ({ name: "", address: "" }),
+    allowed: ["admin"],
+  },
+  { name: "email templates", method: "GET", path: () => "/admin/email-templates", allowed: ["admin"] },
+  {
+    name: "email template",
+    method: "GET",
+    path: () => "/admin/email-templates/ticket_reply",
+    allowed: ["admin"],
+  },
+  {
+    name: "preview email template",
+    method: "POST",
+    path: () => "/admin/email-templates/ticket_reply",
+    form: () => ({ action: "preview", subject: "s", text: "t" }),
+    allowed: ["admin"],
+  },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
 ];
 
@@ -134,6 +165,12 @@ beforeAll(async () => {
     })
     .returning();
   homeEmail = email.id;
+  const [mailbox] = await home
+    .ctx("admin")
+    .db.insert(mailboxes)
+    .values({ orgId: home.orgId, name: "Home", address: `home@${home.orgId}.test`, createdAt: new Date() })
+    .returning();
+  homeMailbox = mailbox.id;
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));
@@ -188,6 +225,10 @@ describe("another organization's tickets are invisible to every role", () => {
       expect([403, 404]).toContain(reply.status);
       const original = await client.get(`/desk/emails/${homeEmail}/original`);
       expect([403, 404]).toContain(original.status);
+      const mailbox = await client.get(`/admin/mailboxes/${homeMailbox}`);
+      expect([403, 404]).toContain(mailbox.status);
+      const removed = await client.post(`/admin/mailboxes/${homeMailbox}/delete`, {});
+      expect([403, 404]).toContain(removed.status);
     });
   }
 

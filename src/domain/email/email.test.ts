@@ -13,11 +13,13 @@ import {
   tickets,
 } from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase, testFiles } from "../../../test/helpers";
+import { startTestImap } from "../../../test/imap";
 import { startTestSmtp, type TestSmtp } from "../../../test/smtp";
 import { formatTicketNumber } from "../orgs/counters";
 import { addMessage, createTicket } from "../tickets/commands";
 import { getTicket } from "../tickets/queries";
 import { closeTransports, deliverOutboxMessage } from "./delivery";
+import { pollMailbox } from "./imap";
 import { receiveEmail } from "./inbound";
 import { startInboundSmtp } from "./listener";
 
@@ -447,5 +449,56 @@ describe("the SMTP listener", () => {
       sender.close();
       await listener.close();
     }
+  });
+});
+
+describe("IMAP polling", () => {
+  test("receives each new message once, marks it seen, and resumes after the last one taken", async () => {
+    const imap = await startTestImap();
+    const { db } = await testDatabase();
+    const address = `helpdesk@${org.orgId.slice(0, 8)}.imap.test`;
+    const [mailbox] = await db
+      .insert(mailboxes)
+      .values({ orgId: org.orgId, name: "IMAP", address, imapUrl: imap.url, createdAt: now() })
+      .returning();
+    try {
+      const mail = (n: number) =>
+        `From: Gil <gil@client.test>\r\nTo: someone-else@alias.test\r\nSubject: Leak ${n}\r\nMessage-ID: <imap${n}.${mailbox.id}@client.test>\r\n\r\nWater on the floor ${n}.\r\n`;
+      await imap.deliver(mail(1));
+      await imap.deliver(mail(2));
+      const deps = { db, files: testFiles() };
+      expect(await pollMailbox(deps, mailbox.id, now())).toEqual({ received: 2, lastUid: 2 });
+      expect(await pollMailbox(deps, mailbox.id, now())).toEqual({ received: 0, lastUid: 2 });
+      await imap.deliver(mail(3));
+      expect(await pollMailbox(deps, mailbox.id, now())).toEqual({ received: 1, lastUid: 3 });
+      const logs = await db
+        .select()
+        .from(inboundEmails)
+        .where(and(eq(inboundEmails.orgId, org.orgId), eq(inboundEmails.mailboxId, mailbox.id)));
+      expect(logs.map((l) => l.subject).sort()).toEqual(["Leak 1", "Leak 2", "Leak 3"]);
+      expect(logs.every((l) => l.outcome === "new_ticket")).toBe(true);
+      const [row] = await db.select().from(mailboxes).where(eq(mailboxes.id, mailbox.id));
+      expect(row).toMatchObject({ imapLastUid: 3, imapError: null });
+    } finally {
+      await imap.close();
+    }
+  });
+
+  test("a server that cannot be reached is reported on the mailbox and the poll fails for the queue to see", async () => {
+    const { db } = await testDatabase();
+    const [mailbox] = await db
+      .insert(mailboxes)
+      .values({
+        orgId: org.orgId,
+        name: "Down",
+        address: `down@${org.orgId.slice(0, 8)}.imap.test`,
+        imapUrl: "imap://u:p@127.0.0.1:1",
+        createdAt: now(),
+      })
+      .returning();
+    await expect(pollMailbox({ db, files: testFiles() }, mailbox.id, now())).rejects.toThrow("IMAP poll");
+    const [row] = await db.select().from(mailboxes).where(eq(mailboxes.id, mailbox.id));
+    expect(row.imapError).toBeTruthy();
+    expect(row.imapError).not.toContain(":p@");
   });
 });

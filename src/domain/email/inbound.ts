@@ -28,8 +28,10 @@ import { classifyAutomatic, failedRecipients } from "./automatic";
 import { orgForMail, queueMail } from "./outbox";
 
 export interface Envelope {
-  /** RCPT TO addresses; when absent (IMAP), the To and Cc headers decide. */
+  /** RCPT TO addresses (the SMTP listener). */
   recipients?: string[];
+  /** The mailbox a message was fetched from (IMAP): it is this mailbox's, whatever its headers say. */
+  mailboxAddress?: string;
 }
 
 export interface InboundResult {
@@ -65,6 +67,15 @@ async function route(db: Db, recipients: string[]): Promise<Routed | undefined> 
   return undefined;
 }
 
+/** The addresses that decide the mailbox, surest first; a fetched message's headers may add its reply token. */
+function recipientsOf(envelope: Envelope, headerAddresses: { address: string }[]): string[] {
+  if (envelope.recipients?.length) return envelope.recipients.map((r) => r.toLowerCase());
+  const all = headerAddresses.map((a) => a.address);
+  if (!envelope.mailboxAddress) return all;
+  const own = envelope.mailboxAddress.toLowerCase();
+  return [...all.filter((a) => splitReplyAddress(a).base === own), own];
+}
+
 function addressesOf(
   field: AddressObject | AddressObject[] | undefined,
 ): { address: string; name: string }[] {
@@ -85,9 +96,7 @@ export async function receiveEmail(
   const parsed = await simpleParser(Buffer.from(raw));
   const to = addressesOf(parsed.to);
   const cc = addressesOf(parsed.cc);
-  const recipients = envelope.recipients?.length
-    ? envelope.recipients.map((r) => r.toLowerCase())
-    : [...to, ...cc].map((a) => a.address);
+  const recipients = recipientsOf(envelope, [...to, ...cc]);
   const routed = await route(deps.db, recipients);
   if (!routed)
     return { outcome: "rejected", reason: `No mailbox here receives mail for ${recipients.join(", ")}.` };

@@ -2,7 +2,9 @@
 import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
 import { deliverOutboxMessage } from "../email/delivery";
+import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../email/imap";
 import { SEND_QUEUE } from "../email/outbox";
+import type { FileStore } from "../files/store";
 import type { Schedule } from "./queue";
 import { deleteFinishedJobs } from "./queue";
 import type { QueueDefinition } from "./runner";
@@ -11,7 +13,7 @@ const DAY_MS = 86_400_000;
 /** Finished jobs stay this long for admins to look at; dead ones stay until retried. */
 export const FINISHED_JOB_RETENTION_DAYS = 7;
 
-export function productQueues(config: Pick<Config, "smtpUrl">): QueueDefinition[] {
+export function productQueues(config: Pick<Config, "smtpUrl">, files: FileStore): QueueDefinition[] {
   return [
     {
       queue: SEND_QUEUE,
@@ -24,6 +26,22 @@ export function productQueues(config: Pick<Config, "smtpUrl">): QueueDefinition[
           lastAttempt: job.attempts >= job.maxAttempts,
           automatic: job.payload.automatic === true,
         });
+      },
+    },
+    {
+      queue: POLL_ALL_QUEUE,
+      concurrency: 1,
+      async handler(_job, ctx) {
+        await queueImapPolls(ctx.db, ctx.now);
+      },
+    },
+    {
+      // A slow server holds one slot; the others keep polling.
+      queue: POLL_QUEUE,
+      concurrency: 4,
+      timeoutMs: 5 * 60_000,
+      async handler(job, ctx) {
+        await pollMailbox({ db: ctx.db, files }, String(job.payload.mailboxId), ctx.now);
       },
     },
     {
@@ -46,6 +64,7 @@ export function productQueues(config: Pick<Config, "smtpUrl">): QueueDefinition[
 }
 
 export const SCHEDULES: Schedule[] = [
+  { name: "poll IMAP mailboxes", queue: POLL_ALL_QUEUE, everySeconds: 60 },
   { name: "clean finished jobs", queue: "maintenance.clean_jobs", everySeconds: 3_600 },
   { name: "refresh planner statistics", queue: "maintenance.analyze", everySeconds: 6 * 3_600 },
 ];

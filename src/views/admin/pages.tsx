@@ -15,6 +15,14 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
           <p class="muted">Create and revoke the bearer tokens integrations use.</p>
         </li>
         <li>
+          <a href="/admin/mailboxes">Mailboxes</a>
+          <p class="muted">The addresses customers write to, and how mail comes in and goes out.</p>
+        </li>
+        <li>
+          <a href="/admin/email-templates">Email templates</a>
+          <p class="muted">The wording of every mail the product sends.</p>
+        </li>
+        <li>
           <a href="/admin/outbox">Outbox</a>
           <p class="muted">Every email the product sends, with its delivery status.</p>
         </li>
