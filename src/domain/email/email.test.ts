@@ -15,12 +15,13 @@ import {
 import { createOrg, type Fixture, testDatabase, testFiles } from "../../../test/helpers";
 import { startTestImap } from "../../../test/imap";
 import { startTestSmtp, type TestSmtp } from "../../../test/smtp";
+import { JobRunner } from "../jobs/runner";
 import { formatTicketNumber } from "../orgs/counters";
 import { addMessage, createTicket } from "../tickets/commands";
 import { getTicket } from "../tickets/queries";
 import { closeTransports, deliverOutboxMessage } from "./delivery";
 import { pollMailbox } from "./imap";
-import { receiveEmail } from "./inbound";
+import { acknowledgeQueue, receiveEmail } from "./inbound";
 import { startInboundSmtp } from "./listener";
 
 let org: Fixture;
@@ -76,9 +77,21 @@ function rawMail(headers: Record<string, string>, body = "Hello, the printer is 
   return new TextEncoder().encode(`${head}\r\n\r\n${body.replace(/\n/g, "\r\n")}\r\n`);
 }
 
+/** Receives a message, then runs the acknowledgements it queued, as the job runner would. */
 async function receive(raw: Uint8Array, recipients?: string[]) {
-  const { db } = await testDatabase();
-  return receiveEmail({ db, files: testFiles() }, raw, { recipients: recipients ?? [support] }, now());
+  const database = await testDatabase();
+  const result = await receiveEmail(
+    { db: database.db, files: testFiles() },
+    raw,
+    { recipients: recipients ?? [support] },
+    now(),
+  );
+  await runAcknowledgements();
+  return result;
+}
+
+async function runAcknowledgements() {
+  await new JobRunner({ database: await testDatabase(), queues: [acknowledgeQueue] }).drain();
 }
 
 describe("outgoing email", () => {
@@ -431,6 +444,7 @@ describe("the SMTP listener", () => {
           and(eq(inboundEmails.orgId, org.orgId), eq(inboundEmails.messageId, info.messageId.slice(1, -1))),
         );
       expect(log.outcome).toBe("new_ticket");
+      await runAcknowledgements();
       await expect(
         sender.sendMail({ from: "ida@client.test", to: "nobody@unknown.test", subject: "x", text: "x" }),
       ).rejects.toMatchObject({ responseCode: 550 });

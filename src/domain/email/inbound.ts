@@ -12,13 +12,14 @@ import {
   mailboxes,
   outboxMessages,
   ticketFollowers,
-  ticketMessages,
   ticketReplyTokens,
   tickets,
 } from "../../../db/schema";
 import { type Actor, type Ctx, requirePermission } from "../context";
 import type { DbOrTx } from "../events/log";
 import type { FileStore } from "../files/store";
+import { enqueue } from "../jobs/queue";
+import type { QueueDefinition } from "../jobs/runner";
 import { formatTicketNumber, parseTicketNumber } from "../orgs/counters";
 import { addMessage, createTicket } from "../tickets/commands";
 import { findOrCreateContact } from "../tickets/people";
@@ -59,12 +60,26 @@ export async function mailboxForAddress(db: DbOrTx, address: string) {
   return mailbox;
 }
 
-async function route(db: Db, recipients: string[]): Promise<Routed | undefined> {
-  for (const recipient of recipients) {
-    const mailbox = await mailboxForAddress(db, recipient);
-    if (mailbox) return { mailbox, token: splitReplyAddress(recipient).token };
-  }
-  return undefined;
+/**
+ * The mailbox of the first recipient that has one (its reply token too), and whether the sender is
+ * itself one of our mailboxes — in one query.
+ */
+async function route(db: Db, recipients: string[], from: string) {
+  const bases = recipients.map((r) => splitReplyAddress(r).base);
+  const known = await db
+    .select({ id: mailboxes.id, orgId: mailboxes.orgId, address: mailboxes.address })
+    .from(mailboxes)
+    .where(inArray(mailboxes.address, [...new Set([...bases, from])]));
+  const ours = new Set(known.map((m) => m.address));
+  const index = bases.findIndex((base) => ours.has(base));
+  const routed: Routed | undefined =
+    index === -1
+      ? undefined
+      : {
+          mailbox: known.find((m) => m.address === bases[index]) as Routed["mailbox"],
+          token: splitReplyAddress(recipients[index]).token,
+        };
+  return { routed, fromOwnMailbox: ours.has(from) };
 }
 
 /** The addresses that decide the mailbox, surest first; a fetched message's headers may add its reply token. */
@@ -97,7 +112,8 @@ export async function receiveEmail(
   const to = addressesOf(parsed.to);
   const cc = addressesOf(parsed.cc);
   const recipients = recipientsOf(envelope, [...to, ...cc]);
-  const routed = await route(deps.db, recipients);
+  const from = addressesOf(parsed.from)[0] ?? { address: "unknown@invalid", name: "" };
+  const { routed, fromOwnMailbox } = await route(deps.db, recipients, from.address);
   if (!routed)
     return { outcome: "rejected", reason: `No mailbox here receives mail for ${recipients.join(", ")}.` };
   const orgId = routed.mailbox.orgId;
@@ -121,8 +137,15 @@ export async function receiveEmail(
         ticketId: seen.ticketId,
       };
     }
-    const from = addressesOf(parsed.from)[0] ?? { address: "unknown@invalid", name: "" };
-    const decision = await decide(tx, deps.files, { parsed, routed, from, cc, messageId, now });
+    const decision = await decide(tx, deps.files, {
+      parsed,
+      routed,
+      from,
+      fromOwnMailbox,
+      cc,
+      messageId,
+      now,
+    });
     await tx.insert(inboundEmails).values({
       orgId,
       mailboxId: routed.mailbox.id,
@@ -147,6 +170,7 @@ interface Incoming {
   parsed: ParsedMail;
   routed: Routed;
   from: { address: string; name: string };
+  fromOwnMailbox: boolean;
   cc: { address: string; name: string }[];
   messageId: string;
   now: Date;
@@ -175,7 +199,7 @@ async function decide(tx: Tx, files: FileStore, mail: Incoming): Promise<Decisio
   }
   if (automatic)
     return { outcome: "auto_reply", reason: `An automatic message (${automatic}); no ticket, no answer.` };
-  if (await isOwnMailbox(tx, mail.from.address)) {
+  if (mail.fromOwnMailbox) {
     return {
       outcome: "auto_reply",
       reason: "Sent from one of our own mailboxes; ignored so mail cannot loop.",
@@ -218,11 +242,12 @@ async function decide(tx: Tx, files: FileStore, mail: Incoming): Promise<Decisio
     );
     await follow(tx, orgId, ticket.id, contact.id, mail.now);
   }
-  await acknowledge(tx, orgId, ticket, mail);
-  const [first] = await tx
-    .select({ id: ticketMessages.id })
-    .from(ticketMessages)
-    .where(and(eq(ticketMessages.orgId, orgId), eq(ticketMessages.ticketId, ticket.id)));
+  await enqueue(tx, mail.now, {
+    queue: ACK_QUEUE,
+    orgId,
+    payload: { ticketId: ticket.id, to: mail.from.address, name: mail.from.name },
+    idempotencyKey: ticket.id,
+  });
   const why = thread
     ? `${formatTicketNumber(thread.ticket.number)} (${thread.because}) is closed, so this opened a new ticket`
     : (await notThreadedBecause(tx, mail)) || "nothing in it names an existing ticket";
@@ -231,25 +256,28 @@ async function decide(tx: Tx, files: FileStore, mail: Incoming): Promise<Decisio
     reason: `New ticket: ${why}.`,
     ticketId: ticket.id,
     ticketNumber: ticket.number,
-    ticketMessageId: first?.id ?? null,
+    ticketMessageId: ticket.firstMessageId,
   };
 }
 
 /** A customer actor for the sender, who becomes a contact if the organization has not heard from them. */
 async function customerCtx(tx: Tx, files: FileStore, orgId: string, mail: Incoming): Promise<Ctx> {
-  const contact = await findOrCreateContact(
-    tx,
-    orgId,
-    { email: mail.from.address, name: mail.from.name },
-    mail.now,
-  );
-  // Writing in proves the address works again.
-  await tx
-    .update(contacts)
-    .set({ emailFailingAt: null, emailFailure: null })
-    .where(and(eq(contacts.orgId, orgId), eq(contacts.id, contact.id)));
-  const [row] = await tx.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, contact.id));
-  const actor: Actor = { kind: "system", orgId, role: "customer", contactId: contact.id, name: row.name };
+  const email = mail.from.address;
+  const [contact] = await tx
+    .insert(contacts)
+    .values({
+      orgId,
+      email,
+      name: (mail.from.name.trim() || email.split("@")[0]).slice(0, 200),
+      createdAt: mail.now,
+    })
+    // Writing in proves the address works again.
+    .onConflictDoUpdate({
+      target: [contacts.orgId, contacts.email],
+      set: { emailFailingAt: null, emailFailure: null },
+    })
+    .returning({ id: contacts.id, name: contacts.name });
+  const actor: Actor = { kind: "system", orgId, role: "customer", contactId: contact.id, name: contact.name };
   // The transaction stands in for the database: the ticket, its message and this record commit together.
   return { db: tx as unknown as Db, actor, now: mail.now, files };
 }
@@ -406,33 +434,52 @@ async function markFailing(tx: Tx, orgId: string, addresses: string[], now: Date
     .where(and(eq(contacts.orgId, orgId), inArray(contacts.email, addresses)));
 }
 
-/** Tells the sender their mail became a ticket; marked automatic so their auto-responder stays quiet. */
-async function acknowledge(
-  tx: Tx,
-  orgId: string,
-  ticket: { id: string; number: number; subject: string },
-  mail: Incoming,
-) {
-  const org = await orgForMail(tx, orgId);
-  const number = formatTicketNumber(ticket.number);
-  await queueMail(
-    tx,
-    {
-      orgId,
-      to: mail.from.address,
-      kind: "ticket_received",
-      automatic: true,
-      ticket: { id: ticket.id },
-      values: {
-        "ticket.number": number,
-        "ticket.subject": ticket.subject,
-        "contact.name": mail.from.name || mail.from.address,
-        "org.name": org.name,
-        "portal.url": `${org.baseUrl}/portal/tickets/${number}`,
+export const ACK_QUEUE = "email.acknowledge";
+
+export const acknowledgeQueue: QueueDefinition = {
+  queue: ACK_QUEUE,
+  concurrency: 4,
+  handler: (job, ctx) =>
+    acknowledgeNewTicket(ctx.db, job.payload as { ticketId: string; to: string; name?: string }, ctx.now),
+};
+
+/**
+ * Tells the sender their mail became a ticket; marked automatic so their auto-responder stays
+ * quiet. A job of its own, after the receipt commits: the receipt holds the organization's
+ * ticket-number lock, and should not hold it while the mail is written.
+ */
+export async function acknowledgeNewTicket(
+  db: Db,
+  payload: { ticketId: string; to: string; name?: string },
+  now: Date,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [ticket] = await tx
+      .select({ id: tickets.id, orgId: tickets.orgId, number: tickets.number, subject: tickets.subject })
+      .from(tickets)
+      .where(eq(tickets.id, payload.ticketId));
+    if (!ticket) return;
+    const org = await orgForMail(tx, ticket.orgId);
+    const number = formatTicketNumber(ticket.number);
+    await queueMail(
+      tx,
+      {
+        orgId: ticket.orgId,
+        to: payload.to,
+        kind: "ticket_received",
+        automatic: true,
+        ticket: { id: ticket.id },
+        values: {
+          "ticket.number": number,
+          "ticket.subject": ticket.subject,
+          "contact.name": payload.name || payload.to,
+          "org.name": org.name,
+          "portal.url": `${org.baseUrl}/portal/tickets/${number}`,
+        },
       },
-    },
-    mail.now,
-  );
+      now,
+    );
+  });
 }
 
 function referencesOf(parsed: ParsedMail): string[] {

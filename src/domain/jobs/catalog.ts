@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
 import { deliverOutboxMessage } from "../email/delivery";
 import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../email/imap";
+import { acknowledgeQueue } from "../email/inbound";
 import { SEND_QUEUE } from "../email/outbox";
 import type { FileStore } from "../files/store";
 import type { Schedule } from "./queue";
@@ -15,6 +16,7 @@ export const FINISHED_JOB_RETENTION_DAYS = 7;
 
 export function productQueues(config: Pick<Config, "smtpUrl">, files: FileStore): QueueDefinition[] {
   return [
+    acknowledgeQueue,
     {
       queue: SEND_QUEUE,
       concurrency: 4,

@@ -188,7 +188,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       ticketId: ticket.id,
       data: { number, subject: ticket.subject, status: ticket.status, priority, channel, messageId },
     });
-    return ticket;
+    return { ...ticket, firstMessageId: messageId };
   });
 }
 
