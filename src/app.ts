@@ -8,6 +8,7 @@ import { authRoutes } from "./routes/auth";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
+import { formRoutes } from "./routes/forms";
 import { htmlResponse } from "./routes/htmlResponse";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
@@ -73,6 +74,7 @@ export function buildApp(deps: Deps) {
     .use(portalRoutes(deps))
     .use(adminRoutes(deps))
     .use(emailAdminRoutes(deps))
+    .use(formRoutes(deps))
     .use(apiRoutes(deps));
 }
 

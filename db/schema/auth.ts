@@ -98,6 +98,13 @@ export const passwordResets = pgTable("password_resets", {
  * Sign-in throttle, keyed by "ip:<address>" or "email:<address>". The one table without org_id:
  * it is consulted before anyone has said which organization they belong to.
  */
+/** Fixed-window counters for public endpoints (web form posts per address and per sender). */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+  hits: integer("hits").notNull(),
+});
+
 export const loginThrottle = pgTable("login_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),

@@ -1,6 +1,7 @@
 // Every queue the product runs and every recurring job, in one place.
 import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
+import { deleteOldRateLimits } from "../auth/rateLimit";
 import { deliverOutboxMessage } from "../email/delivery";
 import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../email/imap";
 import { acknowledgeQueue } from "../email/inbound";
@@ -51,6 +52,7 @@ export function productQueues(config: Pick<Config, "smtpUrl">, files: FileStore)
       concurrency: 1,
       async handler(_job, ctx) {
         await deleteFinishedJobs(ctx.db, new Date(ctx.now.getTime() - FINISHED_JOB_RETENTION_DAYS * DAY_MS));
+        await deleteOldRateLimits(ctx.db, new Date(ctx.now.getTime() - DAY_MS));
       },
     },
     {
