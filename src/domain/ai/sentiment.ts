@@ -89,7 +89,8 @@ export function scoreSentiment(text: string): SentimentScore {
 
 const BOUNDARIES = [-0.65, -0.2, 0.2, 0.65];
 
-function levelOf(score: number): SentimentLevel {
+/** The level of a -1 … 1 score; remote models' scores use the same bands. */
+export function levelOf(score: number): SentimentLevel {
   let level = 0;
   for (const boundary of BOUNDARIES) if (score >= boundary) level++;
   return SENTIMENT_LEVELS[level];
