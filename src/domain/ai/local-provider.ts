@@ -40,9 +40,12 @@ export function createLocalProvider(options: LocalProviderOptions): AiProvider {
     async categorize(request: CategorizeRequest): Promise<AiResult<Categorization>> {
       const model = options.classifiers[request.field];
       if (!model) return local({ label: null, ranking: [], action: "suggest" }, "untrained", 0);
-      const ranking = restrictToChoices(predict(model, request.text).ranking, request.choices);
+      const prediction = predict(model, request.text);
+      const ranking = restrictToChoices(prediction.ranking, request.choices);
       const top = ranking[0];
-      const confidence = top?.probability ?? 0;
+      // The calibrated confidence holds while the model's favourite is allowed; otherwise the
+      // renormalised probability among the allowed labels is the best estimate there is.
+      const confidence = top?.label === prediction.label ? prediction.confidence : (top?.probability ?? 0);
       const action = top
         ? triageAction({ confidence }, request.threshold ?? DEFAULT_AUTO_APPLY_THRESHOLD)
         : "suggest";
