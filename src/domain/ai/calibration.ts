@@ -10,7 +10,7 @@ export interface IsotonicCurve {
 
 /** Pool-adjacent-violators over (confidence, right?) pairs; blocks become the curve's points. */
 export function fitIsotonic(confidences: number[], correct: boolean[]): IsotonicCurve {
-  const order = confidences.map((c, i) => i).sort((a, b) => confidences[a] - confidences[b]);
+  const order = confidences.map((_, i) => i).sort((a, b) => confidences[a] - confidences[b]);
   const blocks: { sumX: number; sumY: number; count: number }[] = [];
   for (const i of order) {
     blocks.push({ sumX: confidences[i], sumY: correct[i] ? 1 : 0, count: 1 });
