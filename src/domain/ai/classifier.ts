@@ -47,7 +47,7 @@ export const DEFAULT_TRAINING_PARAMS: TrainingParams = {
   classBalancePower: 0.5,
   smoothing: 0.1,
   termOptions: DEFAULT_TERM_OPTIONS,
-  validationFolds: 3,
+  validationFolds: 5,
   seed: 1,
 };
 
