@@ -52,6 +52,8 @@ export function withFallback(
       attempt("suggestReply", request, signal, (p, r, s) => p.suggestReply(r, s)),
     similarTickets: (request, signal) =>
       attempt("similarTickets", request, signal, (p, r, s) => p.similarTickets(r, s)),
+    rankDocuments: (request, signal) =>
+      attempt("rankDocuments", request, signal, (p, r, s) => p.rankDocuments(r, s)),
   };
 }
 

@@ -11,6 +11,7 @@ import type {
   AiResult,
   AiTask,
   Categorization,
+  RankedDocument,
   ReplySuggestion,
   SentimentValue,
   SummaryValue,
@@ -41,9 +42,12 @@ const TASK_SLOTS: Record<AiTask, HfModelSlot> = {
   summarize: "summarize",
   suggestReply: "chat",
   similarTickets: "embeddings",
+  rankDocuments: "embeddings",
 };
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Classification models read ~512 tokens; longer text only costs upload time. */
+const MAX_INPUT_CHARS = 2_000;
 /** Embedding cosines run high; below this a candidate is not shown as similar. */
 const EMBEDDING_MIN_SCORE = 0.5;
 const EMBEDDING_DUPLICATE_SCORE = 0.95;
@@ -102,7 +106,7 @@ export function createHuggingFaceProvider(options: HuggingFaceOptions): AiProvid
       const output = await client.zeroShotClassification(
         {
           ...target("categorize"),
-          inputs: request.text,
+          inputs: request.text.slice(0, MAX_INPUT_CHARS),
           parameters: { candidate_labels: request.choices.map((c) => c.name) },
         },
         callOptions(signal),
@@ -119,7 +123,7 @@ export function createHuggingFaceProvider(options: HuggingFaceOptions): AiProvid
 
     async sentiment(request, signal): Promise<AiResult<SentimentValue>> {
       const output = await client.textClassification(
-        { ...target("sentiment"), inputs: request.text },
+        { ...target("sentiment"), inputs: request.text.slice(0, MAX_INPUT_CHARS) },
         callOptions(signal),
       );
       const score = output.reduce(
@@ -159,6 +163,19 @@ export function createHuggingFaceProvider(options: HuggingFaceOptions): AiProvid
       return remote({ draft: text, sources, missing }, "chat", sources[0]?.score ?? 0);
     },
 
+    async rankDocuments(request, signal): Promise<AiResult<RankedDocument[]>> {
+      if (request.documents.length === 0) return remote([], "embeddings", 0);
+      const [query, ...others] = await embed(
+        [request.query, ...request.documents.map((d) => d.text)],
+        signal,
+      );
+      const ranked = request.documents
+        .map((document, i) => ({ id: document.id, score: cosineDense(query, others[i]) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, request.limit ?? request.documents.length);
+      return remote(ranked, "embeddings", ranked[0]?.score ?? 0);
+    },
+
     async similarTickets(request, signal): Promise<AiResult<SimilarTicket[]>> {
       if (request.candidates.length === 0) return remote([], "embeddings", 0);
       const [query, ...others] = await embed(
@@ -196,7 +213,9 @@ Start with "Hi {{contact.first_name}}," mention ticket {{ticket.number}} once, a
 "Best regards,\n{{agent.name}}". Keep those placeholders exactly as written.`;
 
 function replyPrompt(query: string, sources: RetrievedSource[]): string {
-  const listed = sources.map((s, i) => `[${i + 1}] ${s.source.title}\n${s.source.body}`).join("\n\n");
+  const listed = sources
+    .map((s, i) => `[${i + 1}] ${s.source.title}\n${s.source.body.slice(0, MAX_INPUT_CHARS)}`)
+    .join("\n\n");
   return `Customer message:\n${query}\n\nSources:\n${listed || "(none)"}`;
 }
 

@@ -12,6 +12,7 @@ import { draftReplyOffline } from "./reply";
 import { scoreSentiment } from "./sentiment";
 import { findSimilarTickets } from "./similar";
 import { summarizeThread } from "./summary";
+import { cosine, fitTfIdf, vectorize } from "./tfidf";
 
 /** Versions of the rule-based parts: bump when their behaviour changes, so stored results say which ran. */
 export const LOCAL_VERSIONS = {
@@ -19,6 +20,7 @@ export const LOCAL_VERSIONS = {
   summarize: "extractive-1",
   suggestReply: "retrieval-1",
   similarTickets: "tfidf-minhash-1",
+  rankDocuments: "tfidf-1",
 } as const;
 
 export interface LocalProviderOptions {
@@ -76,9 +78,26 @@ export function createLocalProvider(options: LocalProviderOptions): AiProvider {
       );
     },
 
+    async rankDocuments(request) {
+      const ranked = rankByTfIdf(request.query, request.documents).slice(
+        0,
+        request.limit ?? request.documents.length,
+      );
+      return local(ranked, LOCAL_VERSIONS.rankDocuments, ranked[0]?.score ?? 0);
+    },
+
     async similarTickets(request) {
       const matches = findSimilarTickets(request.ticket, request.candidates, { limit: request.limit });
       return local(matches, LOCAL_VERSIONS.similarTickets, matches[0]?.score ?? 0);
     },
   };
+}
+
+function rankByTfIdf(query: string, documents: { id: string; text: string }[]) {
+  if (documents.length === 0) return [];
+  const space = fitTfIdf([query, ...documents.map((d) => d.text)], { minDocumentFrequency: 1 });
+  const queryVector = vectorize(space, query);
+  return documents
+    .map((document) => ({ id: document.id, score: cosine(queryVector, vectorize(space, document.text)) }))
+    .sort((a, b) => b.score - a.score);
 }

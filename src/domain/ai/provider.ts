@@ -9,7 +9,14 @@ import type { SummarySentence, ThreadMessage } from "./summary";
 
 export type ProviderName = "local" | "huggingface";
 
-export const AI_TASKS = ["categorize", "sentiment", "summarize", "suggestReply", "similarTickets"] as const;
+export const AI_TASKS = [
+  "categorize",
+  "sentiment",
+  "summarize",
+  "suggestReply",
+  "similarTickets",
+  "rankDocuments",
+] as const;
 export type AiTask = (typeof AI_TASKS)[number];
 
 export interface AiResult<T> {
@@ -88,6 +95,19 @@ export interface SimilarTicketsRequest {
   limit?: number;
 }
 
+/** Search results (articles, tickets) to put in order of meaning rather than shared words. */
+export interface RankDocumentsRequest {
+  query: string;
+  documents: { id: string; text: string }[];
+  limit?: number;
+}
+
+export interface RankedDocument {
+  id: string;
+  /** Cosine similarity to the query, -1 … 1 (TF-IDF locally, embeddings remotely). */
+  score: number;
+}
+
 export interface AiProvider {
   readonly name: ProviderName;
   /** False when this provider has no model for the task (then the local provider answers). */
@@ -97,6 +117,7 @@ export interface AiProvider {
   summarize(request: SummarizeRequest, signal?: AbortSignal): Promise<AiResult<SummaryValue>>;
   suggestReply(request: SuggestReplyRequest, signal?: AbortSignal): Promise<AiResult<ReplySuggestion>>;
   similarTickets(request: SimilarTicketsRequest, signal?: AbortSignal): Promise<AiResult<SimilarTicket[]>>;
+  rankDocuments(request: RankDocumentsRequest, signal?: AbortSignal): Promise<AiResult<RankedDocument[]>>;
 }
 
 /** Keeps only the allowed labels and rescales their probabilities to sum to one. */

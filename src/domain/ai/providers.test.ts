@@ -159,6 +159,20 @@ describe("Hugging Face provider against a fake endpoint", () => {
     expect(similar.value.map((m) => m.id)).not.toContain("a");
   });
 
+  test("documents are ranked by embedding similarity", async () => {
+    const ranked = await huggingFace().rankDocuments({
+      query: "printer jams",
+      documents: [
+        { id: "far", text: "zzz qqq" },
+        { id: "near", text: "the printer jams" },
+      ],
+      limit: 1,
+    });
+    expect(ranked.value).toHaveLength(1);
+    expect(ranked.value[0].id).toBe("near");
+    expect(ranked.provider).toBe("huggingface");
+  });
+
   test("a slow endpoint times out", async () => {
     const slow = huggingFace({
       endpoints: { sentiment: `http://127.0.0.1:${server.port}/slow` },
@@ -309,6 +323,18 @@ describe("local provider", () => {
     expect(result.value.ranking.map((r) => r.label).sort()).toEqual(["billing", "hardware"]);
     expect(result.value.label).toBe("hardware");
     expect(result.value.ranking[0].probability + result.value.ranking[1].probability).toBeCloseTo(1, 6);
+  });
+
+  test("documents are ranked by shared terms", async () => {
+    const ranked = await local.rankDocuments({
+      query: "reset my portal password",
+      documents: [
+        { id: "kb-invoices", text: "Download invoices from the billing page" },
+        { id: "kb-password", text: "How to reset a forgotten portal password" },
+      ],
+    });
+    expect(ranked.value.map((d) => d.id)).toEqual(["kb-password", "kb-invoices"]);
+    expect(ranked.value[0].score).toBeGreaterThan(ranked.value[1].score);
   });
 
   test("a field without a trained model suggests nothing", async () => {
