@@ -6,6 +6,17 @@ import { createLocalProvider, type LocalProviderOptions } from "./local-provider
 import type { AiProvider } from "./provider";
 
 export {
+  createIntentMatcher,
+  DEFAULT_INTENTS,
+  type IntentDefinition,
+  type IntentMatch,
+  type IntentMatcher,
+  type IntentSlots,
+  type Period,
+  readSlots,
+  type Vocabulary,
+} from "./ask";
+export {
   type BackTest,
   type BreachExample,
   type BreachFeatures,
@@ -15,6 +26,7 @@ export {
   trainBreachRisk,
 } from "./breach-risk";
 export { BreakerOpenError, type BreakerOptions, type BreakerState, CircuitBreaker } from "./breaker";
+export { applyIsotonic, fitIsotonic, type IsotonicCurve } from "./calibration";
 export {
   type ClassPrediction,
   DEFAULT_AUTO_APPLY_THRESHOLD,
