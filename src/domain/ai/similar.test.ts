@@ -1,0 +1,50 @@
+import { describe, expect, test } from "bun:test";
+import { estimatedJaccard, findSimilarTickets, minHashSignature } from "./similar";
+
+const candidates = [
+  { id: "t1", contactId: "c9", text: "Invoice INV-000041 shows the wrong amount for the March visit" },
+  {
+    id: "t2",
+    contactId: "c1",
+    text: "The air conditioner in meeting room 3 is leaking water onto the floor since this morning",
+  },
+  { id: "t3", contactId: "c2", text: "Air conditioner in the lobby makes a loud noise when it starts" },
+  { id: "t4", contactId: "c1", text: "Please reset my password for the customer portal" },
+];
+
+describe("similar tickets", () => {
+  test("the resent ticket is found first and flagged as a likely duplicate", () => {
+    const matches = findSimilarTickets(
+      {
+        contactId: "c1",
+        text: "Air conditioner in meeting room 3 is leaking water onto the floor since this morning!!",
+      },
+      candidates,
+    );
+    expect(matches[0]).toMatchObject({ id: "t2", likelyDuplicate: true, sameContact: true });
+    expect(matches[0].score).toBeGreaterThan(0.85);
+    const sameTopic = matches.find((m) => m.id === "t3");
+    expect(sameTopic?.likelyDuplicate).toBe(false);
+    expect(sameTopic!.score).toBeLessThan(matches[0].score);
+    expect(matches.map((m) => m.id)).not.toContain("t1");
+  });
+
+  test("nothing similar gives nothing", () => {
+    expect(
+      findSimilarTickets({ text: "Technician arrived late to the generator service" }, candidates),
+    ).toEqual([]);
+  });
+
+  test("MinHash estimates shared wording", () => {
+    const base = "the printer on the second floor jams every time someone prints a double sided page";
+    const same = estimatedJaccard(minHashSignature(base), minHashSignature(base));
+    const edited = estimatedJaccard(minHashSignature(base), minHashSignature(`${base} again today`));
+    const other = estimatedJaccard(
+      minHashSignature(base),
+      minHashSignature("my laptop battery drains very fast"),
+    );
+    expect(same).toBe(1);
+    expect(edited).toBeGreaterThan(0.6);
+    expect(other).toBeLessThan(0.1);
+  });
+});

@@ -1,0 +1,107 @@
+// Similar and duplicate tickets among candidates the caller chose (the same contact's open tickets,
+// or tickets of the last N days): TF-IDF cosine ranks them by topic; MinHash over word triples
+// estimates how much of the wording is shared, which is what marks a duplicate (a customer writing
+// the same thing twice) apart from a ticket that is merely about the same subject.
+
+import { words } from "./text";
+import { cosine, fitTfIdf, type TfIdfSpace, vectorize } from "./tfidf";
+
+export interface CandidateTicket {
+  id: string;
+  text: string;
+  contactId?: string;
+}
+
+export interface SimilarTicket {
+  id: string;
+  /** TF-IDF cosine, 0 … 1. */
+  score: number;
+  /** Estimated Jaccard similarity of the word triples, 0 … 1. */
+  overlap: number;
+  sameContact: boolean;
+  likelyDuplicate: boolean;
+}
+
+export interface SimilarityOptions {
+  limit?: number;
+  /** Candidates below this cosine are not worth showing. */
+  minScore?: number;
+  /** At or above this cosine *or* wording overlap a candidate is offered for merging. */
+  duplicateScore?: number;
+  duplicateOverlap?: number;
+  /** A space fitted on the organization's tickets; by default one is fitted on the candidates. */
+  space?: TfIdfSpace;
+}
+
+export const DEFAULT_SIMILARITY: Required<Omit<SimilarityOptions, "space">> = {
+  limit: 5,
+  minScore: 0.1,
+  duplicateScore: 0.85,
+  duplicateOverlap: 0.6,
+};
+
+export function findSimilarTickets(
+  ticket: { text: string; contactId?: string },
+  candidates: CandidateTicket[],
+  options: SimilarityOptions = {},
+): SimilarTicket[] {
+  const settings = { ...DEFAULT_SIMILARITY, ...options };
+  const space =
+    options.space ?? fitTfIdf([ticket.text, ...candidates.map((c) => c.text)], { minDocumentFrequency: 1 });
+  const query = vectorize(space, ticket.text);
+  const querySignature = minHashSignature(ticket.text);
+  return candidates
+    .map((candidate) => {
+      const score = cosine(query, vectorize(space, candidate.text));
+      const overlap = estimatedJaccard(querySignature, minHashSignature(candidate.text));
+      return {
+        id: candidate.id,
+        score,
+        overlap,
+        sameContact: ticket.contactId !== undefined && candidate.contactId === ticket.contactId,
+        likelyDuplicate: score >= settings.duplicateScore || overlap >= settings.duplicateOverlap,
+      };
+    })
+    .filter((match) => match.score >= settings.minScore || match.likelyDuplicate)
+    .sort((a, b) => Number(b.likelyDuplicate) - Number(a.likelyDuplicate) || b.score - a.score)
+    .slice(0, settings.limit);
+}
+
+const SIGNATURE_SIZE = 64;
+const SHINGLE_WORDS = 3;
+/** Odd multipliers and offsets of the universal hashes, fixed so stored signatures stay comparable. */
+const HASH_SEEDS = Array.from({ length: SIGNATURE_SIZE }, (_, i) => ({
+  a: (Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0,
+  b: Math.imul(i + 7, 0x85ebca6b) >>> 0,
+}));
+
+/** 64 minimum hashes of the text's word triples; short texts fall back to single words. */
+export function minHashSignature(text: string): Uint32Array {
+  const tokens = words(text);
+  const size = tokens.length >= SHINGLE_WORDS ? SHINGLE_WORDS : 1;
+  const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
+  for (let i = 0; i + size <= tokens.length; i++) {
+    const shingle = fnv1a(tokens.slice(i, i + size).join(" "));
+    for (let h = 0; h < SIGNATURE_SIZE; h++) {
+      const value = (Math.imul(shingle, HASH_SEEDS[h].a) + HASH_SEEDS[h].b) >>> 0;
+      if (value < signature[h]) signature[h] = value;
+    }
+  }
+  return signature;
+}
+
+/** The share of equal minimum hashes estimates the Jaccard similarity of the shingle sets. */
+export function estimatedJaccard(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i] && a[i] !== 0xffffffff) same++;
+  return same / a.length;
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
