@@ -5,6 +5,7 @@ import { isDomainError } from "./domain/errors";
 import { adminRoutes } from "./routes/admin";
 import { apiRoutes } from "./routes/api";
 import { authRoutes } from "./routes/auth";
+import { chatRoutes } from "./routes/chat";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
@@ -75,6 +76,7 @@ export function buildApp(deps: Deps) {
     .use(adminRoutes(deps))
     .use(emailAdminRoutes(deps))
     .use(formRoutes(deps))
+    .use(chatRoutes(deps))
     .use(apiRoutes(deps));
 }
 

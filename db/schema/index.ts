@@ -1,4 +1,5 @@
 export * from "./auth";
+export * from "./chat";
 export * from "./crm";
 export * from "./email";
 export * from "./events";

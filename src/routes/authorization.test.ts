@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { counters, inboundEmails, jobs, mailboxes, type Role } from "../../db/schema";
 import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test/helpers";
+import { startChat, touchPresence } from "../domain/chat/chat";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { createTicket } from "../domain/tickets/commands";
 
@@ -17,6 +18,7 @@ let awayTicket: string;
 let homeJob: string;
 let homeEmail: string;
 let homeMailbox: string;
+let homeChat: string;
 
 interface RouteCase {
   name: string;
@@ -112,6 +114,29 @@ const ROUTES: RouteCase[] = [
     form: () => ({ action: "preview", subject: "s", text: "t" }),
     allowed: ["admin"],
   },
+  { name: "chat start page", method: "GET", path: () => "/portal/chat", allowed: ["customer"] },
+  { name: "chat inbox", method: "GET", path: () => "/desk/chats", allowed: WORK },
+  { name: "agent chat page", method: "GET", path: () => `/desk/chats/${homeChat}`, allowed: WORK },
+  {
+    name: "customer chat page",
+    method: "GET",
+    path: () => `/portal/chat/${homeChat}`,
+    allowed: ["customer"],
+  },
+  {
+    name: "agent chat message",
+    method: "POST",
+    path: () => `/desk/chats/${homeChat}/messages`,
+    form: () => ({ body: "" }),
+    allowed: WORK,
+  },
+  {
+    name: "customer chat message",
+    method: "POST",
+    path: () => `/portal/chat/${homeChat}/messages`,
+    form: () => ({ body: "" }),
+    allowed: ["customer"],
+  },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
 ];
 
@@ -171,6 +196,8 @@ beforeAll(async () => {
     .values({ orgId: home.orgId, name: "Home", address: `home@${home.orgId}.test`, createdAt: new Date() })
     .returning();
   homeMailbox = mailbox.id;
+  await touchPresence(home.ctx("agent"));
+  homeChat = await startChat(home.ctx("customer"), { body: "Matrix chat" });
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));
@@ -225,6 +252,15 @@ describe("another organization's tickets are invisible to every role", () => {
       expect([403, 404]).toContain(reply.status);
       const original = await client.get(`/desk/emails/${homeEmail}/original`);
       expect([403, 404]).toContain(original.status);
+      for (const path of [
+        `/desk/chats/${homeChat}`,
+        `/portal/chat/${homeChat}`,
+        `/desk/chats/${homeChat}/transcript`,
+      ]) {
+        expect([403, 404]).toContain((await client.get(path)).status);
+      }
+      const chatPost = await client.post(`/desk/chats/${homeChat}/messages`, { body: "cross-org" });
+      expect([403, 404]).toContain(chatPost.status);
       const mailbox = await client.get(`/admin/mailboxes/${homeMailbox}`);
       expect([403, 404]).toContain(mailbox.status);
       const removed = await client.post(`/admin/mailboxes/${homeMailbox}/delete`, {});

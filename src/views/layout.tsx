@@ -24,6 +24,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       </a>
       <a href="/desk/tickets">Tickets</a>
       <a href="/desk/tickets/new">New ticket</a>
+      <a href="/desk/chats">Chats</a>
       {isAdmin ? <a href="/admin">Admin</a> : ""}
       <span class="spacer" />
       <span class="who" safe>
@@ -44,6 +45,7 @@ function CustomerNav({ viewer }: { viewer?: Viewer }) {
         <>
           <a href="/portal/tickets">My tickets</a>
           <a href="/portal/tickets/new">New ticket</a>
+          <a href="/portal/chat">Chat</a>
           <span class="spacer" />
           <span class="who" safe>
             {viewer.name}

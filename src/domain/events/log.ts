@@ -12,6 +12,8 @@ export interface LiveEvent {
   type: string;
   ticketId: string | null;
   actorUserId: string | null;
+  /** For chat events: the chat, so only its open pages refresh. */
+  chatId?: string | null;
 }
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -37,7 +39,8 @@ export async function appendEvent(
     )
     select seq, pg_notify(${EVENTS_CHANNEL}, json_build_object(
       'orgId', ${orgId}::text, 'seq', seq, 'type', ${event.type}::text,
-      'ticketId', ${ticketId}::text, 'actorUserId', ${actorUserId}::text)::text)
+      'ticketId', ${ticketId}::text, 'actorUserId', ${actorUserId}::text,
+      'chatId', ${typeof event.data?.chatId === "string" ? event.data.chatId : null}::text)::text)
     from appended`);
   return Number(rowsOf<{ seq: string | number }>(result)[0].seq);
 }
