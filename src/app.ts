@@ -11,6 +11,7 @@ import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
 import { formRoutes } from "./routes/forms";
 import { htmlResponse } from "./routes/htmlResponse";
+import { notificationRoutes } from "./routes/notifications";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
 import { CsrfError, SignInRequired } from "./routes/web";
@@ -77,6 +78,7 @@ export function buildApp(deps: Deps) {
     .use(emailAdminRoutes(deps))
     .use(formRoutes(deps))
     .use(chatRoutes(deps))
+    .use(notificationRoutes(deps))
     .use(apiRoutes(deps));
 }
 

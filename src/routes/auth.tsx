@@ -1,10 +1,12 @@
 // Sign-in, sign-out, password reset, customer sign-up, and the start page that sends each
 // person to their own area.
+
 import { Elysia } from "elysia";
 import { isResetTokenValid, requestPasswordReset, resetPassword } from "../domain/auth/resets";
 import { SESSION_DAYS, signIn, signOut, signOutEverywhere } from "../domain/auth/sessions";
 import { signUpCustomer } from "../domain/auth/signup";
 import { isDomainError } from "../domain/errors";
+import { emailModeOf } from "../domain/notifications/notify";
 import { organizationForHost } from "../domain/orgs/resolve";
 import {
   AccountPage,
@@ -90,9 +92,17 @@ export function authRoutes(deps: Deps) {
       cookie.sid.remove();
       return seeOther(set, request, "/login");
     })
-    .get("/account", ({ user, csrf }) => {
+    .get("/account", async ({ user, csrf, ctxFor, query }) => {
       const me = requireUser(user);
-      return <AccountPage csrf={csrf} viewer={viewerOf(me)} email={me.email} />;
+      return (
+        <AccountPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          email={me.email}
+          emailMode={me.role === "customer" ? undefined : await emailModeOf(ctxFor(me))}
+          notice={query.notice === "notifications" ? "Saved: this is how you are notified now." : undefined}
+        />
+      );
     })
     .get("/password/forgot", ({ csrf }) => <ForgotPasswordPage csrf={csrf} />)
     .post("/password/forgot", async ({ body, csrf, set, request, now }) => {

@@ -137,6 +137,14 @@ const ROUTES: RouteCase[] = [
     form: () => ({ body: "" }),
     allowed: ["customer"],
   },
+  { name: "notifications", method: "GET", path: () => "/notifications", allowed: READ },
+  {
+    name: "notification email mode",
+    method: "POST",
+    path: () => "/account/notifications",
+    form: () => ({ emailMode: "instant" }),
+    allowed: READ,
+  },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
 ];
 

@@ -50,6 +50,26 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     },
   },
   {
+    kind: "notification",
+    label: "Notification to a colleague (assignments, replies, SLA warnings)",
+    placeholders: ["user.name", "notification.title", "notification.body", "notification.url", "org.name"],
+    defaults: {
+      subject: "{{notification.title}}",
+      text: "Hello {{user.name}},\n\n{{notification.body}}\n\nOpen it: {{notification.url}}\n\n—\n{{org.name}} · Choose how you are notified on your account page.",
+      html: null,
+    },
+  },
+  {
+    kind: "notification_digest",
+    label: "Daily digest of notifications",
+    placeholders: ["user.name", "digest.count", "digest.items", "org.name"],
+    defaults: {
+      subject: "{{digest.count}} notifications from {{org.name}}",
+      text: "Hello {{user.name}},\n\nSince your last digest:\n\n{{digest.items}}\n\n—\nChoose how you are notified on your account page.",
+      html: null,
+    },
+  },
+  {
     kind: "password_reset",
     label: "Password reset link",
     placeholders: ["user.name", "reset.url", "reset.minutes"],

@@ -7,6 +7,10 @@ import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../emai
 import { acknowledgeQueue } from "../email/inbound";
 import { SEND_QUEUE } from "../email/outbox";
 import type { FileStore } from "../files/store";
+import { sendDigests } from "../notifications/notify";
+
+const DIGEST_QUEUE = "notifications.digest";
+
 import type { Schedule } from "./queue";
 import { deleteFinishedJobs } from "./queue";
 import type { QueueDefinition } from "./runner";
@@ -48,6 +52,14 @@ export function productQueues(config: Pick<Config, "smtpUrl">, files: FileStore)
       },
     },
     {
+      queue: DIGEST_QUEUE,
+      concurrency: 1,
+      timeoutMs: 30 * 60_000,
+      async handler(_job, ctx) {
+        await sendDigests(ctx.db, ctx.now);
+      },
+    },
+    {
       queue: "maintenance.clean_jobs",
       concurrency: 1,
       async handler(_job, ctx) {
@@ -69,6 +81,7 @@ export function productQueues(config: Pick<Config, "smtpUrl">, files: FileStore)
 
 export const SCHEDULES: Schedule[] = [
   { name: "poll IMAP mailboxes", queue: POLL_ALL_QUEUE, everySeconds: 60 },
+  { name: "daily notification digests", queue: DIGEST_QUEUE, everySeconds: 86_400 },
   { name: "clean finished jobs", queue: "maintenance.clean_jobs", everySeconds: 3_600 },
   { name: "refresh planner statistics", queue: "maintenance.analyze", everySeconds: 6 * 3_600 },
 ];

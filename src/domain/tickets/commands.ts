@@ -18,6 +18,7 @@ import { followerAddresses, orgForMail, queueMail } from "../email/outbox";
 import { conflict, type FieldErrors, forbidden, invalid } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import type { StoredFile } from "../files/store";
+import { notifyUsers } from "../notifications/notify";
 import { formatTicketNumber, nextNumber } from "../orgs/counters";
 import { findVisibleTicket, type TicketRef, type TicketRow } from "./access";
 import { checkAssignee, checkTeam, contactById, findOrCreateContact, isEmail } from "./people";
@@ -188,6 +189,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       ticketId: ticket.id,
       data: { number, subject: ticket.subject, status: ticket.status, priority, channel, messageId },
     });
+    if (assigneeId && assigneeId !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assigneeId);
     return { ...ticket, firstMessageId: messageId };
   });
 }
@@ -250,6 +252,22 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
       });
     }
     if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, messageId, input.body);
+    if (isCustomer && ticket.assigneeId) {
+      const number = formatTicketNumber(ticket.number);
+      await notifyUsers(
+        tx,
+        {
+          orgId: ctx.actor.orgId,
+          userIds: [ticket.assigneeId],
+          kind: "message.customer_replied",
+          ticketId: ticket.id,
+          title: `${ctx.actor.name} replied on ${number}`,
+          body: `${ticket.subject}\n\n${input.body.slice(0, 500)}`,
+          url: `/desk/tickets/${number}`,
+        },
+        ctx.now,
+      );
+    }
     return { messageId, status: target };
   });
 }
@@ -301,6 +319,28 @@ async function notifyRequester(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, messageI
         "org.name": org.name,
         "portal.url": `${org.baseUrl}/portal/tickets/${number}`,
       },
+    },
+    ctx.now,
+  );
+}
+
+async function notifyAssigned(
+  tx: DbOrTx,
+  ctx: Ctx,
+  ticket: { id: string; number: number; subject: string },
+  userId: string,
+) {
+  const number = formatTicketNumber(ticket.number);
+  await notifyUsers(
+    tx,
+    {
+      orgId: ctx.actor.orgId,
+      userIds: [userId],
+      kind: "ticket.assigned",
+      ticketId: ticket.id,
+      title: `${number} was assigned to you`,
+      body: `${ctx.actor.name} assigned you “${ticket.subject}”.`,
+      url: `/desk/tickets/${number}`,
     },
     ctx.now,
   );
@@ -445,6 +485,8 @@ export async function updateTicket(ctx: Ctx, ref: TicketRef, patch: TicketPatch)
     const plan = await planPatch(tx, ctx, ticket, patch);
     if (Object.keys(plan.fields).length) throw invalid(plan.fields);
     await applyPlan(tx, ctx, ticket, plan);
+    const assignee = plan.set.assigneeId;
+    if (assignee && assignee !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assignee);
     return {
       ...ticket,
       ...plan.set,
@@ -474,6 +516,7 @@ export async function bulkUpdate(ctx: Ctx, ticketIds: string[], patch: TicketPat
       .for("update");
     if (rows.length !== ids.length) throw invalid({ ids: "Some selected tickets do not exist." });
     const skipped: { number: number; reason: string }[] = [];
+    const assigned: number[] = [];
     let updated = 0;
     for (const ticket of rows) {
       if (ticket.status === "closed") {
@@ -488,6 +531,22 @@ export async function bulkUpdate(ctx: Ctx, ticketIds: string[], patch: TicketPat
       if (Object.keys(plan.fields).length) throw invalid(plan.fields);
       await applyPlan(tx, ctx, ticket, plan);
       if (plan.changes.length) updated++;
+      if (plan.set.assigneeId && plan.set.assigneeId !== ctx.actor.userId) assigned.push(ticket.number);
+    }
+    // One notification for the lot, not one per ticket.
+    if (assigned.length && patch.assigneeId) {
+      await notifyUsers(
+        tx,
+        {
+          orgId: ctx.actor.orgId,
+          userIds: [patch.assigneeId],
+          kind: "ticket.assigned",
+          title: `${assigned.length} ticket${assigned.length === 1 ? " was" : "s were"} assigned to you`,
+          body: `${ctx.actor.name} assigned you ${assigned.slice(0, 20).map(formatTicketNumber).join(", ")}${assigned.length > 20 ? " and more" : ""}.`,
+          url: "/desk/tickets?view=mine",
+        },
+        ctx.now,
+      );
     }
     return { updated, skipped };
   });

@@ -1,5 +1,6 @@
+import type { EmailMode } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
-import { CsrfField, ErrorSummary, Field, Notice } from "../form";
+import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { Page, type Viewer } from "../layout";
 
 interface FormState {
@@ -143,11 +144,14 @@ export function AccountPage({
   csrf,
   viewer,
   email,
+  emailMode,
   notice,
 }: {
   csrf: string;
   viewer: Viewer;
   email: string;
+  /** Staff only: how notifications reach them by email. */
+  emailMode?: EmailMode;
   notice?: string;
 }) {
   return (
@@ -159,6 +163,27 @@ export function AccountPage({
           Signed in as <strong safe>{viewer.name}</strong> (<span safe>{email}</span>),{" "}
           <span>{viewer.role}</span> at <span safe>{viewer.orgName}</span>.
         </p>
+        {emailMode ? (
+          <form method="post" action="/account/notifications">
+            <CsrfField token={csrf} />
+            <Field label="Email me about assignments, replies and SLA warnings" name="emailMode">
+              <Select
+                name="emailMode"
+                value={emailMode}
+                options={[
+                  { value: "instant", label: "As they happen" },
+                  { value: "digest", label: "In one email a day" },
+                  { value: "off", label: "Never (see them under Notifications)" },
+                ]}
+              />
+            </Field>
+            <button type="submit" class="secondary">
+              Save
+            </button>
+          </form>
+        ) : (
+          ""
+        )}
         <form method="post" action="/logout">
           <CsrfField token={csrf} />
           <button type="submit">Sign out</button>

@@ -1,0 +1,176 @@
+// Notifications for the organization's people: kept in the product and mailed the way each
+// person chose — at once, in one digest a day, or not at all. Written in the transaction of the
+// change they announce, so a rolled-back change notifies nobody.
+import { and, asc, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { type EmailMode, notificationSettings, notifications, users } from "../../../db/schema";
+import type { Ctx } from "../context";
+import { orgForMail, queueMail } from "../email/outbox";
+import { invalid, notFound } from "../errors";
+import type { DbOrTx } from "../events/log";
+import { isUuid } from "../tickets/rules";
+
+export interface Notice {
+  orgId: string;
+  userIds: (string | null | undefined)[];
+  kind: string;
+  ticketId?: string | null;
+  title: string;
+  body: string;
+  url: string;
+}
+
+/** Notifies active people of the organization; those who chose "instant" get an email now. */
+export async function notifyUsers(tx: DbOrTx, notice: Notice, now: Date): Promise<number> {
+  const ids = [...new Set(notice.userIds.filter((id): id is string => !!id))];
+  if (ids.length === 0) return 0;
+  const people = await tx
+    .select({ id: users.id, name: users.name, email: users.email, mode: notificationSettings.emailMode })
+    .from(users)
+    .leftJoin(notificationSettings, eq(notificationSettings.userId, users.id))
+    .where(and(eq(users.orgId, notice.orgId), inArray(users.id, ids), eq(users.active, true)));
+  if (people.length === 0) return 0;
+  const org = await orgForMail(tx, notice.orgId);
+  for (const person of people) {
+    const instant = (person.mode ?? "instant") === "instant";
+    await tx.insert(notifications).values({
+      orgId: notice.orgId,
+      userId: person.id,
+      kind: notice.kind,
+      ticketId: notice.ticketId ?? null,
+      title: notice.title,
+      body: notice.body,
+      url: notice.url,
+      createdAt: now,
+      emailedAt: instant ? now : null,
+    });
+    if (instant) {
+      await queueMail(
+        tx,
+        {
+          orgId: notice.orgId,
+          to: person.email,
+          kind: "notification",
+          values: {
+            "user.name": person.name,
+            "notification.title": notice.title,
+            "notification.body": notice.body,
+            "notification.url": `${org.baseUrl}${notice.url}`,
+            "org.name": org.name,
+          },
+        },
+        now,
+      );
+    }
+  }
+  return people.length;
+}
+
+/** One email per person who chose the digest, with everything not yet mailed to them. */
+export async function sendDigests(db: Db, now: Date): Promise<number> {
+  const pending = await db
+    .select({
+      id: notifications.id,
+      orgId: notifications.orgId,
+      userId: notifications.userId,
+      title: notifications.title,
+      url: notifications.url,
+      name: users.name,
+      email: users.email,
+    })
+    .from(notifications)
+    .innerJoin(notificationSettings, eq(notificationSettings.userId, notifications.userId))
+    .innerJoin(users, eq(users.id, notifications.userId))
+    .where(
+      and(
+        eq(notificationSettings.emailMode, "digest"),
+        isNull(notifications.emailedAt),
+        lt(notifications.createdAt, now),
+      ),
+    )
+    .orderBy(asc(notifications.createdAt))
+    .limit(50_000);
+  const byUser = Map.groupBy(pending, (n) => n.userId);
+  for (const items of byUser.values()) {
+    const first = items[0];
+    await db.transaction(async (tx) => {
+      const org = await orgForMail(tx, first.orgId);
+      await queueMail(
+        tx,
+        {
+          orgId: first.orgId,
+          to: first.email,
+          kind: "notification_digest",
+          values: {
+            "user.name": first.name,
+            "digest.count": String(items.length),
+            "digest.items": items.map((n) => `• ${n.title}\n  ${org.baseUrl}${n.url}`).join("\n"),
+            "org.name": org.name,
+          },
+        },
+        now,
+      );
+      await tx
+        .update(notifications)
+        .set({ emailedAt: now })
+        .where(
+          inArray(
+            notifications.id,
+            items.map((n) => n.id),
+          ),
+        );
+    });
+  }
+  return byUser.size;
+}
+
+export async function emailModeOf(ctx: Ctx): Promise<EmailMode> {
+  if (!ctx.actor.userId) return "off";
+  const [row] = await ctx.db
+    .select({ mode: notificationSettings.emailMode })
+    .from(notificationSettings)
+    .where(eq(notificationSettings.userId, ctx.actor.userId));
+  return row?.mode ?? "instant";
+}
+
+export async function setEmailMode(ctx: Ctx, mode: string): Promise<void> {
+  if (!ctx.actor.userId) throw notFound("Your account");
+  if (mode !== "instant" && mode !== "digest" && mode !== "off") {
+    throw invalid({ emailMode: "Choose how you want to be notified." });
+  }
+  await ctx.db
+    .insert(notificationSettings)
+    .values({ userId: ctx.actor.userId, orgId: ctx.actor.orgId, emailMode: mode, updatedAt: ctx.now })
+    .onConflictDoUpdate({
+      target: notificationSettings.userId,
+      set: { emailMode: mode, updatedAt: ctx.now },
+    });
+}
+
+/** The signed-in person's notifications, newest first. */
+export async function listNotifications(ctx: Ctx, limit = 50) {
+  if (!ctx.actor.userId) return [];
+  return ctx.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.orgId, ctx.actor.orgId), eq(notifications.userId, ctx.actor.userId)))
+    .orderBy(desc(notifications.createdAt))
+    .limit(limit);
+}
+
+/** Marks one notification (or, without an id, all of them) read. */
+export async function markRead(ctx: Ctx, id?: string): Promise<void> {
+  if (!ctx.actor.userId) return;
+  if (id !== undefined && !isUuid(id)) throw notFound("That notification");
+  await ctx.db
+    .update(notifications)
+    .set({ readAt: ctx.now })
+    .where(
+      and(
+        eq(notifications.orgId, ctx.actor.orgId),
+        eq(notifications.userId, ctx.actor.userId),
+        isNull(notifications.readAt),
+        id ? eq(notifications.id, id) : undefined,
+      ),
+    );
+}

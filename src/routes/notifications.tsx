@@ -1,0 +1,34 @@
+// A person's notifications, and how they want them by email.
+import { Elysia } from "elysia";
+import { listNotifications, markRead, setEmailMode } from "../domain/notifications/notify";
+import { organizationTimeZone } from "../domain/orgs/resolve";
+import { NotificationsPage } from "../views/notifications";
+import type { Deps } from "./deps";
+import { field, requireUserWith, seeOther, viewerOf, webContext } from "./web";
+
+export function notificationRoutes(deps: Deps) {
+  return new Elysia()
+    .use(webContext(deps))
+    .get("/notifications", async ({ user, csrf, ctxFor }) => {
+      const me = requireUserWith(user, "tickets.read_all");
+      return (
+        <NotificationsPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          notifications={await listNotifications(ctxFor(me))}
+          timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
+        />
+      );
+    })
+    .post("/notifications/read", async ({ user, ctxFor, body, set, request }) => {
+      const me = requireUserWith(user, "tickets.read_all");
+      const id = field(body, "id");
+      await markRead(ctxFor(me), id || undefined);
+      return seeOther(set, request, "/notifications");
+    })
+    .post("/account/notifications", async ({ user, ctxFor, body, set, request }) => {
+      const me = requireUserWith(user, "tickets.read_all");
+      await setEmailMode(ctxFor(me), field(body, "emailMode"));
+      return seeOther(set, request, "/account?notice=notifications");
+    });
+}
