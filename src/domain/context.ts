@@ -22,6 +22,8 @@ export interface Ctx {
   now: Date;
   /** Where uploads go; needed only by functions that accept files. */
   files?: FileStore;
+  /** Set while an automation rule acts: its changes do not fire rules again. */
+  automation?: boolean;
 }
 
 export const STAFF_ROLES: readonly Role[] = ["admin", "supervisor", "agent"];

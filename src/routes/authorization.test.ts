@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { counters, inboundEmails, jobs, mailboxes, type Role } from "../../db/schema";
 import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test/helpers";
+import { saveRule } from "../domain/automation/rules";
 import { startChat, touchPresence } from "../domain/chat/chat";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { createTicket } from "../domain/tickets/commands";
@@ -19,6 +20,7 @@ let homeJob: string;
 let homeEmail: string;
 let homeMailbox: string;
 let homeChat: string;
+let homeRule: string;
 
 interface RouteCase {
   name: string;
@@ -145,6 +147,23 @@ const ROUTES: RouteCase[] = [
     form: () => ({ emailMode: "instant" }),
     allowed: READ,
   },
+  { name: "rules", method: "GET", path: () => "/admin/rules", allowed: ["admin"] },
+  { name: "new rule form", method: "GET", path: () => "/admin/rules/new", allowed: ["admin"] },
+  {
+    name: "create rule",
+    method: "POST",
+    path: () => "/admin/rules",
+    form: () => ({ name: "", trigger: "ticket.created" }),
+    allowed: ["admin"],
+  },
+  { name: "rule", method: "GET", path: () => `/admin/rules/${homeRule}`, allowed: ["admin"] },
+  {
+    name: "rule dry run",
+    method: "POST",
+    path: () => `/admin/rules/${homeRule}/dry-run`,
+    form: () => ({ ticket: ticket }),
+    allowed: ["admin"],
+  },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
 ];
 
@@ -206,6 +225,12 @@ beforeAll(async () => {
   homeMailbox = mailbox.id;
   await touchPresence(home.ctx("agent"));
   homeChat = await startChat(home.ctx("customer"), { body: "Matrix chat" });
+  homeRule = await saveRule(home.ctx("admin"), null, {
+    name: "Matrix rule",
+    trigger: "ticket.created",
+    actions: [{ type: "add_tags", value: "matrix" }],
+    active: false,
+  });
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));
@@ -269,6 +294,7 @@ describe("another organization's tickets are invisible to every role", () => {
       }
       const chatPost = await client.post(`/desk/chats/${homeChat}/messages`, { body: "cross-org" });
       expect([403, 404]).toContain(chatPost.status);
+      expect([403, 404]).toContain((await client.get(`/admin/rules/${homeRule}`)).status);
       const mailbox = await client.get(`/admin/mailboxes/${homeMailbox}`);
       expect([403, 404]).toContain(mailbox.status);
       const removed = await client.post(`/admin/mailboxes/${homeMailbox}/delete`, {});

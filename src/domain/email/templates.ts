@@ -70,6 +70,12 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     },
   },
   {
+    kind: "automation",
+    label: "Email sent by an automation rule",
+    placeholders: ["rule.subject", "rule.text"],
+    defaults: { subject: "{{rule.subject}}", text: "{{rule.text}}", html: null },
+  },
+  {
     kind: "password_reset",
     label: "Password reset link",
     placeholders: ["user.name", "reset.url", "reset.minutes"],

@@ -13,6 +13,7 @@ import {
   ticketMessages,
   tickets,
 } from "../../../db/schema";
+import { changesFrom, runRules } from "../automation/engine";
 import { type Ctx, requirePermission } from "../context";
 import { followerAddresses, orgForMail, queueMail } from "../email/outbox";
 import { conflict, type FieldErrors, forbidden, invalid } from "../errors";
@@ -190,6 +191,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       data: { number, subject: ticket.subject, status: ticket.status, priority, channel, messageId },
     });
     if (assigneeId && assigneeId !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assigneeId);
+    await runRules(tx, ctx, ticket.id, "ticket.created");
     return { ...ticket, firstMessageId: messageId };
   });
 }
@@ -252,6 +254,8 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
       });
     }
     if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, messageId, input.body);
+    if (input.kind === "reply")
+      await runRules(tx, ctx, ticket.id, isCustomer ? "customer.replied" : "agent.replied");
     if (isCustomer && ticket.assigneeId) {
       const number = formatTicketNumber(ticket.number);
       await notifyUsers(
@@ -487,11 +491,39 @@ export async function updateTicket(ctx: Ctx, ref: TicketRef, patch: TicketPatch)
     await applyPlan(tx, ctx, ticket, plan);
     const assignee = plan.set.assigneeId;
     if (assignee && assignee !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assignee);
+    if (plan.changes.length) await runRules(tx, ctx, ticket.id, "ticket.updated", changesFrom(plan.changes));
     return {
       ...ticket,
       ...plan.set,
       updatedAt: plan.changes.length ? ctx.now : ticket.updatedAt,
     } as TicketRow;
+  });
+}
+
+/** An automation rule's field changes, as the system: checked like anyone's, with their events. */
+export async function applyAutomationPatch(tx: DbOrTx, ctx: Ctx, ticketId: string, patch: TicketPatch) {
+  const ticket = await findVisibleTicket(tx, ctx.actor, ticketId, { forUpdate: true });
+  if (ticket.status === "closed") return;
+  const plan = await planPatch(tx, ctx, ticket, patch);
+  if (Object.keys(plan.fields).length) throw invalid(plan.fields);
+  await applyPlan(tx, ctx, ticket, plan);
+  const assignee = plan.set.assigneeId;
+  if (assignee) await notifyAssigned(tx, ctx, ticket, assignee);
+}
+
+/** An internal note written by an automation rule. */
+export async function addAutomationNote(tx: DbOrTx, ctx: Ctx, ticketId: string, body: string) {
+  const messageId = await insertMessage(
+    tx,
+    ctx,
+    { id: ticketId },
+    { kind: "note", body, channel: "api" },
+    [],
+  );
+  await appendEvent(tx, ctx, {
+    type: "message.note_added",
+    ticketId,
+    data: { messageId, kind: "note", attachments: 0 },
   });
 }
 
@@ -532,6 +564,8 @@ export async function bulkUpdate(ctx: Ctx, ticketIds: string[], patch: TicketPat
       await applyPlan(tx, ctx, ticket, plan);
       if (plan.changes.length) updated++;
       if (plan.set.assigneeId && plan.set.assigneeId !== ctx.actor.userId) assigned.push(ticket.number);
+      if (plan.changes.length)
+        await runRules(tx, ctx, ticket.id, "ticket.updated", changesFrom(plan.changes));
     }
     // One notification for the lot, not one per ticket.
     if (assigned.length && patch.assigneeId) {

@@ -15,6 +15,12 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
           <p class="muted">Create and revoke the bearer tokens integrations use.</p>
         </li>
         <li>
+          <a href="/admin/rules">Automation rules</a>
+          <p class="muted">
+            Set fields, assign, tag, note or email when tickets arrive, change or get replies.
+          </p>
+        </li>
+        <li>
           <a href="/admin/mailboxes">Mailboxes</a>
           <p class="muted">The addresses customers write to, and how mail comes in and goes out.</p>
         </li>

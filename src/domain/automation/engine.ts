@@ -1,0 +1,349 @@
+// The automation engine: after a ticket is created, changed or answered, the organization's active
+// rules for that trigger are checked in order against the ticket as it now stands, and the actions
+// of those that match run in the same transaction, each recorded as an event by "Automation".
+// Changes a rule makes never fire rules again (no loops), and a rule runs at most once per change.
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import {
+  automationRules,
+  contacts,
+  type RuleAction,
+  type RuleCondition,
+  type RuleTrigger,
+  teams,
+  ticketMessages,
+  tickets,
+  users,
+} from "../../../db/schema";
+import type { Ctx } from "../context";
+import { queueMail } from "../email/outbox";
+import { fill } from "../email/templates";
+import { isDomainError } from "../errors";
+import { appendEvent, type DbOrTx } from "../events/log";
+import { formatTicketNumber } from "../orgs/counters";
+import type { TicketRow } from "../tickets/access";
+import { addAutomationNote, applyAutomationPatch, type TicketPatch } from "../tickets/commands";
+
+/** What a rule's conditions look at. */
+export interface TicketFacts {
+  status: string;
+  priority: string;
+  type: string;
+  channel: string;
+  subject: string;
+  body: string;
+  tags: string[];
+  assigneeId: string;
+  teamId: string;
+  requesterEmail: string;
+  /** Field → [from, to] for the change that fired "ticket.updated". */
+  changed: Record<string, [string, string]>;
+}
+
+export interface FieldSpec {
+  field: keyof Omit<TicketFacts, "changed">;
+  label: string;
+  kind: "choice" | "text" | "tags" | "person";
+}
+
+export const CONDITION_FIELDS: FieldSpec[] = [
+  { field: "status", label: "Status", kind: "choice" },
+  { field: "priority", label: "Priority", kind: "choice" },
+  { field: "type", label: "Type", kind: "choice" },
+  { field: "channel", label: "Channel", kind: "choice" },
+  { field: "subject", label: "Subject", kind: "text" },
+  { field: "body", label: "Latest message", kind: "text" },
+  { field: "tags", label: "Tags", kind: "tags" },
+  { field: "assigneeId", label: "Assignee", kind: "person" },
+  { field: "teamId", label: "Team", kind: "person" },
+  { field: "requesterEmail", label: "Requester's email", kind: "text" },
+];
+
+/** Operators each kind of field offers, with their words. */
+export const OPERATORS: Record<FieldSpec["kind"], Record<string, string>> = {
+  choice: {
+    is: "is",
+    is_not: "is not",
+    changed: "changed",
+    changed_to: "changed to",
+    changed_from: "changed from",
+  },
+  text: { contains: "contains", not_contains: "does not contain", is: "is", ends_with: "ends with" },
+  tags: { includes: "includes", excludes: "does not include" },
+  person: { is: "is", is_not: "is not", is_empty: "is nobody", changed: "changed" },
+};
+
+export const ACTION_TYPES: Record<string, string> = {
+  set_status: "Set status",
+  set_priority: "Set priority",
+  set_type: "Set type",
+  assign_user: "Assign to person",
+  assign_team: "Move to team",
+  add_tags: "Add tags",
+  remove_tags: "Remove tags",
+  add_note: "Add internal note",
+  email_requester: "Email the requester",
+};
+
+export function fieldSpec(field: string): FieldSpec | undefined {
+  return CONDITION_FIELDS.find((f) => f.field === field);
+}
+
+/** Whether one condition holds for the ticket. */
+export function conditionHolds(condition: RuleCondition, facts: TicketFacts): boolean {
+  const spec = fieldSpec(condition.field);
+  if (!spec) return false;
+  const wanted = condition.value.trim().toLowerCase();
+  const change = facts.changed[condition.field];
+  if (spec.kind === "tags") {
+    const has = facts.tags.includes(wanted);
+    return condition.op === "excludes" ? !has : has;
+  }
+  const actual = String(facts[spec.field] ?? "").toLowerCase();
+  switch (condition.op) {
+    case "is":
+      return actual === wanted;
+    case "is_not":
+      return actual !== wanted;
+    case "is_empty":
+      return actual === "";
+    case "contains":
+      return wanted !== "" && actual.includes(wanted);
+    case "not_contains":
+      return !actual.includes(wanted);
+    case "ends_with":
+      return wanted !== "" && actual.endsWith(wanted);
+    case "changed":
+      return !!change;
+    case "changed_to":
+      return !!change && change[1].toLowerCase() === wanted;
+    case "changed_from":
+      return !!change && change[0].toLowerCase() === wanted;
+    default:
+      return false;
+  }
+}
+
+export interface Evaluation {
+  matched: boolean;
+  conditions: { condition: RuleCondition; holds: boolean }[];
+}
+
+export function evaluate(
+  rule: { match: "all" | "any"; conditions: RuleCondition[] },
+  facts: TicketFacts,
+): Evaluation {
+  const conditions = rule.conditions.map((condition) => ({
+    condition,
+    holds: conditionHolds(condition, facts),
+  }));
+  const matched =
+    conditions.length === 0 ||
+    (rule.match === "all" ? conditions.every((c) => c.holds) : conditions.some((c) => c.holds));
+  return { matched, conditions };
+}
+
+/** The ticket as rules see it, with its latest message and requester. */
+export async function factsOf(
+  db: DbOrTx,
+  orgId: string,
+  ticketId: string,
+  changed: TicketFacts["changed"] = {},
+): Promise<{ ticket: TicketRow; facts: TicketFacts } | undefined> {
+  const [row] = await db
+    .select({ ticket: tickets, email: contacts.email })
+    .from(tickets)
+    .innerJoin(contacts, and(eq(contacts.orgId, tickets.orgId), eq(contacts.id, tickets.contactId)))
+    .where(and(eq(tickets.orgId, orgId), eq(tickets.id, ticketId)));
+  if (!row) return undefined;
+  const [latest] = await db
+    .select({ body: ticketMessages.body })
+    .from(ticketMessages)
+    .where(and(eq(ticketMessages.orgId, orgId), eq(ticketMessages.ticketId, ticketId)))
+    .orderBy(desc(ticketMessages.createdAt), desc(ticketMessages.id))
+    .limit(1);
+  const t = row.ticket;
+  return {
+    ticket: t,
+    facts: {
+      status: t.status,
+      priority: t.priority,
+      type: t.type,
+      channel: t.channel,
+      subject: t.subject,
+      body: latest?.body ?? "",
+      tags: t.tags,
+      assigneeId: t.assigneeId ?? "",
+      teamId: t.teamId ?? "",
+      requesterEmail: row.email,
+      changed,
+    },
+  };
+}
+
+/** Field → [from, to] out of a change's events, for "changed" conditions. */
+export function changesFrom(
+  events: { type: string; data: Record<string, unknown> }[],
+): TicketFacts["changed"] {
+  const fields: Record<string, string> = {
+    "ticket.status_changed": "status",
+    "ticket.priority_changed": "priority",
+    "ticket.type_changed": "type",
+    "ticket.assigned": "assigneeId",
+    "ticket.team_changed": "teamId",
+  };
+  const changed: TicketFacts["changed"] = {};
+  for (const e of events) {
+    const field = fields[e.type];
+    if (field) changed[field] = [String(e.data.from ?? ""), String(e.data.to ?? "")];
+  }
+  return changed;
+}
+
+type Rule = typeof automationRules.$inferSelect;
+
+/**
+ * Runs the organization's rules for a trigger on one ticket. Called at the end of the change's
+ * own transaction; does nothing for changes that rules themselves made.
+ */
+export async function runRules(
+  tx: DbOrTx,
+  ctx: Ctx,
+  ticketId: string,
+  trigger: RuleTrigger,
+  changed: TicketFacts["changed"] = {},
+): Promise<void> {
+  if (ctx.automation) return;
+  const rules = await tx
+    .select()
+    .from(automationRules)
+    .where(
+      and(
+        eq(automationRules.orgId, ctx.actor.orgId),
+        eq(automationRules.trigger, trigger),
+        eq(automationRules.active, true),
+      ),
+    )
+    .orderBy(asc(automationRules.position), asc(automationRules.createdAt));
+  for (const rule of rules) {
+    // Each rule sees the ticket as the rules before it left it.
+    const current = await factsOf(tx, ctx.actor.orgId, ticketId, changed);
+    if (!current) return;
+    if (!evaluate(rule, current.facts).matched) continue;
+    await applyRule(tx, ctx, rule, current.ticket);
+    if (rule.stopProcessing) break;
+  }
+}
+
+async function applyRule(tx: DbOrTx, ctx: Ctx, rule: Rule, ticket: TicketRow) {
+  const ruleCtx: Ctx = {
+    ...ctx,
+    db: tx as unknown as Db,
+    actor: { kind: "system", orgId: ctx.actor.orgId, role: "admin", name: `Automation: ${rule.name}` },
+    automation: true,
+  };
+  const applied: string[] = [];
+  const problems: string[] = [];
+  const patch = patchOf(rule.actions);
+  if (Object.keys(patch).length) {
+    try {
+      await applyAutomationPatch(tx, ruleCtx, ticket.id, patch);
+      applied.push(...rule.actions.filter((a) => a.type in PATCH_ACTIONS).map((a) => a.type));
+    } catch (error) {
+      // A rule that no longer fits the ticket (say, an agent who left) must not block the change.
+      if (!isDomainError(error)) throw error;
+      problems.push(Object.values(error.fields ?? {}).join(" ") || error.message);
+    }
+  }
+  for (const action of rule.actions) {
+    if (action.type === "add_note" && action.value.trim()) {
+      await addAutomationNote(tx, ruleCtx, ticket.id, action.value.trim());
+      applied.push(action.type);
+    }
+    if (action.type === "email_requester" && action.value.trim()) {
+      await emailRequester(tx, ruleCtx, ticket, action);
+      applied.push(action.type);
+    }
+  }
+  await appendEvent(tx, ruleCtx, {
+    type: "automation.rule_applied",
+    ticketId: ticket.id,
+    data: { ruleId: rule.id, name: rule.name, actions: applied, problems },
+  });
+}
+
+const PATCH_ACTIONS: Record<string, (value: string, patch: TicketPatch) => void> = {
+  set_status: (v, p) => {
+    p.status = v;
+  },
+  set_priority: (v, p) => {
+    p.priority = v;
+  },
+  set_type: (v, p) => {
+    p.type = v;
+  },
+  assign_user: (v, p) => {
+    p.assigneeId = v || null;
+  },
+  assign_team: (v, p) => {
+    p.teamId = v || null;
+  },
+  add_tags: (v, p) => {
+    p.addTags = v;
+  },
+  remove_tags: (v, p) => {
+    p.removeTags = v;
+  },
+};
+
+/** The field changes among a rule's actions, as one patch. */
+export function patchOf(actions: RuleAction[]): TicketPatch {
+  const patch: TicketPatch = {};
+  for (const action of actions) PATCH_ACTIONS[action.type]?.(action.value, patch);
+  return patch;
+}
+
+async function emailRequester(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, action: RuleAction) {
+  const [contact] = await tx
+    .select({ email: contacts.email, name: contacts.name })
+    .from(contacts)
+    .where(and(eq(contacts.orgId, ctx.actor.orgId), eq(contacts.id, ticket.contactId)));
+  if (!contact) return;
+  const values = {
+    "ticket.number": formatTicketNumber(ticket.number),
+    "ticket.subject": ticket.subject,
+    "contact.name": contact.name,
+  };
+  await queueMail(
+    tx,
+    {
+      orgId: ctx.actor.orgId,
+      to: contact.email,
+      kind: "automation",
+      automatic: true,
+      ticket: { id: ticket.id },
+      values: {
+        "rule.subject": fill(action.subject || "[{{ticket.number}}] {{ticket.subject}}", values),
+        "rule.text": fill(action.value, values),
+      },
+    },
+    ctx.now,
+  );
+}
+
+/** People and teams named in rules, for the forms' pickers and the dry run's words. */
+export async function ruleChoices(db: DbOrTx, orgId: string) {
+  const [people, teamRows] = await Promise.all([
+    db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(and(eq(users.orgId, orgId), eq(users.active, true)))
+      .orderBy(users.name),
+    db
+      .select({ id: teams.id, name: teams.name })
+      .from(teams)
+      .where(eq(teams.orgId, orgId))
+      .orderBy(teams.name),
+  ]);
+  return { people, teams: teamRows };
+}
