@@ -14,6 +14,7 @@ import { htmlResponse } from "./routes/htmlResponse";
 import { notificationRoutes } from "./routes/notifications";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
+import { rateRoutes } from "./routes/rate";
 import { ruleRoutes } from "./routes/rules";
 import { CsrfError, SignInRequired } from "./routes/web";
 import { errorPage } from "./views/errors";
@@ -81,6 +82,7 @@ export function buildApp(deps: Deps) {
     .use(chatRoutes(deps))
     .use(notificationRoutes(deps))
     .use(ruleRoutes(deps))
+    .use(rateRoutes(deps))
     .use(apiRoutes(deps));
 }
 

@@ -7,5 +7,6 @@ export * from "./events";
 export * from "./jobs";
 export * from "./notifications";
 export * from "./orgs";
+export * from "./satisfaction";
 export * from "./teams";
 export * from "./tickets";

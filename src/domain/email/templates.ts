@@ -76,6 +76,16 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     defaults: { subject: "{{rule.subject}}", text: "{{rule.text}}", html: null },
   },
   {
+    kind: "satisfaction_survey",
+    label: "Satisfaction survey after a ticket is solved",
+    placeholders: ["ticket.number", "ticket.subject", "contact.name", "rating.url", "org.name"],
+    defaults: {
+      subject: "[{{ticket.number}}] How did we do?",
+      text: "Hello {{contact.name}},\n\nYour request “{{ticket.subject}}” is solved. How satisfied are you with our help? It takes ten seconds:\n\n{{rating.url}}\n\nThank you,\n{{org.name}}",
+      html: null,
+    },
+  },
+  {
     kind: "password_reset",
     label: "Password reset link",
     placeholders: ["user.name", "reset.url", "reset.minutes"],

@@ -21,6 +21,7 @@ import { appendEvent, type DbOrTx } from "../events/log";
 import type { StoredFile } from "../files/store";
 import { notifyUsers } from "../notifications/notify";
 import { formatTicketNumber, nextNumber } from "../orgs/counters";
+import { requestRating } from "../satisfaction/survey";
 import { findVisibleTicket, type TicketRef, type TicketRow } from "./access";
 import { checkAssignee, checkTeam, contactById, findOrCreateContact, isEmail } from "./people";
 import {
@@ -252,6 +253,7 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
         ticketId: ticket.id,
         data: { from: ticket.status, to: target },
       });
+      if (target === "solved") await requestRating(tx, ticket, ctx.now);
     }
     if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, messageId, input.body);
     if (input.kind === "reply")
@@ -479,6 +481,7 @@ async function applyPlan(
     .where(and(eq(tickets.orgId, ctx.actor.orgId), eq(tickets.id, ticket.id)));
   await rememberTags(tx, ctx.actor.orgId, plan.added, ctx.now);
   for (const change of plan.changes) await appendEvent(tx, ctx, { ...change, ticketId: ticket.id });
+  if (plan.set.status === "solved") await requestRating(tx, { ...ticket, ...plan.set }, ctx.now);
 }
 
 export async function updateTicket(ctx: Ctx, ref: TicketRef, patch: TicketPatch) {

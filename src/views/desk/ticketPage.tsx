@@ -158,6 +158,8 @@ function describeEvent(e: TicketDetail["history"][number]): string {
       return "replied";
     case "message.note_added":
       return "added an internal note";
+    case "ticket.rated":
+      return `rated the help ${String(d.score)}/5${d.comment ? `: “${String(d.comment)}”` : ""}`;
     case "email.sent":
       return `emailed the reply to ${String(d.to)}`;
     case "email.failed":
