@@ -225,13 +225,15 @@ export async function runRules(
       ),
     )
     .orderBy(asc(automationRules.position), asc(automationRules.createdAt));
+  if (rules.length === 0) return;
+  let current = await factsOf(tx, ctx.actor.orgId, ticketId, changed);
   for (const rule of rules) {
-    // Each rule sees the ticket as the rules before it left it.
-    const current = await factsOf(tx, ctx.actor.orgId, ticketId, changed);
     if (!current) return;
     if (!evaluate(rule, current.facts).matched) continue;
     await applyRule(tx, ctx, rule, current.ticket);
     if (rule.stopProcessing) break;
+    // The next rule sees the ticket as this one left it.
+    current = await factsOf(tx, ctx.actor.orgId, ticketId, changed);
   }
 }
 
