@@ -10,6 +10,7 @@ import { deskRoutes } from "./routes/desk";
 import { htmlResponse } from "./routes/htmlResponse";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
+import { slaRoutes } from "./routes/sla";
 import { CsrfError, SignInRequired } from "./routes/web";
 import { errorPage } from "./views/errors";
 
@@ -71,6 +72,7 @@ export function buildApp(deps: Deps) {
     .use(deskRoutes(deps))
     .use(portalRoutes(deps))
     .use(adminRoutes(deps))
+    .use(slaRoutes(deps))
     .use(apiRoutes(deps));
 }
 

@@ -19,6 +19,7 @@ import { conflict, type FieldErrors, forbidden, invalid } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import type { StoredFile } from "../files/store";
 import { formatTicketNumber, nextNumber } from "../orgs/counters";
+import { loadOrgSla, type OrgSla, refreshTicketSla } from "../sla/tickets";
 import { findVisibleTicket, type TicketRef, type TicketRow } from "./access";
 import { checkAssignee, checkTeam, contactById, findOrCreateContact, isEmail } from "./people";
 import {
@@ -185,6 +186,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       ticketId: ticket.id,
       data: { number, subject: ticket.subject, status: ticket.status, priority, channel, messageId },
     });
+    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
     return ticket;
   });
 }
@@ -247,6 +249,7 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
       });
     }
     if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, input.body);
+    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
     return { messageId, status: target };
   });
 }
@@ -413,6 +416,7 @@ async function applyPlan(
   ctx: Ctx,
   ticket: TicketRow,
   plan: Awaited<ReturnType<typeof planPatch>>,
+  rules?: OrgSla,
 ) {
   if (plan.changes.length === 0) return;
   await tx
@@ -421,6 +425,7 @@ async function applyPlan(
     .where(and(eq(tickets.orgId, ctx.actor.orgId), eq(tickets.id, ticket.id)));
   await rememberTags(tx, ctx.actor.orgId, plan.added, ctx.now);
   for (const change of plan.changes) await appendEvent(tx, ctx, { ...change, ticketId: ticket.id });
+  await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, rules);
 }
 
 export async function updateTicket(ctx: Ctx, ref: TicketRef, patch: TicketPatch) {
@@ -460,6 +465,7 @@ export async function bulkUpdate(ctx: Ctx, ticketIds: string[], patch: TicketPat
       .for("update");
     if (rows.length !== ids.length) throw invalid({ ids: "Some selected tickets do not exist." });
     const skipped: { number: number; reason: string }[] = [];
+    const rules = await loadOrgSla(tx, ctx.actor.orgId);
     let updated = 0;
     for (const ticket of rows) {
       if (ticket.status === "closed") {
@@ -472,7 +478,7 @@ export async function bulkUpdate(ctx: Ctx, ticketIds: string[], patch: TicketPat
         continue;
       }
       if (Object.keys(plan.fields).length) throw invalid(plan.fields);
-      await applyPlan(tx, ctx, ticket, plan);
+      await applyPlan(tx, ctx, ticket, plan, rules);
       if (plan.changes.length) updated++;
     }
     return { updated, skipped };
