@@ -52,9 +52,15 @@ async function recordChange(
   });
 }
 
+/** A unique key refused the row: PGlite says so in `code`, Bun's Postgres client in `errno`, under Drizzle's wrapper. */
 function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; errno?: string; cause?: { code?: string } };
-  return e?.code === "23505" || e?.errno === "23505" || e?.cause?.code === "23505";
+  for (
+    let e = error as { code?: unknown; errno?: unknown; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  )
+    if (e.code === "23505" || e.errno === "23505") return true;
+  return false;
 }
 
 // ---------------------------------------------------------------- overview
