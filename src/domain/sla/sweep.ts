@@ -6,7 +6,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { slaSettings, teamMembers, tickets, users } from "../../../db/schema";
 import { type Ctx, systemActor } from "../context";
-import { appendEvent, type DbOrTx } from "../events/log";
+import { appendEvents, type DbOrTx } from "../events/log";
 import type { TicketEvent } from "./clock";
 import { type DueEscalation, dueEscalations, recordedEscalations, SLA_ESCALATED_EVENT } from "./escalation";
 import {
@@ -14,9 +14,10 @@ import {
   loadOrgSla,
   type OrgSla,
   slaState,
+  type TicketSlaState,
   ticketFacts,
   ticketLogs,
-  writeSlaState,
+  writeSlaStates,
 } from "./tickets";
 
 const OPEN_SQL = sql.raw(`('new','open','pending','on_hold')`);
@@ -123,6 +124,8 @@ async function sweepBatch(
       const [logs, facts] = await Promise.all([ticketLogs(tx, orgId, ids), ticketFacts(tx, orgId, ids)]);
       const ctx: Ctx = { db: tx as Ctx["db"], actor: systemActor(orgId), now };
       let recipients: Recipients | undefined;
+      const recorded: { type: string; ticketId: string; data: Record<string, unknown> }[] = [];
+      const states: { id: string; state: TicketSlaState }[] = [];
       for (const row of rows) {
         const fact = facts.get(row.id);
         const log: TicketEvent[] = logs.get(row.id) ?? [];
@@ -142,14 +145,15 @@ async function sweepBatch(
             notify,
             email,
           };
-          await appendEvent(tx, ctx, { type: SLA_ESCALATED_EVENT, ticketId: row.id, data });
+          recorded.push({ type: SLA_ESCALATED_EVENT, ticketId: row.id, data });
           log.push({ type: SLA_ESCALATED_EVENT, createdAt: now, data });
           result.escalations++;
         }
-        const state = slaState(rules, fact, log, now);
-        await writeSlaState(tx, orgId, row.id, state);
+        states.push({ id: row.id, state: slaState(rules, fact, log, now) });
         result.tickets++;
       }
+      await appendEvents(tx, ctx, recorded);
+      await writeSlaStates(tx, orgId, states);
     }
     return due[due.length - 1].id;
   });
@@ -168,7 +172,7 @@ export async function sweepSla(
   const rules = new Map<string, OrgSla>();
   let after: string | null = "00000000-0000-0000-0000-000000000000";
   while (after !== null && !options.signal?.aborted) {
-    after = await sweepBatch(db, now, after, options.batch ?? 200, rules, result);
+    after = await sweepBatch(db, now, after, options.batch ?? 1000, rules, result);
   }
   return result;
 }

@@ -256,6 +256,48 @@ export async function writeSlaState(tx: DbOrTx, orgId: string, ticketId: string,
     .where(and(eq(tickets.orgId, orgId), eq(tickets.id, ticketId)));
 }
 
+/** The SLA columns as stored, to leave unchanged rows alone (an update rewrites every index of the row). */
+export const stateSelection = {
+  id: tickets.id,
+  slaPolicyId: tickets.slaPolicyId,
+  slaNextDueAt: tickets.slaNextDueAt,
+  slaBreached: tickets.slaBreached,
+  slaAttentionAt: tickets.slaAttentionAt,
+};
+
+const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+export function sameState(stored: TicketSlaState, next: TicketSlaState): boolean {
+  return (
+    stored.slaPolicyId === next.slaPolicyId &&
+    stored.slaBreached === next.slaBreached &&
+    sameTime(stored.slaNextDueAt, next.slaNextDueAt) &&
+    sameTime(stored.slaAttentionAt, next.slaAttentionAt)
+  );
+}
+
+/** The SLA columns of many tickets in one statement (one round trip per batch, not per ticket). */
+export async function writeSlaStates(
+  tx: DbOrTx,
+  orgId: string,
+  states: { id: string; state: TicketSlaState }[],
+): Promise<void> {
+  if (states.length === 0) return;
+  const rows = states.map(({ id, state }) => ({
+    id,
+    policy: state.slaPolicyId,
+    due: state.slaNextDueAt?.toISOString() ?? null,
+    breached: state.slaBreached,
+    attention: state.slaAttentionAt?.toISOString() ?? null,
+  }));
+  await tx.execute(sql`
+    update ${tickets} t
+    set sla_policy_id = x.policy, sla_next_due_at = x.due, sla_breached = x.breached, sla_attention_at = x.attention
+    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
+      as x(id uuid, policy uuid, due timestamptz, breached boolean, attention timestamptz)
+    where t.org_id = ${orgId} and t.id = x.id`);
+}
+
 /**
  * Recomputes one ticket's SLA columns from its log. Called by every command that changes a
  * ticket, in its transaction, after its events are appended.
@@ -279,7 +321,7 @@ export async function refreshTicketSla(
 }
 
 const OPEN_SQL = sql.raw(`('new','open','pending','on_hold')`);
-const BATCH = 500;
+const BATCH = 1000;
 
 /**
  * Recomputes the SLA columns of every open ticket of an organization (after a policy or calendar
@@ -292,7 +334,7 @@ export async function refreshOrgSla(db: DbOrTx, orgId: string, now: Date): Promi
   for (;;) {
     const done = await db.transaction(async (tx) => {
       const rows = await tx
-        .select({ id: tickets.id })
+        .select(stateSelection)
         .from(tickets)
         .where(
           and(eq(tickets.orgId, orgId), sql`${tickets.status} in ${OPEN_SQL}`, sql`${tickets.id} > ${after}`),
@@ -303,10 +345,14 @@ export async function refreshOrgSla(db: DbOrTx, orgId: string, now: Date): Promi
       if (rows.length === 0) return true;
       const ids = rows.map((r) => r.id);
       const [logs, facts] = await Promise.all([ticketLogs(tx, orgId, ids), ticketFacts(tx, orgId, ids)]);
-      for (const id of ids) {
-        const fact = facts.get(id);
-        if (fact) await writeSlaState(tx, orgId, id, slaState(org, fact, logs.get(id) ?? [], now));
+      const states: { id: string; state: TicketSlaState }[] = [];
+      for (const current of rows) {
+        const fact = facts.get(current.id);
+        if (!fact) continue;
+        const state = slaState(org, fact, logs.get(current.id) ?? [], now);
+        if (!sameState(current, state)) states.push({ id: current.id, state });
       }
+      await writeSlaStates(tx, orgId, states);
       after = ids[ids.length - 1];
       count += ids.length;
       return rows.length < BATCH;
