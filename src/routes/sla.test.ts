@@ -3,8 +3,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { businessCalendars, calendarHolidays, slaPolicies } from "../../db/schema";
-import { type Client, createOrg, type Fixture, signedIn, testDatabase } from "../../test/helpers";
+import { type Client, createOrg, type Fixture, signedIn, testApp, testDatabase } from "../../test/helpers";
+import { createApiToken } from "../domain/auth/tokens";
 import { saveCalendar, savePolicy } from "../domain/sla/admin";
+import { sweepSla } from "../domain/sla/sweep";
 import { createTicket, updateTicket } from "../domain/tickets/commands";
 
 let org: Fixture;
@@ -307,5 +309,26 @@ describe("SLA on the desk", () => {
     expect(due.filter(Boolean).length).toBeGreaterThan(0);
     expect([...due].sort()).toEqual(due);
     expect(rows[0].querySelector("td.sla-due .badge")!.textContent).toStartWith("overdue");
+  });
+
+  test("the API gives each ticket its SLA and sorts by the due time", async () => {
+    const { secret } = await createApiToken(desk.ctx("admin"), { name: "SLA", role: "agent" });
+    // The sweep marks tickets overdue as their targets pass.
+    await sweepSla((await testDatabase()).db, new Date());
+    const app = await testApp();
+    const response = await app.handle(
+      new Request("http://localhost/api/v1/tickets?status=open,new&sort=sla_due_at", {
+        headers: { authorization: `Bearer ${secret}` },
+      }),
+    );
+    expect(response.status).toBe(200);
+    const { data } = (await response.json()) as {
+      data: { sla: { policyId: string | null; nextDueAt: string | null; breached: boolean } }[];
+    };
+    expect(data.length).toBeGreaterThan(1);
+    expect(data.every((t) => t.sla.policyId !== null)).toBe(true);
+    const due = data.map((t) => t.sla.nextDueAt ?? "9999");
+    expect([...due].sort()).toEqual(due);
+    expect(data[0].sla.breached).toBe(true);
   });
 });

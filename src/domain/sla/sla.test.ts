@@ -277,6 +277,37 @@ describe("due times on the ticket row", () => {
   });
 });
 
+describe("a calendar row the form would have refused", () => {
+  test("does not stop tickets from being written; its clocks count around the clock", async () => {
+    const org = await createOrg("SlaBroken");
+    const admin = org.ctx("admin");
+    const cal = await saveCalendar(admin, null, KL_OFFICE);
+    await savePolicy(admin, null, gold({ calendarId: cal.id }));
+    const { db } = await testDatabase();
+    const { businessCalendars } = await import("../../../db/schema");
+    await db
+      .update(businessCalendars)
+      .set({ weekly: [{ day: 9, start: "25:00", end: "x" }], updatedAt: new Date() })
+      .where(eq(businessCalendars.id, cal.id));
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      // Saturday: the office calendar would wait for Monday.
+      const ticket = await createTicket(at(org, "agent", "2026-12-19 10:00"), {
+        subject: "Still works",
+        body: "x",
+        requesterEmail: "w@client.test",
+      });
+      // 8 hours around the clock from Saturday 10:00.
+      expect((await row(ticket.id)).slaNextDueAt?.toISOString()).toBe("2026-12-19T10:00:00.000Z");
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toHaveLength(1);
+  });
+});
+
 describe("the sweep", () => {
   test("walks the ladder with the clock moved: each step once, even when it runs twice or twice at once", async () => {
     const org = await createOrg("SlaSweep");

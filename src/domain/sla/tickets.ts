@@ -13,11 +13,17 @@ import {
 } from "../../../db/schema";
 import { type Ctx, requirePermission } from "../context";
 import type { DbOrTx } from "../events/log";
-import { addBusinessMs, alwaysOpenCalendar, type BusinessCalendar, compileCalendar } from "./calendar";
+import {
+  addBusinessMs,
+  alwaysOpenCalendar,
+  type BusinessCalendar,
+  CalendarError,
+  compileCalendar,
+} from "./calendar";
 import { computeClocks, currentFacts, type TargetClock, type TicketEvent } from "./clock";
 import { escalationKey, LADDER, recordedEscalations } from "./escalation";
 import { type SlaPolicy, selectPolicy, TARGET_LABELS } from "./policy";
-import { HOUR_MS, MINUTE_MS } from "./zone";
+import { HOUR_MS, isValidTimeZone, MINUTE_MS } from "./zone";
 
 /** An organization's SLA rules, ready for the engine. */
 export interface OrgSla {
@@ -77,7 +83,7 @@ export async function loadOrgSla(db: DbOrTx, orgId: string): Promise<OrgSla> {
     const key = `${row.id}|${row.updatedAt.getTime()}`;
     let cal = compiled.get(key);
     if (!cal) {
-      cal = compileCalendar({
+      const definition = {
         name: row.name,
         timeZone: row.timeZone,
         weekly: row.weekly,
@@ -88,7 +94,19 @@ export async function loadOrgSla(db: DbOrTx, orgId: string): Promise<OrgSla> {
             name: h.name,
             ...(h.startTime && h.endTime ? { start: h.startTime, end: h.endTime } : {}),
           })),
-      });
+      };
+      try {
+        cal = compileCalendar(definition);
+      } catch (error) {
+        // The form checks every calendar, so this is a row written some other way; it must not
+        // stop tickets from being answered. Its clocks count around the clock until it is fixed.
+        if (!(error instanceof CalendarError)) throw error;
+        console.error(`SLA calendar ${row.id} of organization ${orgId} is unusable: ${error.message}`);
+        cal = alwaysOpenCalendar(
+          isValidTimeZone(row.timeZone) ? row.timeZone : timeZone,
+          `${row.name} (unusable)`,
+        );
+      }
       compiled.set(key, cal);
     }
     calendars.set(row.id, cal);

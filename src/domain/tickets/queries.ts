@@ -206,6 +206,9 @@ function listSelection() {
     assigneeName: assignee.name,
     teamId: tickets.teamId,
     teamName: teams.name,
+    slaPolicyId: tickets.slaPolicyId,
+    slaNextDueAt: tickets.slaNextDueAt,
+    slaBreached: tickets.slaBreached,
   };
 }
 
