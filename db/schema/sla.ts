@@ -54,7 +54,7 @@ export const businessCalendars = pgTable(
     timeZone: text("time_zone").notNull(),
     /** Weekly business hours; an interval whose end is at or before its start runs overnight. */
     weekly: jsonb("weekly").$type<StoredWeeklyInterval[]>().notNull(),
-    /** The team this calendar is for (informational; policies choose their calendar). */
+    /** The team this calendar is for: its tickets count it under policies that choose no calendar. */
     teamId: uuid("team_id"),
     /** The calendar of policies that do not name one. At most one per organization. */
     isDefault: boolean("is_default").notNull().default(false),
@@ -114,7 +114,7 @@ export const slaPolicies = pgTable(
       .$type<TicketStatus[]>()
       .notNull()
       .default(sql`'{pending,on_hold}'::text[]`),
-    /** Null: the organization's default calendar (or around the clock when it has none). */
+    /** Null: the ticket's team calendar, else the default calendar (else around the clock). */
     calendarId: uuid("calendar_id"),
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),

@@ -277,6 +277,35 @@ describe("due times on the ticket row", () => {
   });
 });
 
+describe("which calendar counts", () => {
+  test("a policy without a calendar counts the ticket's team calendar, else the default", async () => {
+    const org = await createOrg("SlaTeamCalendar");
+    const admin = org.ctx("admin");
+    await saveCalendar(admin, null, KL_OFFICE);
+    await saveCalendar(admin, null, {
+      name: "Weekend crew",
+      timeZone: "Asia/Kuala_Lumpur",
+      teamId: org.teamId,
+      hours: { 6: "08:00-20:00", 7: "08:00-20:00" },
+      holidays: "",
+    });
+    await savePolicy(admin, null, gold());
+    const saturday = at(org, "agent", "2026-12-19 10:00");
+    const team = await createTicket(saturday, {
+      subject: "a",
+      body: "b",
+      requesterEmail: "t@client.test",
+      teamId: org.teamId,
+    });
+    const none = await createTicket(saturday, { subject: "a", body: "b", requesterEmail: "t@client.test" });
+    // Team: 8 hours from Saturday 10:00 → 18:00 that day. Default: Monday 09:00 + 8 h → 17:00.
+    expect((await row(team.id)).slaNextDueAt?.toISOString()).toBe("2026-12-19T10:00:00.000Z");
+    expect((await row(none.id)).slaNextDueAt?.toISOString()).toBe("2026-12-21T09:00:00.000Z");
+    const view = await ticketSla(saturday, team);
+    expect(view!.calendarName).toBe("Weekend crew");
+  });
+});
+
 describe("a calendar row the form would have refused", () => {
   test("does not stop tickets from being written; its clocks count around the clock", async () => {
     const org = await createOrg("SlaBroken");

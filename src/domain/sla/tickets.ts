@@ -31,6 +31,8 @@ export interface OrgSla {
   /** Active policies in the admin's order. */
   policies: SlaPolicy[];
   calendars: Map<string, BusinessCalendar>;
+  /** Calendars made for a team: they count for that team's tickets under policies without a calendar. */
+  teamCalendars: Map<string, BusinessCalendar>;
   /** The default calendar, or around the clock in the organization's zone when it has none. */
   defaultCalendar: BusinessCalendar;
 }
@@ -79,6 +81,7 @@ export async function loadOrgSla(db: DbOrTx, orgId: string): Promise<OrgSla> {
         )
     : [];
   let defaultCalendar: BusinessCalendar | undefined;
+  const teamCalendars = new Map<string, BusinessCalendar>();
   for (const row of calendarRows) {
     const key = `${row.id}|${row.updatedAt.getTime()}`;
     let cal = compiled.get(key);
@@ -111,6 +114,7 @@ export async function loadOrgSla(db: DbOrTx, orgId: string): Promise<OrgSla> {
     }
     calendars.set(row.id, cal);
     if (row.isDefault) defaultCalendar = cal;
+    if (row.teamId && !teamCalendars.has(row.teamId)) teamCalendars.set(row.teamId, cal);
   }
   return {
     timeZone,
@@ -123,12 +127,18 @@ export async function loadOrgSla(db: DbOrTx, orgId: string): Promise<OrgSla> {
       calendarId: p.calendarId,
     })),
     calendars,
+    teamCalendars,
     defaultCalendar: defaultCalendar ?? alwaysOpen(timeZone),
   };
 }
 
-export function calendarOf(org: OrgSla, policy: SlaPolicy): BusinessCalendar {
-  return (policy.calendarId && org.calendars.get(policy.calendarId)) || org.defaultCalendar;
+/** The policy's own calendar; else the calendar of the ticket's team; else the organization's default. */
+export function calendarOf(org: OrgSla, policy: SlaPolicy, teamId: string | null = null): BusinessCalendar {
+  return (
+    (policy.calendarId && org.calendars.get(policy.calendarId)) ||
+    (teamId && org.teamCalendars.get(teamId)) ||
+    org.defaultCalendar
+  );
 }
 
 /** What conditions look at beyond the event log. */
@@ -160,7 +170,7 @@ export function deriveClocks(org: OrgSla, facts: TicketSlaFacts, log: readonly T
     currentFacts(log, { companyTier: facts.companyTier, category: facts.type, team: facts.teamId }),
   );
   if (!policy) return null;
-  const calendar = calendarOf(org, policy);
+  const calendar = calendarOf(org, policy, facts.teamId);
   return { policy, calendar, clocks: computeClocks({ events: log, policy, calendar, now }) };
 }
 

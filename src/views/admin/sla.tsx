@@ -121,7 +121,7 @@ export function SlaPage({
   const calendarName = (id: string | null) =>
     id
       ? (calendars.find((c) => c.id === id)?.name ?? "(removed)")
-      : `Default (${calendars.find((c) => c.isDefault)?.name ?? "around the clock"})`;
+      : `Team's, else default (${calendars.find((c) => c.isDefault)?.name ?? "around the clock"})`;
   return (
     <Page title="SLA policies" csrf={csrf} viewer={viewer}>
       <h1>SLA policies</h1>
@@ -270,7 +270,7 @@ export function PolicyFormPage({
           <Select
             name="calendarId"
             value={typed(state, "calendarId", policy?.calendarId ?? "")}
-            blank={`The default calendar (${calendars.find((x) => x.isDefault)?.name ?? "around the clock"})`}
+            blank={`The ticket's team calendar, else the default (${calendars.find((x) => x.isDefault)?.name ?? "around the clock"})`}
             options={calendars.map((x) => ({ value: x.id, label: x.name }))}
             invalid={Boolean(fields.calendarId)}
           />
@@ -545,7 +545,12 @@ export function CalendarFormPage({
             aria-invalid={fields.timeZone ? "true" : undefined}
           />
         </Field>
-        <Field label="Team" name="teamId" error={fields.teamId}>
+        <Field
+          label="Team"
+          name="teamId"
+          error={fields.teamId}
+          hint="The team's tickets count this calendar under policies that do not choose one."
+        >
           <Select
             name="teamId"
             value={typed(state, "teamId", calendar?.teamId ?? "")}
