@@ -346,6 +346,19 @@ export async function saveCalendar(ctx: Ctx, id: string | null, input: CalendarI
   const teamId = input.teamId || null;
   await checkTeamOf(ctx.db, orgId, teamId, fields);
   if (id) await findCalendar(ctx.db, orgId, id);
+  if (teamId && !fields.teamId) {
+    const [taken] = await ctx.db
+      .select({ name: businessCalendars.name })
+      .from(businessCalendars)
+      .where(
+        and(
+          eq(businessCalendars.orgId, orgId),
+          eq(businessCalendars.teamId, teamId),
+          id ? ne(businessCalendars.id, id) : undefined,
+        ),
+      );
+    if (taken) fields.teamId = `The calendar “${taken.name}” is already this team's.`;
+  }
   if (Object.keys(fields).length) throw invalid(fields);
   try {
     const saved = await ctx.db.transaction(async (tx) => {

@@ -289,6 +289,9 @@ describe("which calendar counts", () => {
       hours: { 6: "08:00-20:00", 7: "08:00-20:00" },
       holidays: "",
     });
+    await expect(
+      saveCalendar(admin, null, { ...KL_OFFICE, name: "Second", isDefault: false, teamId: org.teamId }),
+    ).rejects.toMatchObject({ status: 422, fields: { teamId: expect.stringContaining("Weekend crew") } });
     await savePolicy(admin, null, gold());
     const saturday = at(org, "agent", "2026-12-19 10:00");
     const team = await createTicket(saturday, {
