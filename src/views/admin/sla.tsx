@@ -56,7 +56,11 @@ function CheckGroup({
   hint?: string;
 }) {
   return (
-    <fieldset class={error ? "field invalid" : "field"} id={name} aria-invalid={error ? "true" : undefined}>
+    <fieldset
+      class={error ? "field checks invalid" : "field checks"}
+      id={name}
+      aria-invalid={error ? "true" : undefined}
+    >
       <legend safe>{legend}</legend>
       {options.map((o) => (
         <label class="check">
@@ -337,22 +341,24 @@ export function PolicyFormPage({
                   const name = targetField(priority, kind);
                   const error = fields[name];
                   return (
-                    <td class={error ? "field invalid" : "field"}>
-                      <input
-                        id={name}
-                        name={name}
-                        size="8"
-                        aria-label={`${TARGET_LABELS[kind]} for ${priority} priority`}
-                        value={targetText(priority, kind)}
-                        aria-invalid={error ? "true" : undefined}
-                      />
-                      {error ? (
-                        <small class="field-error" id={`${name}-error`} safe>
-                          {error}
-                        </small>
-                      ) : (
-                        ""
-                      )}
+                    <td>
+                      <div class={error ? "field invalid" : "field"}>
+                        <input
+                          id={name}
+                          name={name}
+                          size="8"
+                          aria-label={`${TARGET_LABELS[kind]} for ${priority} priority`}
+                          value={targetText(priority, kind)}
+                          aria-invalid={error ? "true" : undefined}
+                        />
+                        {error ? (
+                          <small class="field-error" id={`${name}-error`} safe>
+                            {error}
+                          </small>
+                        ) : (
+                          ""
+                        )}
+                      </div>
                     </td>
                   );
                 })}

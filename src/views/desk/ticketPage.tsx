@@ -168,7 +168,7 @@ export function SlaPanel({ sla, timeZone }: { sla: TicketSlaView | null; timeZon
       </h2>
       <ul class="sla-clocks">
         {sla.clocks.map((c) => (
-          <li class={`sla-clock sla-${c.status}`} data-target={c.target}>
+          <li class="sla-clock" data-target={c.target} data-status={c.status}>
             <strong safe>{c.label}</strong>{" "}
             <span class={`badge sla-${c.status}`} safe>
               {SLA_STATUS_LABELS[c.status]}
