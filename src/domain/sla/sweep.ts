@@ -13,7 +13,7 @@ import {
   deriveClocks,
   loadOrgSla,
   type OrgSla,
-  slaState,
+  stateOf,
   type TicketSlaState,
   ticketFacts,
   ticketLogs,
@@ -149,7 +149,7 @@ async function sweepBatch(
           log.push({ type: SLA_ESCALATED_EVENT, createdAt: now, data });
           result.escalations++;
         }
-        states.push({ id: row.id, state: slaState(rules, fact, log, now) });
+        states.push({ id: row.id, state: stateOf(derived, log, now) });
         result.tickets++;
       }
       await appendEvents(tx, ctx, recorded);

@@ -217,7 +217,15 @@ export function slaState(
   log: readonly TicketEvent[],
   now: Date,
 ): TicketSlaState {
-  const derived = deriveClocks(org, facts, log, now);
+  return stateOf(deriveClocks(org, facts, log, now), log, now);
+}
+
+/** The stored columns from clocks already derived (escalation events in `log` do not move clocks). */
+export function stateOf(
+  derived: ReturnType<typeof deriveClocks>,
+  log: readonly TicketEvent[],
+  now: Date,
+): TicketSlaState {
   if (!derived) return NO_SLA;
   const open = derived.clocks.clocks.filter((c) => c.open);
   const dues = open.map((c) => c.dueAt?.getTime()).filter((t): t is number => t !== undefined);
