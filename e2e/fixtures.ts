@@ -26,6 +26,8 @@ export interface World {
   agent: Person;
   agentB: Person;
   customer: Person;
+  /** The organization's admin (SLA rules and other settings). */
+  admin: Person;
   /** Ticket numbers ("TKT-000001") of the tickets asked for, in order. */
   tickets: string[];
 }
@@ -70,6 +72,7 @@ export async function createWorld(
         [
           { orgId: org.id, email: `alice@${tag}.test`, name: "Alice Agent", role: "agent" as const },
           { orgId: org.id, email: `bob@${tag}.test`, name: "Bob Agent", role: "agent" as const },
+          { orgId: org.id, email: `dana@${tag}.test`, name: "Dana Admin", role: "admin" as const },
           {
             orgId: org.id,
             email: `carol@${tag}.test`,
@@ -81,7 +84,7 @@ export async function createWorld(
       )
       .returning();
     const person = (u: (typeof rows)[number]): Person => ({ id: u.id, email: u.email, name: u.name });
-    const [alice, bob, carol] = rows;
+    const [alice, bob, dana, carol] = rows;
 
     const tickets: string[] = [];
     if (options.tickets?.length) {
@@ -109,6 +112,7 @@ export async function createWorld(
       agent: person(alice),
       agentB: person(bob),
       customer: person(carol),
+      admin: person(dana),
       tickets,
     };
   } finally {

@@ -16,6 +16,7 @@ import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
 import { rateRoutes } from "./routes/rate";
 import { ruleRoutes } from "./routes/rules";
+import { slaRoutes } from "./routes/sla";
 import { CsrfError, SignInRequired } from "./routes/web";
 import { errorPage } from "./views/errors";
 
@@ -83,6 +84,7 @@ export function buildApp(deps: Deps) {
     .use(notificationRoutes(deps))
     .use(ruleRoutes(deps))
     .use(rateRoutes(deps))
+    .use(slaRoutes(deps))
     .use(apiRoutes(deps));
 }
 

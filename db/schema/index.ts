@@ -8,5 +8,6 @@ export * from "./jobs";
 export * from "./notifications";
 export * from "./orgs";
 export * from "./satisfaction";
+export * from "./sla";
 export * from "./teams";
 export * from "./tickets";

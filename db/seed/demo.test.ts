@@ -13,7 +13,8 @@ import {
   tickets,
   users,
 } from "../schema";
-import { seedDemo } from "./demo";
+import { businessCalendars, calendarHolidays, slaPolicies, slaSettings } from "../schema/sla";
+import { MALAYSIA_HOLIDAYS_2026, seedDemo } from "./demo";
 
 let orgId: string;
 beforeAll(async () => {
@@ -26,6 +27,29 @@ beforeAll(async () => {
 });
 
 describe("demo data", () => {
+  test("has a default office calendar with the 2026 Malaysian holidays, Gold and Standard policies, and due times", async () => {
+    const { db } = await testDatabase();
+    const [calendar] = await db.select().from(businessCalendars).where(eq(businessCalendars.orgId, orgId));
+    expect(calendar).toMatchObject({ timeZone: "Asia/Kuala_Lumpur", isDefault: true });
+    expect(calendar.weekly).toEqual([1, 2, 3, 4, 5].map((day) => ({ day, start: "09:00", end: "18:00" })));
+    const holidays = await db.select().from(calendarHolidays).where(eq(calendarHolidays.orgId, orgId));
+    expect(holidays.map((h) => h.date).sort()).toEqual(MALAYSIA_HOLIDAYS_2026.map((h) => h.date));
+    const policies = await db.select().from(slaPolicies).where(eq(slaPolicies.orgId, orgId));
+    expect(policies.map((p) => p.name).sort()).toEqual(["Gold", "Standard"]);
+    const [settings] = await db.select().from(slaSettings).where(eq(slaSettings.orgId, orgId));
+    expect(settings.escalationUserId).toBeTruthy();
+    // Every open ticket is covered by Standard at least, so every one has an SLA; a running one a due time.
+    const open = await db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.orgId, orgId), inArray(tickets.status, ["new", "open"])));
+    expect(open.length).toBeGreaterThan(0);
+    for (const t of open) {
+      expect(t.slaPolicyId).toBeTruthy();
+      expect(t.slaNextDueAt).not.toBeNull();
+    }
+  });
+
   test("has the documented accounts, with the demo password", async () => {
     const { db } = await testDatabase();
     const emails = ["admin", "supervisor", "agent", "dispatcher", "tech", "customer"].map(

@@ -5,15 +5,21 @@
 import { count, getTableColumns, sql, type Table } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { hashPassword } from "../../src/domain/auth/passwords";
+import { refreshOrgSla } from "../../src/domain/sla/tickets";
 import type { Db } from "../client";
 import {
+  businessCalendars,
   type Channel,
+  calendarHolidays,
   companies,
   contacts,
   counters,
   events,
   mailboxes,
   organizations,
+  type StoredPolicyTargets,
+  slaPolicies,
+  slaSettings,
   type TicketPriority,
   type TicketStatus,
   tags,
@@ -277,6 +283,8 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
     ];
     await insertChunks(members, (chunk) => tx.insert(teamMembers).values(chunk));
     await tx.insert(tags).values(TAGS.map((name) => ({ orgId, name })));
+    const supervisor = userIds.find((u) => u.email === "supervisor@demo.test")!;
+    await seedSla(tx, orgId, supervisor.id, now);
 
     // Tickets, oldest first, so numbers follow time.
     // At least a quarter of an hour old, so every thread has room before `now`.
@@ -475,6 +483,8 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
     await tx.insert(counters).values({ orgId, name: "ticket", value: ticketCount });
     return orgId;
   });
+  // Due times of the open tickets, as every ticket command would have left them.
+  await refreshOrgSla(db, orgId, now);
   // The count trigger rewrote ticket_counts once per ticket: reclaim those dead rows now.
   await db.execute(sql`vacuum ticket_counts`);
   await db.execute(sql`analyze`);
@@ -488,4 +498,106 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
     ].join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return { orgId };
+}
+
+/**
+ * Malaysian national public holidays of 2026. Dates of the lunar and Islamic holidays follow the
+ * announced calendar and may move by a day when the government gazettes them; admins correct them
+ * at /admin/calendars or import the official .ics file.
+ */
+export const MALAYSIA_HOLIDAYS_2026: { date: string; name: string }[] = [
+  { date: "2026-01-01", name: "New Year's Day" },
+  { date: "2026-02-01", name: "Thaipusam; Federal Territory Day" },
+  { date: "2026-02-17", name: "Chinese New Year" },
+  { date: "2026-02-18", name: "Chinese New Year (second day)" },
+  { date: "2026-03-07", name: "Nuzul Al-Quran" },
+  { date: "2026-03-21", name: "Hari Raya Aidilfitri" },
+  { date: "2026-03-22", name: "Hari Raya Aidilfitri (second day)" },
+  { date: "2026-05-01", name: "Labour Day" },
+  { date: "2026-05-27", name: "Hari Raya Haji" },
+  { date: "2026-05-31", name: "Wesak Day" },
+  { date: "2026-06-01", name: "Birthday of the Yang di-Pertuan Agong" },
+  { date: "2026-06-17", name: "Awal Muharram" },
+  { date: "2026-08-25", name: "Maulidur Rasul" },
+  { date: "2026-08-31", name: "National Day (Merdeka)" },
+  { date: "2026-09-16", name: "Malaysia Day" },
+  { date: "2026-11-08", name: "Deepavali" },
+  { date: "2026-12-25", name: "Christmas Day" },
+];
+
+const hours = (minutes: number, businessHours = true) => ({ minutes, businessHours });
+
+function targets(
+  rows: Record<string, [first: number, next: number, resolution: number]>,
+  aroundTheClock: string[] = [],
+): StoredPolicyTargets {
+  return Object.fromEntries(
+    Object.entries(rows).map(([priority, [first, next, resolution]]) => {
+      const business = !aroundTheClock.includes(priority);
+      return [
+        priority,
+        {
+          first_response: hours(first, business),
+          next_response: hours(next, business),
+          resolution: hours(resolution, business),
+        },
+      ];
+    }),
+  );
+}
+
+/** The office calendar (Mon–Fri 09:00–18:00 in Kuala Lumpur), Gold and Standard policies. */
+async function seedSla(tx: Tx, orgId: string, escalationUserId: string, now: Date) {
+  const [calendar] = await tx
+    .insert(businessCalendars)
+    .values({
+      orgId,
+      name: "Kuala Lumpur office",
+      timeZone: "Asia/Kuala_Lumpur",
+      weekly: [1, 2, 3, 4, 5].map((day) => ({ day, start: "09:00", end: "18:00" })),
+      isDefault: true,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: businessCalendars.id });
+  await tx
+    .insert(calendarHolidays)
+    .values(MALAYSIA_HOLIDAYS_2026.map((h) => ({ orgId, calendarId: calendar.id, ...h })));
+  const H = 60;
+  await tx.insert(slaPolicies).values([
+    {
+      orgId,
+      name: "Gold",
+      position: 10,
+      conditions: { companyTiers: ["gold", "platinum"] },
+      targets: targets(
+        {
+          low: [8 * H, 8 * H, 40 * H],
+          normal: [4 * H, 4 * H, 24 * H],
+          high: [2 * H, 2 * H, 16 * H],
+          urgent: [30, H, 8 * H],
+        },
+        ["urgent"],
+      ),
+      calendarId: calendar.id,
+      createdAt: now,
+      updatedAt: now,
+    },
+    {
+      orgId,
+      name: "Standard",
+      position: 20,
+      conditions: {},
+      targets: targets({
+        low: [16 * H, 16 * H, 80 * H],
+        normal: [8 * H, 8 * H, 40 * H],
+        high: [4 * H, 4 * H, 24 * H],
+        urgent: [2 * H, 2 * H, 16 * H],
+      }),
+      calendarId: null,
+      createdAt: now,
+      updatedAt: now,
+    },
+  ]);
+  await tx.insert(slaSettings).values({ orgId, escalationUserId, updatedAt: now });
 }

@@ -72,6 +72,21 @@ const Ticket = t.Object(
     ),
     assignee: t.Union([Person, t.Null()], { description: "The agent working on it, or null." }),
     team: t.Union([Person, t.Null()], { description: "The team it belongs to, or null." }),
+    sla: t.Object(
+      {
+        policyId: t.Union([t.String({ format: "uuid" }), t.Null()], {
+          description: "The SLA policy that applies, or null when none does.",
+        }),
+        nextDueAt: t.Union([t.String({ format: "date-time" }), t.Null()], {
+          description:
+            "The earliest due time of its running SLA targets (in the past when overdue), or null.",
+        }),
+        breached: t.Boolean({
+          description: "A target still awaited has passed its due time: the ticket is overdue.",
+        }),
+      },
+      { description: "The ticket's SLA, derived from its history; sort by it with sort=sla_due_at." },
+    ),
     createdAt: t.String({ format: "date-time" }),
     updatedAt: t.String({ format: "date-time" }),
   },
@@ -273,6 +288,11 @@ function listRowJson(row: TicketListRow): TicketJson {
     contact: { id: row.contactId, name: row.contactName, email: row.contactEmail },
     assignee: person(row.assigneeId, row.assigneeName),
     team: person(row.teamId, row.teamName),
+    sla: {
+      policyId: row.slaPolicyId,
+      nextDueAt: row.slaNextDueAt?.toISOString() ?? null,
+      breached: row.slaBreached,
+    },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

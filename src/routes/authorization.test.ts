@@ -6,6 +6,7 @@ import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test
 import { saveRule } from "../domain/automation/rules";
 import { startChat, touchPresence } from "../domain/chat/chat";
 import { formatTicketNumber } from "../domain/orgs/counters";
+import { saveCalendar, savePolicy } from "../domain/sla/admin";
 import { createTicket } from "../domain/tickets/commands";
 
 const ROLES: Role[] = ["admin", "supervisor", "agent", "dispatcher", "technician", "customer"];
@@ -21,6 +22,15 @@ let homeEmail: string;
 let homeMailbox: string;
 let homeChat: string;
 let homeRule: string;
+/** SLA rules of the home organization: one to read and edit, one each to delete. */
+let homePolicy: string;
+let doomedPolicy: string;
+let homeCalendar: string;
+let doomedCalendar: string;
+let awayPolicy: string;
+let awayCalendar: string;
+
+const CALENDAR_FORM = { name: "Matrix hours", timeZone: "UTC", hours_1: "09:00-17:00", holidays: "" };
 
 interface RouteCase {
   name: string;
@@ -164,6 +174,69 @@ const ROUTES: RouteCase[] = [
     form: () => ({ ticket: ticket }),
     allowed: ["admin"],
   },
+  { name: "sla policies", method: "GET", path: () => "/admin/sla", allowed: ["admin"] },
+  {
+    name: "sla escalation contact",
+    method: "POST",
+    path: () => "/admin/sla/settings",
+    form: () => ({ escalationEmail: "duty@example.test" }),
+    allowed: ["admin"],
+  },
+  { name: "new sla policy form", method: "GET", path: () => "/admin/sla/policies/new", allowed: ["admin"] },
+  {
+    name: "create sla policy",
+    method: "POST",
+    path: () => "/admin/sla/policies",
+    form: () => ({ name: "Matrix created", target_normal_resolution: "8h" }),
+    allowed: ["admin"],
+  },
+  {
+    name: "sla policy form",
+    method: "GET",
+    path: () => `/admin/sla/policies/${homePolicy}`,
+    allowed: ["admin"],
+  },
+  {
+    name: "edit sla policy",
+    method: "POST",
+    path: () => `/admin/sla/policies/${homePolicy}`,
+    form: () => ({ name: "Matrix policy", target_normal_resolution: "9h" }),
+    allowed: ["admin"],
+  },
+  {
+    name: "delete sla policy",
+    method: "POST",
+    path: () => `/admin/sla/policies/${doomedPolicy}/delete`,
+    allowed: ["admin"],
+  },
+  { name: "calendars", method: "GET", path: () => "/admin/calendars", allowed: ["admin"] },
+  { name: "new calendar form", method: "GET", path: () => "/admin/calendars/new", allowed: ["admin"] },
+  {
+    name: "create calendar",
+    method: "POST",
+    path: () => "/admin/calendars",
+    form: () => ({ ...CALENDAR_FORM, name: "Matrix created" }),
+    allowed: ["admin"],
+  },
+  {
+    name: "calendar form",
+    method: "GET",
+    path: () => `/admin/calendars/${homeCalendar}`,
+    allowed: ["admin"],
+  },
+  {
+    name: "edit calendar",
+    method: "POST",
+    path: () => `/admin/calendars/${homeCalendar}`,
+    form: () => CALENDAR_FORM,
+    allowed: ["admin"],
+  },
+  {
+    name: "delete calendar",
+    method: "POST",
+    path: () => `/admin/calendars/${doomedCalendar}/delete`,
+    allowed: ["admin"],
+  },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
 ];
 
@@ -231,6 +304,21 @@ beforeAll(async () => {
     actions: [{ type: "add_tags", value: "matrix" }],
     active: false,
   });
+  const calendar = (fixture: Fixture, name: string) =>
+    saveCalendar(fixture.ctx("admin"), null, {
+      name,
+      timeZone: "UTC",
+      hours: { 1: "09:00-17:00" },
+      holidays: "",
+    });
+  homeCalendar = (await calendar(home, "Matrix hours")).id;
+  doomedCalendar = (await calendar(home, "Matrix doomed")).id;
+  awayCalendar = (await calendar(away, "Away hours")).id;
+  const policy = (fixture: Fixture, name: string, calendarId: string | null = null) =>
+    savePolicy(fixture.ctx("admin"), null, { name, calendarId, targets: { normal_resolution: "8h" } });
+  homePolicy = await policy(home, "Matrix policy", homeCalendar);
+  doomedPolicy = await policy(home, "Matrix doomed");
+  awayPolicy = await policy(away, "Away secret policy", awayCalendar);
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));
@@ -307,6 +395,31 @@ describe("another organization's tickets are invisible to every role", () => {
     const response = await agent.get(`/desk/tickets/${awayTicket}`);
     expect(response.status).toBe(404);
     expect(await response.text()).not.toContain("Only away may see this.");
+  });
+
+  test("another organization's SLA policies and calendars cannot be read, changed or deleted", async () => {
+    for (const role of ROLES) {
+      const client = clients.get(`home:${role}`)!;
+      for (const path of [`/admin/sla/policies/${awayPolicy}`, `/admin/calendars/${awayCalendar}`]) {
+        const response = await client.get(path);
+        expect([403, 404]).toContain(response.status);
+        expect(await response.text()).not.toContain("Away");
+      }
+      const posts = [
+        client.post(`/admin/sla/policies/${awayPolicy}`, { name: "Taken", target_normal_resolution: "1h" }),
+        client.post(`/admin/sla/policies/${awayPolicy}/delete`, {}),
+        client.post(`/admin/calendars/${awayCalendar}`, { ...CALENDAR_FORM, name: "Taken" }),
+        client.post(`/admin/calendars/${awayCalendar}/delete`, {}),
+      ];
+      for (const response of await Promise.all(posts)) expect([403, 404]).toContain(response.status);
+    }
+    const admin = clients.get("away:admin")!;
+    const policy = await admin.page(`/admin/sla/policies/${awayPolicy}`);
+    expect(policy.document.querySelector("#name")!.getAttribute("value")).toBe("Away secret policy");
+    const calendar = await admin.page(`/admin/calendars/${awayCalendar}`);
+    expect(calendar.document.querySelector("#name")!.getAttribute("value")).toBe("Away hours");
+    const list = await admin.page("/admin/sla");
+    expect(list.document.querySelector("main")!.textContent).not.toContain("Matrix");
   });
 
   test("nothing written across organizations", async () => {

@@ -7,6 +7,7 @@ import { isDomainError, notFound } from "../domain/errors";
 import { servesInline } from "../domain/files/store";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
+import { ticketSla } from "../domain/sla/tickets";
 import { addMessage, bulkUpdate, createTicket, updateTicket } from "../domain/tickets/commands";
 import {
   assignmentChoices,
@@ -310,12 +311,15 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
       assignmentChoices(ctx).then((fresh) => choiceSnapshots.set(ctx.actor.orgId, 0, at, fresh)),
     organizationTimeZone(deps.database.db, ctx.actor.orgId),
   ]);
+  // Clocks move with time, not only with events: computed on every request from the cached log.
+  const sla = await ticketSla(ctx, detail.ticket, detail.history);
   return {
     csrf,
     viewer: viewerOf(ctx.actor as SessionUser),
     detail,
     choices,
     timeZone,
+    sla,
     canWork: can(ctx.actor, "tickets.work"),
   };
 }

@@ -44,3 +44,33 @@ export async function appendEvent(
     from appended`);
   return Number(rowsOf<{ seq: string | number }>(result)[0].seq);
 }
+
+/**
+ * Appends several events of one actor in one statement (the SLA sweep records thousands at once);
+ * each is announced like appendEvent's. Returns their sequence numbers in order.
+ */
+export async function appendEvents(
+  tx: DbOrTx,
+  ctx: Ctx,
+  list: { type: string; ticketId?: string | null; data?: Record<string, unknown> }[],
+): Promise<number[]> {
+  if (list.length === 0) return [];
+  const orgId = ctx.actor.orgId;
+  const actorUserId = ctx.actor.userId ?? null;
+  const actorKind = ctx.actor.role === "customer" ? "customer" : ctx.actor.kind;
+  const rows = list.map((e, i) => ({ i, type: e.type, ticket_id: e.ticketId ?? null, data: e.data ?? {} }));
+  const result = await tx.execute(sql`
+    with appended as (
+      insert into ${events} (org_id, type, ticket_id, actor_user_id, actor_kind, data, created_at)
+      select ${orgId}, x.type, x.ticket_id, ${actorUserId}::uuid, ${actorKind}, x.data,
+             ${ctx.now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as x(i int, type text, ticket_id uuid, data jsonb)
+      order by x.i
+      returning seq, type, ticket_id
+    )
+    select seq, pg_notify(${EVENTS_CHANNEL}, json_build_object(
+      'orgId', ${orgId}::text, 'seq', seq, 'type', type,
+      'ticketId', ticket_id::text, 'actorUserId', ${actorUserId}::text)::text)
+    from appended order by seq`);
+  return rowsOf<{ seq: string | number }>(result).map((r) => Number(r.seq));
+}

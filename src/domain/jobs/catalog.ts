@@ -8,12 +8,13 @@ import { acknowledgeQueue } from "../email/inbound";
 import { SEND_QUEUE } from "../email/outbox";
 import type { FileStore } from "../files/store";
 import { sendDigests } from "../notifications/notify";
-
-const DIGEST_QUEUE = "notifications.digest";
-
+import { sweepSla } from "../sla/sweep";
+import { refreshOrgSla } from "../sla/tickets";
 import type { Schedule } from "./queue";
 import { deleteFinishedJobs } from "./queue";
 import type { QueueDefinition } from "./runner";
+
+const DIGEST_QUEUE = "notifications.digest";
 
 const DAY_MS = 86_400_000;
 /** Finished jobs stay this long for admins to look at; dead ones stay until retried. */
@@ -76,6 +77,25 @@ export function productQueues(config: Pick<Config, "smtpUrl">, files: FileStore)
         await ctx.db.execute(sql`analyze`);
       },
     },
+    {
+      // Escalation steps that have come due, each recorded once (see src/domain/sla/sweep.ts).
+      queue: "sla.sweep",
+      concurrency: 1,
+      timeoutMs: 10 * 60_000,
+      async handler(_job, ctx) {
+        await sweepSla(ctx.db, ctx.now, { signal: ctx.signal });
+      },
+    },
+    {
+      // A policy or calendar changed: the open tickets of its organization get new due times.
+      queue: "sla.recompute",
+      concurrency: 1,
+      timeoutMs: 30 * 60_000,
+      async handler(job, ctx) {
+        const orgId = job.orgId ?? String(job.payload.orgId ?? "");
+        if (orgId) await refreshOrgSla(ctx.db, orgId, ctx.now);
+      },
+    },
   ];
 }
 
@@ -84,4 +104,5 @@ export const SCHEDULES: Schedule[] = [
   { name: "daily notification digests", queue: DIGEST_QUEUE, everySeconds: 86_400 },
   { name: "clean finished jobs", queue: "maintenance.clean_jobs", everySeconds: 3_600 },
   { name: "refresh planner statistics", queue: "maintenance.analyze", everySeconds: 6 * 3_600 },
+  { name: "sla sweep", queue: "sla.sweep", everySeconds: 60 },
 ];

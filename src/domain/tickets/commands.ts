@@ -22,6 +22,7 @@ import type { StoredFile } from "../files/store";
 import { notifyUsers } from "../notifications/notify";
 import { formatTicketNumber, nextNumber } from "../orgs/counters";
 import { requestRating } from "../satisfaction/survey";
+import { loadOrgSla, type OrgSla, refreshTicketSla } from "../sla/tickets";
 import { findVisibleTicket, type TicketRef, type TicketRow } from "./access";
 import { checkAssignee, checkTeam, contactById, findOrCreateContact, isEmail } from "./people";
 import {
@@ -193,6 +194,8 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
     });
     if (assigneeId && assigneeId !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assigneeId);
     await runRules(tx, ctx, ticket.id, "ticket.created");
+    // After the rules: they may have changed the priority or team the due times depend on.
+    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
     return { ...ticket, firstMessageId: messageId };
   });
 }
@@ -274,6 +277,7 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
         ctx.now,
       );
     }
+    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
     return { messageId, status: target };
   });
 }
@@ -473,6 +477,7 @@ async function applyPlan(
   ctx: Ctx,
   ticket: TicketRow,
   plan: Awaited<ReturnType<typeof planPatch>>,
+  rules?: OrgSla,
 ) {
   if (plan.changes.length === 0) return;
   await tx
@@ -482,6 +487,7 @@ async function applyPlan(
   await rememberTags(tx, ctx.actor.orgId, plan.added, ctx.now);
   for (const change of plan.changes) await appendEvent(tx, ctx, { ...change, ticketId: ticket.id });
   if (plan.set.status === "solved") await requestRating(tx, { ...ticket, ...plan.set }, ctx.now);
+  await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, rules);
 }
 
 export async function updateTicket(ctx: Ctx, ref: TicketRef, patch: TicketPatch) {
@@ -552,6 +558,7 @@ export async function bulkUpdate(ctx: Ctx, ticketIds: string[], patch: TicketPat
     if (rows.length !== ids.length) throw invalid({ ids: "Some selected tickets do not exist." });
     const skipped: { number: number; reason: string }[] = [];
     const assigned: number[] = [];
+    const rules = await loadOrgSla(tx, ctx.actor.orgId);
     let updated = 0;
     for (const ticket of rows) {
       if (ticket.status === "closed") {
@@ -564,7 +571,7 @@ export async function bulkUpdate(ctx: Ctx, ticketIds: string[], patch: TicketPat
         continue;
       }
       if (Object.keys(plan.fields).length) throw invalid(plan.fields);
-      await applyPlan(tx, ctx, ticket, plan);
+      await applyPlan(tx, ctx, ticket, plan, rules);
       if (plan.changes.length) updated++;
       if (plan.set.assigneeId && plan.set.assigneeId !== ctx.actor.userId) assigned.push(ticket.number);
       if (plan.changes.length)

@@ -48,6 +48,8 @@ export const SORTS = [
   "priority",
   "-number",
   "number",
+  "sla_due_at",
+  "-sla_due_at",
 ] as const;
 export type Sort = (typeof SORTS)[number];
 
@@ -71,8 +73,13 @@ export interface TicketFilters {
 const OPEN_SQL = sql.raw(`(${OPEN_STATUSES.map((s) => `'${s}'`).join(",")})`);
 const PRIORITY_RANK = sql`array_position(array['low','normal','high','urgent']::text[], ${tickets.priority})`;
 
+/** Tickets without a running SLA clock sort after every due time (the tickets_org_sla_due index). */
+export const NO_DUE_DATE = new Date("9999-12-31T00:00:00Z");
+const SLA_DUE = sql`coalesce(${tickets.slaNextDueAt}, '9999-12-31 00:00:00+00'::timestamptz)`;
+
 function sortColumn(sort: Sort): SQL {
   const key = sort.replace(/^-/, "");
+  if (key === "sla_due_at") return SLA_DUE;
   if (key === "created_at") return sql`${tickets.createdAt}`;
   if (key === "priority") return PRIORITY_RANK;
   if (key === "number") return sql`${tickets.number}`;
@@ -203,6 +210,9 @@ function listSelection() {
     assigneeName: assignee.name,
     teamId: tickets.teamId,
     teamName: teams.name,
+    slaPolicyId: tickets.slaPolicyId,
+    slaNextDueAt: tickets.slaNextDueAt,
+    slaBreached: tickets.slaBreached,
   };
 }
 
@@ -218,6 +228,8 @@ const deskListSelection = {
   updatedAt: tickets.updatedAt,
   contactName: contacts.name,
   assigneeName: assignee.name,
+  slaNextDueAt: tickets.slaNextDueAt,
+  slaBreached: tickets.slaBreached,
 };
 
 export type TicketListRow = Awaited<ReturnType<typeof listTickets>>["rows"][number];
@@ -290,7 +302,9 @@ export async function listTickets(ctx: Ctx, filters: TicketFilters) {
         ? last.createdAt
         : sortKey === "number"
           ? last.number
-          : TICKET_PRIORITIES.indexOf(last.priority) + 1);
+          : sortKey === "sla_due_at"
+            ? (last.slaNextDueAt ?? NO_DUE_DATE)
+            : TICKET_PRIORITIES.indexOf(last.priority) + 1);
   return {
     rows: page,
     nextCursor: rows.length > limit && last ? encodeCursor(lastValue, last.id) : undefined,

@@ -11,6 +11,16 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
       <h1>Admin</h1>
       <ul class="tiles">
         <li>
+          <a href="/admin/sla">SLA policies</a>
+          <p class="muted">
+            Response and resolution targets, what pauses them, and who is told when they slip.
+          </p>
+        </li>
+        <li>
+          <a href="/admin/calendars">Business calendars</a>
+          <p class="muted">Business hours and holidays the SLA clocks count, typed or imported from .ics.</p>
+        </li>
+        <li>
           <a href="/admin/tokens">API tokens</a>
           <p class="muted">Create and revoke the bearer tokens integrations use.</p>
         </li>

@@ -30,7 +30,19 @@ const SORT_LABELS: Record<string, string> = {
   priority: "Lowest priority",
   "-number": "Number, high to low",
   number: "Number, low to high",
+  sla_due_at: "SLA due soonest",
+  "-sla_due_at": "SLA due latest",
 };
+
+/** "overdue 3 h", "in 45 min", "in 2 d": the next SLA due time of an open ticket. */
+export function slaDueText(due: Date, now: Date): string {
+  const minutes = Math.round((due.getTime() - now.getTime()) / 60_000);
+  const size = (m: number) =>
+    m < 60 ? `${m} min` : m < 48 * 60 ? `${Math.round(m / 60)} h` : `${Math.round(m / 1440)} d`;
+  return minutes < 0 ? `overdue ${size(-minutes)}` : `in ${size(minutes)}`;
+}
+
+const OPEN = new Set(["new", "open", "pending", "on_hold"]);
 
 function withParam(url: string, key: string, value: string | undefined): string {
   const u = new URL(url, "http://localhost");
@@ -189,6 +201,7 @@ export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date })
           <th>Status</th>
           <th>Priority</th>
           <th>Assignee</th>
+          <th>SLA due</th>
           <th>Updated</th>
         </tr>
       </thead>
@@ -227,6 +240,21 @@ export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date })
                 </span>
               </td>
               <td safe>{t.assigneeName ?? "—"}</td>
+              <td class="sla-due">
+                {OPEN.has(t.status) && t.slaNextDueAt ? (
+                  <time
+                    datetime={t.slaNextDueAt.toISOString()}
+                    class={
+                      t.slaBreached || t.slaNextDueAt <= now ? "badge sla-breached" : "badge sla-running"
+                    }
+                    safe
+                  >
+                    {slaDueText(t.slaNextDueAt, now)}
+                  </time>
+                ) : (
+                  "—"
+                )}
+              </td>
               <td>
                 <time datetime={t.updatedAt.toISOString()} safe>
                   {timeAgo(t.updatedAt, now)}

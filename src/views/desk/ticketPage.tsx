@@ -1,6 +1,7 @@
 import { type Channel, TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schema";
 import { splitQuoted } from "../../domain/email/quoted";
 import type { FieldErrors } from "../../domain/errors";
+import type { TicketSlaView } from "../../domain/sla/tickets";
 import type { ThreadMessage, TicketDetail } from "../../domain/tickets/queries";
 import { nextStatuses } from "../../domain/tickets/rules";
 import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
@@ -22,6 +23,8 @@ export interface TicketPageProps {
   choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[] };
   timeZone: string;
   canWork: boolean;
+  /** The ticket's SLA clocks; null when no policy applies. */
+  sla?: TicketSlaView | null;
   notice?: string;
   /** Which form failed ("reply" or "properties"), with what the person typed. */
   failed?: {
@@ -164,6 +167,8 @@ function describeEvent(e: TicketDetail["history"][number]): string {
       return `emailed the reply to ${String(d.to)}`;
     case "email.failed":
       return `could not email ${String(d.to)}: ${String(d.error)}`;
+    case "ticket.sla_escalated":
+      return `SLA escalation: ${String(d.reason ?? d.step)}`;
     default:
       return e.type;
   }
@@ -187,6 +192,58 @@ export function History({ detail, timeZone }: { detail: TicketDetail; timeZone: 
         ))}
       </ol>
     </details>
+  );
+}
+
+const SLA_STATUS_LABELS = { running: "Running", paused: "Paused", met: "Met", breached: "Breached" };
+
+/** Each SLA target's due time in the organization's zone, its state, and why. */
+export function SlaPanel({ sla, timeZone }: { sla: TicketSlaView | null; timeZone: string }) {
+  if (!sla) {
+    return (
+      <section class="sla card" id="sla">
+        <h2>SLA</h2>
+        <p class="muted">No SLA policy applies to this ticket.</p>
+      </section>
+    );
+  }
+  return (
+    <section class="sla card" id="sla">
+      <h2>
+        SLA <span class="muted" safe>{`· ${sla.policyName}`}</span>
+      </h2>
+      <ul class="sla-clocks">
+        {sla.clocks.map((c) => (
+          <li class="sla-clock" data-target={c.target} data-status={c.status}>
+            <strong safe>{c.label}</strong>{" "}
+            <span class={`badge sla-${c.status}`} safe>
+              {SLA_STATUS_LABELS[c.status]}
+            </span>
+            <br />
+            {c.completedAt ? (
+              <span>
+                done{" "}
+                <time datetime={c.completedAt.toISOString()} safe>
+                  {formatDateTime(c.completedAt, timeZone)}
+                </time>
+              </span>
+            ) : c.dueAt ? (
+              <span>
+                {c.status === "breached" ? "was due " : "due "}
+                <time datetime={c.dueAt.toISOString()} safe>
+                  {formatDateTime(c.dueAt, timeZone)}
+                </time>
+              </span>
+            ) : (
+              <span>due time waits while the clock is paused</span>
+            )}
+            <p class="sla-why muted" safe>
+              {c.explanation}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -340,6 +397,7 @@ export function TicketLiveRegion(props: TicketPageProps) {
         <History detail={props.detail} timeZone={props.timeZone} />
       </section>
       <aside>
+        <SlaPanel sla={props.sla ?? null} timeZone={props.timeZone} />
         <Properties {...props} />
       </aside>
     </div>

@@ -1,0 +1,97 @@
+// SLA against the database: 100,000 open tickets in one organization, recomputed after a policy
+// change (the sla.recompute job), then swept (the per-minute sla.sweep job) at three moments: when
+// nothing is due (the usual minute), when every ticket has just used half its target (one
+// escalation each), and again at once (nothing left to do).
+// Usage: DATABASE_URL=postgres://… npx bun bench/sla-sweep.ts [--tickets 100000]
+// The database's public schema is dropped and re-created.
+import { sql } from "drizzle-orm";
+import { openPglite, openPostgres } from "../db/client";
+import { contacts, organizations } from "../db/schema";
+import { saveCalendar, savePolicy } from "../src/domain/sla/admin";
+import { sweepSla } from "../src/domain/sla/sweep";
+import { refreshOrgSla } from "../src/domain/sla/tickets";
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+const TICKETS = option("tickets", 100_000);
+const url = process.env.DATABASE_URL;
+if (url) {
+  const postgres = (await import("postgres")).default;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(
+    "drop schema if exists public cascade; drop schema if exists drizzle cascade; create schema public;",
+  );
+  await admin.end();
+}
+const database = url ? await openPostgres(url) : await openPglite();
+await database.migrate();
+const { db } = database;
+
+// Monday 2 November 2026, 09:00 in Kuala Lumpur: every ticket is created then.
+const created = new Date("2026-11-02T01:00:00Z");
+const [org] = await db
+  .insert(organizations)
+  .values({ name: "Bench", slug: `bench-${Date.now()}`, timeZone: "Asia/Kuala_Lumpur" })
+  .returning();
+const [contact] = await db
+  .insert(contacts)
+  .values({ orgId: org.id, name: "C", email: "c@bench.test" })
+  .returning();
+const admin = {
+  db,
+  now: created,
+  actor: { kind: "system" as const, orgId: org.id, role: "admin" as const, name: "Bench" },
+};
+const calendar = await saveCalendar(admin, null, {
+  name: "KL",
+  timeZone: "Asia/Kuala_Lumpur",
+  hours: { 1: "09:00-18:00", 2: "09:00-18:00", 3: "09:00-18:00", 4: "09:00-18:00", 5: "09:00-18:00" },
+  holidays: "2026-11-08 Deepavali",
+  isDefault: true,
+});
+await savePolicy(admin, null, {
+  name: "Standard",
+  calendarId: calendar.id,
+  targets: { normal_first_response: "8h", normal_resolution: "40h" },
+});
+
+let started = performance.now();
+await db.execute(sql`
+  insert into tickets (id, org_id, number, subject, status, priority, type, channel, contact_id, created_at, updated_at)
+  select gen_random_uuid(), ${org.id}, n, 'Bench ' || n, 'open', 'normal', 'question', 'email', ${contact.id},
+         ${created.toISOString()}::timestamptz, ${created.toISOString()}::timestamptz
+  from generate_series(1, ${TICKETS}) n`);
+await db.execute(sql`
+  insert into events (org_id, type, ticket_id, actor_kind, data, created_at)
+  select org_id, 'ticket.created', id, 'customer',
+         jsonb_build_object('number', number, 'status', 'new', 'priority', 'normal', 'channel', 'email'), created_at
+  from tickets where org_id = ${org.id}
+  union all
+  select org_id, 'ticket.status_changed', id, 'user', '{"from":"new","to":"open"}'::jsonb, created_at + interval '5 minutes'
+  from tickets where org_id = ${org.id}`);
+await db.execute(sql`analyze`);
+console.log(
+  `${TICKETS.toLocaleString("en")} open tickets with their events in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
+
+const time = async (label: string, work: () => Promise<unknown>) => {
+  const t = performance.now();
+  const result = await work();
+  console.log(`${label}: ${((performance.now() - t) / 1000).toFixed(2)} s`, result);
+};
+
+await time("recompute every open ticket (sla.recompute job)", () =>
+  refreshOrgSla(db, org.id, new Date("2026-11-02T01:10:00Z")),
+);
+// Monday 10:00: 1 of 8 business hours used, nothing due.
+await time("sweep, nothing due", () => sweepSla(db, new Date("2026-11-02T02:00:00Z")));
+// Monday 13:00: half of the first-response target used by every ticket.
+await time("sweep, every ticket at 50 % of its first response", () =>
+  sweepSla(db, new Date("2026-11-02T05:00:00Z")),
+);
+await time("sweep again at the same moment", () => sweepSla(db, new Date("2026-11-02T05:00:00Z")));
+started = performance.now();
+await database.close();
