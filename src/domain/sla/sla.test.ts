@@ -407,6 +407,25 @@ describe("the sweep", () => {
     expect(recorded[2].notify).toEqual([org.users.supervisor.id]);
     expect(recorded[3].notify).toEqual([org.users.admin.id]);
     expect(recorded[3].email).toBe("duty@client.test");
+    // The people named were notified once per step, and the outside contact was mailed once.
+    const { notifications, outboxMessages } = await import("../../../db/schema");
+    const told = await db
+      .select({ userId: notifications.userId })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.orgId, org.orgId),
+          eq(notifications.ticketId, ticket.id),
+          eq(notifications.kind, "ticket.sla_escalated"),
+        ),
+      );
+    expect(told.filter((n) => n.userId === org.users.agent.id)).toHaveLength(2);
+    expect(told.filter((n) => n.userId === org.users.supervisor.id)).toHaveLength(1);
+    const duty = await db
+      .select()
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.orgId, org.orgId), eq(outboxMessages.toAddress, "duty@client.test")));
+    expect(duty).toHaveLength(1);
     // Nothing left to look for.
     expect((await row(ticket.id)).slaAttentionAt).toBeNull();
 

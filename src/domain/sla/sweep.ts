@@ -6,7 +6,10 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { slaSettings, teamMembers, tickets, users } from "../../../db/schema";
 import { type Ctx, systemActor } from "../context";
+import { orgForMail, queueMail } from "../email/outbox";
 import { appendEvents, type DbOrTx } from "../events/log";
+import { notifyUsers } from "../notifications/notify";
+import { formatTicketNumber } from "../orgs/counters";
 import type { TicketEvent } from "./clock";
 import { type DueEscalation, dueEscalations, recordedEscalations, SLA_ESCALATED_EVENT } from "./escalation";
 import {
@@ -97,6 +100,8 @@ async function sweepBatch(
       .select({
         id: tickets.id,
         orgId: tickets.orgId,
+        number: tickets.number,
+        subject: tickets.subject,
         assigneeId: tickets.assigneeId,
         teamId: tickets.teamId,
       })
@@ -153,10 +158,57 @@ async function sweepBatch(
         result.tickets++;
       }
       await appendEvents(tx, ctx, recorded);
+      await tellPeople(tx, orgId, rows, recorded, now);
       await writeSlaStates(tx, orgId, states);
     }
     return due[due.length - 1].id;
   });
+}
+
+/** Each escalation reaches the people it names, as they chose to be notified. */
+async function tellPeople(
+  tx: DbOrTx,
+  orgId: string,
+  rows: { id: string; number: number; subject: string }[],
+  recorded: { ticketId: string; data: Record<string, unknown> }[],
+  now: Date,
+) {
+  for (const event of recorded) {
+    const ticket = rows.find((r) => r.id === event.ticketId);
+    if (!ticket) continue;
+    const number = formatTicketNumber(ticket.number);
+    const reason = String(event.data.reason ?? "SLA escalation");
+    const notice = {
+      orgId,
+      userIds: (event.data.notify as string[]) ?? [],
+      kind: SLA_ESCALATED_EVENT,
+      ticketId: ticket.id,
+      title: `${number}: ${reason}`,
+      body: `“${ticket.subject}” — ${reason}.`,
+      url: `/desk/tickets/${number}`,
+    };
+    await notifyUsers(tx, notice, now);
+    const email = event.data.email;
+    if (typeof email === "string" && email) {
+      const org = await orgForMail(tx, orgId);
+      await queueMail(
+        tx,
+        {
+          orgId,
+          to: email,
+          kind: "notification",
+          values: {
+            "user.name": "escalation contact",
+            "notification.title": notice.title,
+            "notification.body": notice.body,
+            "notification.url": `${org.baseUrl}${notice.url}`,
+            "org.name": org.name,
+          },
+        },
+        now,
+      );
+    }
+  }
 }
 
 /**
