@@ -11,6 +11,7 @@ import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
 import { formRoutes } from "./routes/forms";
 import { htmlResponse } from "./routes/htmlResponse";
+import { macroRoutes } from "./routes/macros";
 import { notificationRoutes } from "./routes/notifications";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
@@ -83,6 +84,7 @@ export function buildApp(deps: Deps) {
     .use(chatRoutes(deps))
     .use(notificationRoutes(deps))
     .use(ruleRoutes(deps))
+    .use(macroRoutes(deps))
     .use(rateRoutes(deps))
     .use(slaRoutes(deps))
     .use(apiRoutes(deps));

@@ -5,6 +5,7 @@ export * from "./crm";
 export * from "./email";
 export * from "./events";
 export * from "./jobs";
+export * from "./macros";
 export * from "./notifications";
 export * from "./orgs";
 export * from "./satisfaction";

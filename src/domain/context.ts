@@ -35,6 +35,7 @@ const PERMISSIONS = {
   "tickets.bulk": ["admin", "supervisor", "agent"],
   "tickets.read_own": ["customer"],
   "org.admin": ["admin"],
+  "macros.shared": ["admin", "supervisor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

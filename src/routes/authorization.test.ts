@@ -237,6 +237,15 @@ const ROUTES: RouteCase[] = [
     path: () => `/admin/calendars/${doomedCalendar}/delete`,
     allowed: ["admin"],
   },
+  { name: "macros", method: "GET", path: () => "/desk/macros", allowed: WORK },
+  { name: "new macro form", method: "GET", path: () => "/desk/macros/new", allowed: WORK },
+  {
+    name: "create macro",
+    method: "POST",
+    path: () => "/desk/macros",
+    form: () => ({ name: "" }),
+    allowed: WORK,
+  },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
 ];
 

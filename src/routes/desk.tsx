@@ -5,6 +5,7 @@ import { type Ctx, can } from "../domain/context";
 import { inboundOriginal } from "../domain/email/inbound";
 import { isDomainError, notFound } from "../domain/errors";
 import { servesInline } from "../domain/files/store";
+import { applyMacro, listMacros } from "../domain/macros/macros";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { ticketSla } from "../domain/sla/tickets";
@@ -209,6 +210,23 @@ export function deskRoutes(deps: Deps) {
         return <TicketPage {...props} />;
       }
     })
+    .post("/desk/tickets/:number/macro", async ({ user, csrf, ctxFor, params, body, set }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.work"));
+      const number = ticketNumberParam(params.number);
+      try {
+        const { body: text } = await applyMacro(ctx, number, field(body, "macroId"));
+        const props = await ticketPageProps(ctx, deps, csrf, number);
+        props.prefill = { body: text, kind: "reply" };
+        props.notice = "Macro applied: its changes are saved; check the reply and send it.";
+        return <TicketPage {...props} />;
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        const props = await ticketPageProps(ctx, deps, csrf, number);
+        props.notice = `The macro could not be applied: ${Object.values(error.fields ?? {}).join(" ") || error.message}`;
+        return <TicketPage {...props} />;
+      }
+    })
     .get("/desk/attachments/:id", async ({ user, ctxFor, params }) => {
       const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       return attachmentResponse(deps, await getAttachment(ctx, params.id));
@@ -321,6 +339,7 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
     timeZone,
     sla,
     canWork: can(ctx.actor, "tickets.work"),
+    macros: can(ctx.actor, "tickets.work") ? await listMacros(ctx) : [],
   };
 }
 

@@ -25,6 +25,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       <a href="/desk/tickets">Tickets</a>
       <a href="/desk/tickets/new">New ticket</a>
       <a href="/desk/chats">Chats</a>
+      <a href="/desk/macros">Macros</a>
       <a href="/notifications">Notifications</a>
       {isAdmin ? <a href="/admin">Admin</a> : ""}
       <span class="spacer" />

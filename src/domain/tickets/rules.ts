@@ -70,3 +70,10 @@ export const isType = (v: unknown) => isOneOf(TICKET_TYPES, v);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);
+
+/** The values a status, priority or type action may set (automation rules and macros). */
+export const TICKET_FIELD_VALUES: Record<string, readonly string[]> = {
+  set_status: TICKET_STATUSES,
+  set_priority: TICKET_PRIORITIES,
+  set_type: TICKET_TYPES,
+};

@@ -26,6 +26,10 @@ export interface TicketPageProps {
   /** The ticket's SLA clocks; null when no policy applies. */
   sla?: TicketSlaView | null;
   notice?: string;
+  /** The macros the agent may apply, by name. */
+  macros?: { id: string; name: string; shortcut: string | null }[];
+  /** Text for the reply box (an applied macro's). */
+  prefill?: Record<string, string>;
   /** Which form failed ("reply" or "properties"), with what the person typed. */
   failed?: {
     form: "reply" | "properties";
@@ -312,11 +316,37 @@ function Properties({ detail, choices, csrf, canWork, failed }: TicketPageProps)
   );
 }
 
-function ReplyForm({ detail, csrf, failed }: TicketPageProps) {
+function MacroPicker({ detail, csrf, macros }: TicketPageProps) {
+  if (!macros?.length) return "";
+  return (
+    <form
+      class="macro-picker"
+      method="post"
+      action={`/desk/tickets/${formatTicketNumber(detail.ticket.number)}/macro`}
+    >
+      <CsrfField token={csrf} />
+      <label for="macroId">Macro</label>{" "}
+      <Select
+        name="macroId"
+        value=""
+        options={macros.map((m) => ({
+          value: m.id,
+          label: m.shortcut ? `${m.name} (/${m.shortcut})` : m.name,
+        }))}
+      />{" "}
+      <button type="submit" class="secondary">
+        Apply
+      </button>
+    </form>
+  );
+}
+
+function ReplyForm(props: TicketPageProps) {
+  const { detail, csrf, failed, prefill } = props;
   const t = detail.ticket;
   const number = formatTicketNumber(t.number);
   const fields = failed?.form === "reply" ? failed.fields : {};
-  const values = failed?.form === "reply" ? failed.values : {};
+  const values = failed?.form === "reply" ? failed.values : (prefill ?? {});
   const kind = values.kind ?? "reply";
   return (
     <form
@@ -419,7 +449,14 @@ export function TicketPage(props: TicketPageProps) {
       </p>
       <Notice message={props.notice} />
       <TicketLiveRegion {...props} />
-      {props.canWork && t.status !== "closed" ? <ReplyForm {...props} /> : ""}
+      {props.canWork && t.status !== "closed" ? (
+        <>
+          <MacroPicker {...props} />
+          <ReplyForm {...props} />
+        </>
+      ) : (
+        ""
+      )}
     </Page>
   );
 }
