@@ -84,5 +84,5 @@ describe("an admin and an agent", () => {
     await agent.goto(`${base}/desk/tickets?view=open&sort=sla_due_at`);
     const due = agent.locator(`tr[data-ticket="${world.tickets[0]}"] td.sla-due time`);
     expect(await due.count()).toBe(1);
-  });
+  }, 60_000);
 });

@@ -89,7 +89,8 @@ function huggingFace(overrides: Partial<HuggingFaceOptions> = {}) {
       chat: `${base}/chat`,
       embeddings: `${base}/embed`,
     },
-    timeoutMs: 200,
+    // Generous: a loaded machine must not turn a healthy fake endpoint into a timeout.
+    timeoutMs: 5_000,
     ...overrides,
   });
 }
