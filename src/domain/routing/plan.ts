@@ -1,6 +1,7 @@
 // The search's solution state: one fixed-size slot per technician in flat typed arrays, with the
 // forward start times and backward latest arrivals that make each insertion check O(1).
 import { earliestStart, latenessAt, latestArrival, type Problem } from "./problem";
+import { simulateDay } from "./schedule";
 
 /** Weights that turn the lexicographic objective into one number for annealing. */
 export interface CostWeights {
@@ -9,6 +10,9 @@ export interface CostWeights {
   lateness: number;
   waiting: number;
 }
+
+/** insertionDelta's answer when the technician reaches the position after the job's last window. */
+export const TOO_LATE = Number.MAX_VALUE;
 
 export class Plan {
   readonly nodes: Int32Array;
@@ -71,7 +75,7 @@ export class Plan {
 
   /**
    * Change in travel of putting job u before position p of route r, or Infinity when the time
-   * windows forbid it. Capacity, skills and job count are the caller's (route-level) checks.
+   * windows forbid it (TOO_LATE when they forbid every later position too). Capacity, skills and job count are the caller's (route-level) checks.
    */
   insertionDelta(r: number, p: number, u: number): number {
     const problem = this.problem;
@@ -98,6 +102,8 @@ export class Plan {
       nextLoc = jobLocation[this.nodes[base + p]];
       latestNext = this.latest[base + p];
     }
+    // Departures only grow along a route, so no later position can serve the job either.
+    if (departure > problem.jobLastClose[u]) return TOO_LATE;
     const toU = matrix[prevLoc * size + uLoc];
     const fromU = matrix[uLoc * size + nextLoc];
     const begin = earliestStart(problem, u, departure + toU);
@@ -158,8 +164,8 @@ export class Plan {
   }
 
   /**
-   * Recomputes route r's schedule. Returns the position of the first job that can no longer be
-   * served on time (possible when travel times break the triangle inequality), or -1.
+   * Recomputes route r's schedule. Returns the position of a job to drop because the route no
+   * longer works (travel times that break the triangle inequality, or a displaced break), or -1.
    */
   refresh(r: number): number {
     const problem = this.problem;
@@ -191,6 +197,13 @@ export class Plan {
       const leg = matrix[loc * size + problem.vehicleEnd[r]];
       travel += leg;
       if (time + leg > problem.shiftEnd[r]) return len - 1;
+      // Fewer jobs can still move a break to where it no longer fits.
+      if (
+        problem.hasBreak[r] === 1 &&
+        !simulateDay(problem, r, this.nodes.subarray(base, base + len), len, null)
+      ) {
+        return len - 1;
+      }
     }
     let latestNext = problem.shiftEnd[r];
     let nextLoc = problem.vehicleEnd[r];

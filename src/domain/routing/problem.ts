@@ -15,6 +15,8 @@ export interface Problem {
   windowOffset: Int32Array;
   windowOpen: Float64Array;
   windowClose: Float64Array;
+  /** Latest possible start of each job over all its windows. */
+  jobLastClose: Float64Array;
   /** Close before allowed lateness: starts after it count as late. */
   windowDue: Float64Array;
   vehicleStart: Int32Array;
@@ -29,6 +31,8 @@ export interface Problem {
   breakDuration: Float64Array;
   /** canServe[v * jobCount + j]: skills and locks allow technician v to do job j. */
   canServe: Uint8Array;
+  /** First technician identical to each one: an empty route of either is the same option. */
+  vehicleTwin: Int32Array;
   /** For each job, the other jobs by increasing distance (first `neighbourCount`). */
   neighbours: Int32Array;
   neighbourCount: number;
@@ -109,6 +113,13 @@ export function compileProblem(input: RoutingInput): Problem {
     });
   });
 
+  const windowClose = Float64Array.from(closes);
+  const jobLastClose = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  for (let j = 0; j < n; j++) {
+    for (let w = windowOffset[j]; w < windowOffset[j + 1]; w++) {
+      jobLastClose[j] = Math.max(jobLastClose[j], windowClose[w]);
+    }
+  }
   const neighbourCount = Math.min(NEIGHBOUR_LIMIT, Math.max(0, n - 1));
   return {
     input,
@@ -122,7 +133,8 @@ export function compileProblem(input: RoutingInput): Problem {
     jobWeight,
     windowOffset,
     windowOpen: Float64Array.from(opens),
-    windowClose: Float64Array.from(closes),
+    windowClose,
+    jobLastClose,
     windowDue: Float64Array.from(dues),
     vehicleStart,
     vehicleEnd,
@@ -135,10 +147,23 @@ export function compileProblem(input: RoutingInput): Problem {
     breakLatest,
     breakDuration,
     canServe,
+    vehicleTwin: twinsOf(input, canServe),
     neighbours: nearestNeighbours(jobLocation, travel, size, neighbourCount),
     neighbourCount,
     routeStride: Math.max(1, ...Array.from(maxJobs)),
   };
+}
+
+function twinsOf(input: RoutingInput, canServe: Uint8Array): Int32Array {
+  const n = input.jobs.length;
+  const firstWith = new Map<string, number>();
+  return Int32Array.from(input.technicians, (tech, v) => {
+    const { id: _, ...rest } = tech;
+    const key = JSON.stringify(rest) + canServe.subarray(v * n, (v + 1) * n).join("");
+    const first = firstWith.get(key) ?? v;
+    firstWith.set(key, first);
+    return first;
+  });
 }
 
 function checkLocation(location: number, size: number, owner: string): void {

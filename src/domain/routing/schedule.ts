@@ -26,7 +26,8 @@ export function newTimeline(capacity: number): Timeline {
 
 /**
  * Simulates technician v doing `jobs[0..count)` in order, leaving as late as the first job allows.
- * The break is taken at the first moment it costs nothing or can no longer wait.
+ * The break is taken at the first moment it costs nothing or can no longer wait: taking it as
+ * soon as its window opens would push back appointments promised right after.
  */
 export function simulateDay(
   problem: Problem,
@@ -49,7 +50,9 @@ export function simulateDay(
     if (k === 0) {
       // Leave the start location only as early as the first job needs.
       const firstStart = earliestStart(problem, job, time + leg);
-      if (firstStart !== Number.POSITIVE_INFINITY && firstStart - leg > time) time = firstStart - leg;
+      // Leave early enough to fit the break before the first job if need be.
+      const leaveAt = firstStart - leg - (breakPending ? breakDuration : 0);
+      if (firstStart !== Number.POSITIVE_INFINITY && leaveAt > time) time = leaveAt;
       if (out) out.departure = time;
     }
     if (breakPending) {
@@ -57,7 +60,7 @@ export function simulateDay(
       const breakAt = time > breakEarliest ? time : breakEarliest;
       const free = breakAt + breakDuration + leg <= startWithout;
       const mustNow = startWithout + jobDuration[job] > breakLatest;
-      if (time >= breakEarliest || free || mustNow) {
+      if (free || mustNow) {
         if (breakAt > breakLatest) return false;
         if (out) {
           out.breakStart = breakAt;

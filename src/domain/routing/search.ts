@@ -3,7 +3,7 @@
 // blinks, accept by simulated annealing. The hierarchical objective first drops routes one by one,
 // keeping unserved jobs in a pool ranked by how long they have been left out.
 import type { Objective, SolutionCost } from "./model";
-import { type CostWeights, Plan } from "./plan";
+import { type CostWeights, Plan, TOO_LATE } from "./plan";
 import type { Problem } from "./problem";
 import { seededRandom } from "./rng";
 import { simulateDay } from "./schedule";
@@ -23,19 +23,22 @@ export interface SearchResult {
   elapsedMs: number;
 }
 
-/** Mean number of jobs removed per iteration (SISR's c̄) and the longest string (L_max). */
-const MEAN_REMOVED = 10;
-const MAX_STRING = 10;
-/** Chance of a split string, and of keeping one more job inside it. */
-const SPLIT_RATE = 0.5;
-const SPLIT_DEPTH = 0.5;
-/** Chance of skipping a position while inserting: cheap diversification. */
-const BLINK_RATE = 0.01;
-/** Annealing temperatures as multiples of the initial solution's mean leg. */
-const START_TEMPERATURE = 0.3;
-const FINAL_TEMPERATURE = 0.005;
-/** Share of the budget the hierarchical objective may spend removing routes. */
-const FLEET_SHARE = 0.7;
+/** The search's knobs, exported so experiments can vary them; the defaults were tuned on Solomon. */
+export const SEARCH_TUNING = {
+  /** Mean number of jobs removed per iteration (SISR's c̄) and the longest string (L_max). */
+  meanRemoved: 15,
+  maxString: 15,
+  /** Chance of a split string, and of keeping one more job inside it. */
+  splitRate: 0.5,
+  splitDepth: 0.5,
+  /** Chance of skipping a position while inserting: cheap diversification. */
+  blinkRate: 0.01,
+  /** Annealing temperatures as multiples of the initial solution's mean leg. */
+  startTemperature: 2,
+  finalTemperature: 0.01,
+  /** Share of the budget the hierarchical objective may spend removing routes. */
+  fleetShare: 0.7,
+};
 const PROGRESS_INTERVAL_MS = 100;
 
 export function costWeights(problem: Problem, objective: Objective): CostWeights {
@@ -89,6 +92,8 @@ class Search {
   private readonly ruinMark: Int32Array;
   private ruinStamp = 0;
   private readonly order: Int32Array;
+  private readonly emptyTried: Int32Array;
+  private emptyStamp = 0;
   private readonly sortKey: Float64Array;
   private readonly sequence: Int32Array;
   private readonly depotTravel: Float64Array;
@@ -109,6 +114,7 @@ class Search {
     this.dirtyMark = new Uint8Array(m);
     this.ruinMark = new Int32Array(m);
     this.order = new Int32Array(n);
+    this.emptyTried = new Int32Array(m);
     this.sortKey = new Float64Array(n);
     this.sequence = new Int32Array(problem.routeStride + 1);
     this.depotTravel = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
@@ -167,8 +173,8 @@ class Search {
     const candidate = this.candidate;
     const assigned = this.problem.jobCount - current.poolSize;
     const meanLeg = current.totalTravel() / Math.max(1, assigned + current.usedRoutes()) || 1;
-    const hot = START_TEMPERATURE * meanLeg;
-    const cold = FINAL_TEMPERATURE * meanLeg;
+    const hot = SEARCH_TUNING.startTemperature * meanLeg;
+    const cold = SEARCH_TUNING.finalTemperature * meanLeg;
     let currentCost = current.cost(this.weights);
     let bestCost = this.best.cost(this.weights);
     while (!this.stopped()) {
@@ -204,7 +210,7 @@ class Search {
       for (let i = 0; i < plan.poolSize; i++) sum += absences[plan.pool[i]];
       return sum;
     };
-    while (this.best.usedRoutes() > bound && this.progress() < FLEET_SHARE && !this.stopped()) {
+    while (this.best.usedRoutes() > bound && this.progress() < SEARCH_TUNING.fleetShare && !this.stopped()) {
       current.copyFrom(this.best);
       let smallest = -1;
       for (let r = 0; r < problem.vehicleCount; r++) {
@@ -215,7 +221,7 @@ class Search {
       current.refresh(smallest);
       this.routeLimit = current.usedRoutes();
       candidate.copyFrom(current);
-      while (current.poolSize > 0 && this.progress() < FLEET_SHARE && !this.stopped()) {
+      while (current.poolSize > 0 && this.progress() < SEARCH_TUNING.fleetShare && !this.stopped()) {
         this.iterations++;
         this.ruin(candidate);
         this.recreate(candidate);
@@ -269,8 +275,8 @@ class Search {
     if (used === 0) return;
     const random = this.random;
     const meanLength = (problem.jobCount - plan.poolSize) / used;
-    const stringLimit = Math.min(MAX_STRING, meanLength);
-    const stringsLimit = (4 * MEAN_REMOVED) / (1 + stringLimit) - 1;
+    const stringLimit = Math.min(SEARCH_TUNING.maxString, meanLength);
+    const stringsLimit = (4 * SEARCH_TUNING.meanRemoved) / (1 + stringLimit) - 1;
     const strings = Math.floor(random() * stringsLimit) + 1;
     const seed = Math.floor(random() * problem.jobCount);
     const k = problem.neighbourCount;
@@ -284,7 +290,7 @@ class Search {
       ruined++;
       const len = plan.length[r];
       const length = Math.floor(random() * Math.min(len, stringLimit)) + 1;
-      if (length < len && random() < SPLIT_RATE)
+      if (length < len && random() < SEARCH_TUNING.splitRate)
         this.removeSplitString(plan, r, plan.positionOf[job], length);
       else this.removeString(plan, r, plan.positionOf[job], length);
       this.refreshRoute(plan, r);
@@ -306,7 +312,7 @@ class Search {
   private removeSplitString(plan: Plan, r: number, position: number, length: number): void {
     const len = plan.length[r];
     let kept = 1;
-    while (length + kept < len && this.random() < SPLIT_DEPTH) kept++;
+    while (length + kept < len && this.random() < SEARCH_TUNING.splitDepth) kept++;
     const from = this.windowAround(len, position, length + kept);
     const keptAt = from + Math.floor(this.random() * (length + 1));
     plan.removeRange(r, keptAt + kept, from + length + kept - (keptAt + kept));
@@ -325,12 +331,21 @@ class Search {
       let bestDelta = Number.POSITIVE_INFINITY;
       let bestRoute = -1;
       let bestPosition = -1;
+      const emptyStamp = ++this.emptyStamp;
       for (let r = 0; r < problem.vehicleCount; r++) {
         const len = plan.length[r];
-        if ((len === 0 && used >= this.routeLimit) || !plan.routeAccepts(r, job)) continue;
+        if (len === 0) {
+          if (used >= this.routeLimit) continue;
+          // One empty route per kind of technician is enough to try.
+          const twin = problem.vehicleTwin[r];
+          if (this.emptyTried[twin] === emptyStamp) continue;
+          this.emptyTried[twin] = emptyStamp;
+        }
+        if (!plan.routeAccepts(r, job)) continue;
         for (let p = 0; p <= len; p++) {
-          if (random() < BLINK_RATE) continue;
+          if (random() < SEARCH_TUNING.blinkRate) continue;
           const delta = plan.insertionDelta(r, p, job);
+          if (delta === TOO_LATE) break;
           if (delta < bestDelta && (problem.hasBreak[r] === 0 || this.fitsWithBreak(plan, r, p, job))) {
             bestDelta = delta;
             bestRoute = r;
