@@ -79,3 +79,26 @@ export const randomDay: fc.Arbitrary<RoutingInput> = fc
     }));
     return { technicians: techs, jobs: list, matrix: gridMatrix(points) };
   });
+
+/** A deterministic day of `count` jobs around `centres` depots. */
+export function clusteredDay(count: number, centres: number): RoutingInput {
+  const points = [{ x: 50, y: 50 }];
+  for (let j = 0; j < count; j++) points.push({ x: (j * 37) % 100, y: (j * 61) % 100 });
+  return {
+    technicians: Array.from({ length: centres }, (_, v) => ({
+      id: `tech-${v}`,
+      startLocation: 0,
+      endLocation: 0,
+      shift: { start: 0, end: 1000 },
+      capacity: 100,
+    })),
+    jobs: Array.from({ length: count }, (_, j) => ({
+      id: `job-${j}`,
+      location: j + 1,
+      duration: 10,
+      timeWindows: [{ start: (j * 13) % 400, end: ((j * 13) % 400) + 200 }],
+      demand: 5,
+    })),
+    matrix: gridMatrix(points),
+  };
+}

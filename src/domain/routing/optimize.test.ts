@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { checkSolution } from "./checker";
-import { gridMatrix, randomDay } from "./fixtures";
+import { clusteredDay, gridMatrix, randomDay } from "./fixtures";
 import type { RoutingInput } from "./model";
 import { optimize } from "./optimize";
 
@@ -181,26 +181,3 @@ describe("unassigned jobs come back with a reason", () => {
     expect(solution.unassigned).toEqual([{ jobId: "optional", reason: "no_time_left" }]);
   });
 });
-
-/** A deterministic day of `count` jobs around `centres` depots. */
-export function clusteredDay(count: number, centres: number): RoutingInput {
-  const points = [{ x: 50, y: 50 }];
-  for (let j = 0; j < count; j++) points.push({ x: (j * 37) % 100, y: (j * 61) % 100 });
-  return {
-    technicians: Array.from({ length: centres }, (_, v) => ({
-      id: `tech-${v}`,
-      startLocation: 0,
-      endLocation: 0,
-      shift: { start: 0, end: 1000 },
-      capacity: 100,
-    })),
-    jobs: Array.from({ length: count }, (_, j) => ({
-      id: `job-${j}`,
-      location: j + 1,
-      duration: 10,
-      timeWindows: [{ start: (j * 13) % 400, end: ((j * 13) % 400) + 200 }],
-      demand: 5,
-    })),
-    matrix: gridMatrix(points),
-  };
-}
