@@ -40,6 +40,8 @@ export const SEARCH_TUNING = {
   fleetShare: 0.7,
 };
 const PROGRESS_INTERVAL_MS = 100;
+/** Jobs left out by earlier iterations that one iteration tries again. */
+const RETRIED_PER_ITERATION = 30;
 
 export function costWeights(problem: Problem, objective: Objective): CostWeights {
   let longest = 0;
@@ -131,7 +133,7 @@ class Search {
   }
 
   run(): SearchResult {
-    this.recreate(this.current);
+    this.recreate(this.current, 0);
     this.dirtyCount = 0;
     this.dirtyMark.fill(0);
     this.candidate.copyFrom(this.current);
@@ -181,8 +183,9 @@ class Search {
       this.iterations++;
       const share = Math.min(1, Math.max(0, (this.progress() - from) / (1 - from || 1)));
       const temperature = hot * (cold / hot) ** share;
+      const leftOut = candidate.poolSize;
       this.ruin(candidate);
-      this.recreate(candidate);
+      this.recreate(candidate, leftOut);
       const cost = candidate.cost(this.weights);
       if (cost < currentCost - temperature * Math.log(this.random())) {
         this.commit(candidate, current);
@@ -223,8 +226,9 @@ class Search {
       candidate.copyFrom(current);
       while (current.poolSize > 0 && this.progress() < SEARCH_TUNING.fleetShare && !this.stopped()) {
         this.iterations++;
+        const leftOut = candidate.poolSize;
         this.ruin(candidate);
-        this.recreate(candidate);
+        this.recreate(candidate, leftOut);
         const fewer = candidate.poolSize < current.poolSize;
         if (fewer || absenceSum(candidate) < absenceSum(current)) this.commit(candidate, current);
         else this.commit(current, candidate);
@@ -319,11 +323,23 @@ class Search {
     plan.removeRange(r, from, keptAt - from);
   }
 
-  private recreate(plan: Plan): void {
+  /**
+   * Reinserts the jobs just removed and a sample of those left out before (`leftOut` first pool
+   * entries): retrying hundreds of hopeless jobs every iteration would starve the search on big days.
+   */
+  private recreate(plan: Plan, leftOut: number): void {
     const problem = this.problem;
     const random = this.random;
-    const count = plan.poolSize;
-    this.order.set(plan.pool.subarray(0, count));
+    this.order.set(plan.pool.subarray(0, plan.poolSize));
+    const retried = Math.min(leftOut, RETRIED_PER_ITERATION);
+    for (let i = 0; i < retried; i++) {
+      const j = i + Math.floor(random() * (leftOut - i));
+      const swap = this.order[i];
+      this.order[i] = this.order[j];
+      this.order[j] = swap;
+    }
+    this.order.copyWithin(retried, leftOut, plan.poolSize);
+    const count = retried + plan.poolSize - leftOut;
     this.sortPool(count);
     let used = plan.usedRoutes();
     for (let i = 0; i < count; i++) {
