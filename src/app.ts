@@ -11,6 +11,7 @@ import { htmlResponse } from "./routes/htmlResponse";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
 import { CsrfError, SignInRequired } from "./routes/web";
+import { webhookRoutes } from "./routes/webhooks";
 import { errorPage } from "./views/errors";
 
 const CSP = [
@@ -71,6 +72,7 @@ export function buildApp(deps: Deps) {
     .use(deskRoutes(deps))
     .use(portalRoutes(deps))
     .use(adminRoutes(deps))
+    .use(webhookRoutes(deps))
     .use(apiRoutes(deps));
 }
 

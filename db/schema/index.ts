@@ -6,3 +6,4 @@ export * from "./jobs";
 export * from "./orgs";
 export * from "./teams";
 export * from "./tickets";
+export * from "./webhooks";

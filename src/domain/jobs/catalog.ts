@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
 import { deliverOutboxMessage } from "../email/delivery";
 import { SEND_QUEUE } from "../email/outbox";
+import { webhookQueue } from "../webhooks/delivery";
 import type { Schedule } from "./queue";
 import { deleteFinishedJobs } from "./queue";
 import type { QueueDefinition } from "./runner";
@@ -11,7 +12,7 @@ const DAY_MS = 86_400_000;
 /** Finished jobs stay this long for admins to look at; dead ones stay until retried. */
 export const FINISHED_JOB_RETENTION_DAYS = 7;
 
-export function productQueues(config: Pick<Config, "smtpUrl">): QueueDefinition[] {
+export function productQueues(config: Pick<Config, "smtpUrl" | "webhooksAllowPrivate">): QueueDefinition[] {
   return [
     {
       queue: SEND_QUEUE,
@@ -26,6 +27,7 @@ export function productQueues(config: Pick<Config, "smtpUrl">): QueueDefinition[
         });
       },
     },
+    webhookQueue({ allowPrivate: config.webhooksAllowPrivate }),
     {
       queue: "maintenance.clean_jobs",
       concurrency: 1,
