@@ -4,12 +4,13 @@
 // failure is retried by the job queue, and a subscription that keeps failing is disabled.
 import { createHmac } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import { type Db, rowsOf } from "../../../db/client";
 import { events, webhookDeliveries, webhookSettings, webhookSubscriptions } from "../../../db/schema";
 import { systemActor } from "../context";
 import { appendEvent } from "../events/log";
 import type { ClaimedJob } from "../jobs/queue";
 import type { QueueDefinition } from "../jobs/runner";
+import { Coalescer } from "./coalescer";
 import { DELIVER_QUEUE } from "./fanout";
 import { checkTarget, pinnedRequest, type Resolver, TargetRefused } from "./targets";
 
@@ -83,29 +84,11 @@ export async function deliverWebhook(
   const test = job.payload.test === true;
   const seq = Number(job.payload.seq);
   if (!orgId || !subscriptionId) return "skipped";
-  // One query for the subscription, the organization's setting and the event.
-  const [row] = await db
-    .select({
-      url: webhookSubscriptions.url,
-      secret: webhookSubscriptions.secret,
-      active: webhookSubscriptions.active,
-      allowPrivate: webhookSettings.allowPrivateTargets,
-      seq: events.seq,
-      type: events.type,
-      ticketId: events.ticketId,
-      data: events.data,
-      createdAt: events.createdAt,
-    })
-    .from(webhookSubscriptions)
-    .leftJoin(webhookSettings, eq(webhookSettings.orgId, webhookSubscriptions.orgId))
-    .leftJoin(
-      events,
-      and(
-        eq(events.orgId, webhookSubscriptions.orgId),
-        eq(events.seq, test ? -1 : Number.isFinite(seq) ? seq : -1),
-      ),
-    )
-    .where(and(eq(webhookSubscriptions.orgId, orgId), eq(webhookSubscriptions.id, subscriptionId)));
+  const row = await batchersFor(db).load.add({
+    orgId,
+    subscriptionId,
+    seq: test || !Number.isFinite(seq) ? -1 : seq,
+  });
   // A paused subscription's queued deliveries are dropped; a test is sent to one all the same.
   if (!row || (!row.active && !test)) return "skipped";
   let payload: WebhookPayload;
@@ -173,7 +156,7 @@ export async function deliverWebhook(
     responseCode = response.status;
     const answer = await readSome(response);
     if (response.status >= 200 && response.status < 300) {
-      await recordSuccess(db, { ...attempt, responseCode, responseTimeMs: elapsed(started) });
+      await batchersFor(db).succeeded.add({ ...attempt, responseCode, responseTimeMs: elapsed(started) });
       return "succeeded";
     }
     failure =
@@ -227,19 +210,101 @@ async function readSome(response: Response): Promise<string> {
 
 type AttemptRow = typeof webhookDeliveries.$inferInsert;
 
-/** The log row and, when the subscription was failing, its fresh start: one statement. */
-async function recordSuccess(db: Db, attempt: Omit<AttemptRow, "status">): Promise<void> {
+interface LoadRequest {
+  orgId: string;
+  subscriptionId: string;
+  /** -1 for none (a test event). */
+  seq: number;
+}
+
+interface Loaded {
+  url: string;
+  secret: string;
+  active: boolean;
+  allowPrivate: boolean | null;
+  seq: number | null;
+  type: string | null;
+  ticketId: string | null;
+  data: Record<string, unknown> | null;
+  createdAt: Date | null;
+}
+
+/**
+ * Deliveries running at once in this server share their queries: what each needs is read in one
+ * statement, and their successes are logged in one, while the previous statement is under way.
+ * A handler still returns only once its own row is read or written.
+ */
+const batchers = new WeakMap<
+  Db,
+  {
+    load: Coalescer<LoadRequest, Loaded | undefined>;
+    succeeded: Coalescer<Omit<AttemptRow, "status">, undefined>;
+  }
+>();
+
+function batchersFor(db: Db) {
+  let found = batchers.get(db);
+  if (!found) {
+    found = {
+      load: new Coalescer((batch) => loadDeliveries(db, batch)),
+      succeeded: new Coalescer((batch) => recordSuccesses(db, batch)),
+    };
+    batchers.set(db, found);
+  }
+  return found;
+}
+
+/** The subscription, the organization's setting and the event of each delivery, in one query. */
+async function loadDeliveries(db: Db, batch: LoadRequest[]): Promise<(Loaded | undefined)[]> {
+  const wanted = batch.map((r, i) => ({ i, org_id: r.orgId, subscription_id: r.subscriptionId, seq: r.seq }));
+  const result = await db.execute(sql`
+    select x.i, s.url, s.secret, s.active, ws.allow_private_targets as "allowPrivate", e.seq, e.type,
+           e.ticket_id as "ticketId", e.data, e.created_at as "createdAt"
+    from jsonb_to_recordset(${JSON.stringify(wanted)}::text::jsonb) as x(i int, org_id uuid, subscription_id uuid, seq bigint)
+    join ${webhookSubscriptions} s on s.org_id = x.org_id and s.id = x.subscription_id
+    left join ${webhookSettings} ws on ws.org_id = s.org_id
+    left join ${events} e on e.org_id = x.org_id and e.seq = x.seq`);
+  const found = new Map<number, Loaded>();
+  for (const row of rowsOf<Loaded & { i: number }>(result)) {
+    found.set(Number(row.i), {
+      ...row,
+      seq: row.seq === null ? null : Number(row.seq),
+      data: typeof row.data === "string" ? JSON.parse(row.data) : row.data,
+      createdAt: row.createdAt === null ? null : new Date(row.createdAt),
+    });
+  }
+  return batch.map((_, i) => found.get(i));
+}
+
+/** Log rows of successful attempts, and a fresh start for subscriptions that were failing: one statement. */
+async function recordSuccesses(db: Db, batch: Omit<AttemptRow, "status">[]): Promise<undefined[]> {
+  const rows = batch.map((a) => ({
+    org_id: a.orgId,
+    subscription_id: a.subscriptionId,
+    delivery_id: a.deliveryId,
+    event_seq: a.eventSeq ?? null,
+    event_type: a.eventType,
+    attempt: a.attempt,
+    response_code: a.responseCode ?? null,
+    response_time_ms: a.responseTimeMs ?? null,
+    created_at: (a.createdAt as Date).toISOString(),
+  }));
   await db.execute(sql`
     with logged as (
       insert into ${webhookDeliveries} (org_id, subscription_id, delivery_id, event_seq, event_type, attempt,
                                         status, response_code, response_time_ms, created_at)
-      values (${attempt.orgId}, ${attempt.subscriptionId}, ${attempt.deliveryId}, ${attempt.eventSeq ?? null},
-              ${attempt.eventType}, ${attempt.attempt}, 'succeeded', ${attempt.responseCode ?? null},
-              ${attempt.responseTimeMs ?? null}, ${(attempt.createdAt as Date).toISOString()}::timestamptz)
+      select x.org_id, x.subscription_id, x.delivery_id, x.event_seq, x.event_type, x.attempt, 'succeeded',
+             x.response_code, x.response_time_ms, x.created_at
+      from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as x(
+        org_id uuid, subscription_id uuid, delivery_id uuid, event_seq bigint, event_type text, attempt int,
+        response_code int, response_time_ms int, created_at timestamptz)
+      returning org_id, subscription_id
     )
-    update ${webhookSubscriptions} set consecutive_failures = 0, failing_since = null
-    where org_id = ${attempt.orgId} and id = ${attempt.subscriptionId}
-      and (consecutive_failures > 0 or failing_since is not null)`);
+    update ${webhookSubscriptions} s set consecutive_failures = 0, failing_since = null
+    from (select distinct org_id, subscription_id from logged) l
+    where s.org_id = l.org_id and s.id = l.subscription_id
+      and (s.consecutive_failures > 0 or s.failing_since is not null)`);
+  return batch.map(() => undefined);
 }
 
 /**
