@@ -19,6 +19,7 @@ import { rateRoutes } from "./routes/rate";
 import { ruleRoutes } from "./routes/rules";
 import { slaRoutes } from "./routes/sla";
 import { CsrfError, SignInRequired } from "./routes/web";
+import { webhookRoutes } from "./routes/webhooks";
 import { errorPage } from "./views/errors";
 
 const CSP = [
@@ -87,6 +88,7 @@ export function buildApp(deps: Deps) {
     .use(macroRoutes(deps))
     .use(rateRoutes(deps))
     .use(slaRoutes(deps))
+    .use(webhookRoutes(deps))
     .use(apiRoutes(deps));
 }
 

@@ -15,6 +15,8 @@ export interface Config {
   geocoderUrl: string | undefined;
   mapTilesUrl: string;
   maxUploadBytes: number;
+  /** Webhooks may target private and loopback addresses in every organization (trusted networks, tests). */
+  webhooksAllowPrivate: boolean;
 }
 
 function intOrUndefined(value: string | undefined): number | undefined {
@@ -39,5 +41,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     geocoderUrl: env.GEOCODER_URL || undefined,
     mapTilesUrl: env.MAP_TILES_URL || "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     maxUploadBytes: (intOrUndefined(env.MAX_UPLOAD_MB) ?? 25) * 1024 * 1024,
+    webhooksAllowPrivate: env.WEBHOOKS_ALLOW_PRIVATE === "1",
   };
 }

@@ -12,3 +12,4 @@ export * from "./satisfaction";
 export * from "./sla";
 export * from "./teams";
 export * from "./tickets";
+export * from "./webhooks";

@@ -1,7 +1,15 @@
 // Every HTML route × every role, with two organizations: who is let in, who is refused, and
 // that nobody reaches the other organization's tickets.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { counters, inboundEmails, jobs, mailboxes, type Role } from "../../db/schema";
+import {
+  counters,
+  inboundEmails,
+  jobs,
+  mailboxes,
+  type Role,
+  webhookSettings,
+  webhookSubscriptions,
+} from "../../db/schema";
 import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test/helpers";
 import { saveRule } from "../domain/automation/rules";
 import { startChat, touchPresence } from "../domain/chat/chat";
@@ -31,6 +39,8 @@ let awayPolicy: string;
 let awayCalendar: string;
 
 const CALENDAR_FORM = { name: "Matrix hours", timeZone: "UTC", hours_1: "09:00-17:00", holidays: "" };
+let homeHook: string;
+let homeHookToDelete: string;
 
 interface RouteCase {
   name: string;
@@ -95,6 +105,54 @@ const ROUTES: RouteCase[] = [
   { name: "outbox", method: "GET", path: () => "/admin/outbox", allowed: ["admin"] },
   { name: "jobs", method: "GET", path: () => "/admin/jobs", allowed: ["admin"] },
   { name: "retry job", method: "POST", path: () => `/admin/jobs/${homeJob}/retry`, allowed: ["admin"] },
+  { name: "webhooks", method: "GET", path: () => "/admin/webhooks", allowed: ["admin"] },
+  { name: "new webhook form", method: "GET", path: () => "/admin/webhooks/new", allowed: ["admin"] },
+  {
+    name: "create webhook",
+    method: "POST",
+    path: () => "/admin/webhooks",
+    form: () => ({ name: "matrix", url: "http://127.0.0.1:9/new", eventTypes: "webhook.test_only" }),
+    allowed: ["admin"],
+  },
+  { name: "webhook page", method: "GET", path: () => `/admin/webhooks/${homeHook}`, allowed: ["admin"] },
+  {
+    name: "edit webhook",
+    method: "POST",
+    path: () => `/admin/webhooks/${homeHook}`,
+    form: () => ({ name: "matrix hook", url: "http://127.0.0.1:9/edited", eventTypes: "webhook.test_only" }),
+    allowed: ["admin"],
+  },
+  {
+    name: "pause webhook",
+    method: "POST",
+    path: () => `/admin/webhooks/${homeHook}/disable`,
+    allowed: ["admin"],
+  },
+  {
+    name: "re-enable webhook",
+    method: "POST",
+    path: () => `/admin/webhooks/${homeHook}/enable`,
+    allowed: ["admin"],
+  },
+  {
+    name: "test webhook",
+    method: "POST",
+    path: () => `/admin/webhooks/${homeHook}/test`,
+    allowed: ["admin"],
+  },
+  {
+    name: "delete webhook",
+    method: "POST",
+    path: () => `/admin/webhooks/${homeHookToDelete}/delete`,
+    allowed: ["admin"],
+  },
+  {
+    name: "webhook settings",
+    method: "POST",
+    path: () => "/admin/webhooks/settings",
+    form: () => ({ allowPrivateTargets: "1" }),
+    allowed: ["admin"],
+  },
   { name: "original email", method: "GET", path: () => `/desk/emails/${homeEmail}/original`, allowed: READ },
   { name: "mailboxes", method: "GET", path: () => "/admin/mailboxes", allowed: ["admin"] },
   {
@@ -328,6 +386,28 @@ beforeAll(async () => {
   homePolicy = await policy(home, "Matrix policy", homeCalendar);
   doomedPolicy = await policy(home, "Matrix doomed");
   awayPolicy = await policy(away, "Away secret policy", awayCalendar);
+  // Loopback port 9 refuses connections: nothing leaves the machine if a delivery ever runs.
+  await home
+    .ctx("admin")
+    .db.insert(webhookSettings)
+    .values({ orgId: home.orgId, allowPrivateTargets: true, updatedAt: new Date() });
+  const hooks = await home
+    .ctx("admin")
+    .db.insert(webhookSubscriptions)
+    .values(
+      ["Matrix hook", "Matrix hook to delete"].map((name) => ({
+        orgId: home.orgId,
+        name,
+        url: "http://127.0.0.1:9/hook",
+        eventTypes: ["webhook.test_only"],
+        secret: "whsec_matrix",
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      })),
+    )
+    .returning();
+  homeHook = hooks[0].id;
+  homeHookToDelete = hooks[1].id;
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));
@@ -396,6 +476,15 @@ describe("another organization's tickets are invisible to every role", () => {
       expect([403, 404]).toContain(mailbox.status);
       const removed = await client.post(`/admin/mailboxes/${homeMailbox}/delete`, {});
       expect([403, 404]).toContain(removed.status);
+      const hook = await client.get(`/admin/webhooks/${homeHook}`);
+      expect([403, 404]).toContain(hook.status);
+      expect(await hook.text()).not.toContain("whsec_matrix");
+      const edit = await client.post(`/admin/webhooks/${homeHook}`, {
+        name: "cross-org",
+        url: "http://127.0.0.1:9/x",
+        eventTypes: "*",
+      });
+      expect([403, 404]).toContain(edit.status);
     });
   }
 

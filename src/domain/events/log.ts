@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "../../../db/client";
 import { events } from "../../../db/schema";
 import type { Ctx } from "../context";
+import { webhookFanOut } from "../webhooks/fanout";
 
 export const EVENTS_CHANNEL = "product_events";
 
@@ -28,16 +29,17 @@ export async function appendEvent(
   const ticketId = event.ticketId ?? null;
   const actorUserId = ctx.actor.userId ?? null;
   const actorKind = ctx.actor.role === "customer" ? "customer" : ctx.actor.kind;
-  // One statement: the row, and its announcement to every app server. NOTIFY is delivered only
-  // when the transaction commits, so listeners never see a rolled-back change.
+  // One statement: the row, its webhook deliveries, and its announcement to every app server.
+  // NOTIFY is delivered only when the transaction commits, so listeners never see a rolled-back change.
+  const webhooks = webhookFanOut(orgId, event.type, ctx.now);
   const result = await tx.execute(sql`
     with appended as (
       insert into ${events} (org_id, type, ticket_id, actor_user_id, actor_kind, data, created_at)
       values (${orgId}, ${event.type}, ${ticketId}::uuid, ${actorUserId}::uuid, ${actorKind},
               ${JSON.stringify(event.data ?? {})}::jsonb, ${ctx.now.toISOString()}::timestamptz)
       returning seq
-    )
-    select seq, pg_notify(${EVENTS_CHANNEL}, json_build_object(
+    )${webhooks.ctes}
+    select seq, ${webhooks.wake}, pg_notify(${EVENTS_CHANNEL}, json_build_object(
       'orgId', ${orgId}::text, 'seq', seq, 'type', ${event.type}::text,
       'ticketId', ${ticketId}::text, 'actorUserId', ${actorUserId}::text,
       'chatId', ${typeof event.data?.chatId === "string" ? event.data.chatId : null}::text)::text)

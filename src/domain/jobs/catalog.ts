@@ -10,6 +10,7 @@ import type { FileStore } from "../files/store";
 import { sendDigests } from "../notifications/notify";
 import { sweepSla } from "../sla/sweep";
 import { refreshOrgSla } from "../sla/tickets";
+import { webhookQueue } from "../webhooks/delivery";
 import type { Schedule } from "./queue";
 import { deleteFinishedJobs } from "./queue";
 import type { QueueDefinition } from "./runner";
@@ -20,7 +21,10 @@ const DAY_MS = 86_400_000;
 /** Finished jobs stay this long for admins to look at; dead ones stay until retried. */
 export const FINISHED_JOB_RETENTION_DAYS = 7;
 
-export function productQueues(config: Pick<Config, "smtpUrl">, files: FileStore): QueueDefinition[] {
+export function productQueues(
+  config: Pick<Config, "smtpUrl" | "webhooksAllowPrivate">,
+  files: FileStore,
+): QueueDefinition[] {
   return [
     acknowledgeQueue,
     {
@@ -36,6 +40,7 @@ export function productQueues(config: Pick<Config, "smtpUrl">, files: FileStore)
         });
       },
     },
+    webhookQueue({ allowPrivate: config.webhooksAllowPrivate }),
     {
       queue: POLL_ALL_QUEUE,
       concurrency: 1,

@@ -43,6 +43,10 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
           <p class="muted">Every email the product sends, with its delivery status.</p>
         </li>
         <li>
+          <a href="/admin/webhooks">Webhooks</a>
+          <p class="muted">Post events to other systems, signed, with retries and a delivery log.</p>
+        </li>
+        <li>
           <a href="/admin/jobs">Jobs</a>
           <p class="muted">Background work: mail deliveries, webhooks, retries and failures.</p>
         </li>
