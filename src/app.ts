@@ -10,9 +10,11 @@ import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
 import { formRoutes } from "./routes/forms";
+import { fsmRoutes } from "./routes/fsm";
 import { htmlResponse } from "./routes/htmlResponse";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
+import { techRoutes } from "./routes/tech";
 import { CsrfError, SignInRequired } from "./routes/web";
 import { errorPage } from "./views/errors";
 
@@ -77,6 +79,8 @@ export function buildApp(deps: Deps) {
     .use(emailAdminRoutes(deps))
     .use(formRoutes(deps))
     .use(chatRoutes(deps))
+    .use(fsmRoutes(deps))
+    .use(techRoutes(deps))
     .use(apiRoutes(deps));
 }
 

@@ -5,6 +5,7 @@ import { type Ctx, can } from "../domain/context";
 import { inboundOriginal } from "../domain/email/inbound";
 import { isDomainError, notFound } from "../domain/errors";
 import { servesInline } from "../domain/files/store";
+import { workOrdersForTicket } from "../domain/fsm/workOrders";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { addMessage, bulkUpdate, createTicket, updateTicket } from "../domain/tickets/commands";
@@ -303,12 +304,13 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
   const at = ctx.now.getTime();
   const { ticketId, version } = await ticketVersion(ctx, number);
   const key = `${ctx.actor.orgId}|${ticketId}`;
-  const [detail, choices, timeZone] = await Promise.all([
+  const [detail, choices, timeZone, workOrders] = await Promise.all([
     ticketSnapshots.get(key, version, at) ??
       getTicket(ctx, ticketId).then((fresh) => ticketSnapshots.set(key, version, at, fresh)),
     choiceSnapshots.get(ctx.actor.orgId, 0, at) ??
       assignmentChoices(ctx).then((fresh) => choiceSnapshots.set(ctx.actor.orgId, 0, at, fresh)),
     organizationTimeZone(deps.database.db, ctx.actor.orgId),
+    workOrdersForTicket(ctx, ticketId),
   ]);
   return {
     csrf,
@@ -317,6 +319,8 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
     choices,
     timeZone,
     canWork: can(ctx.actor, "tickets.work"),
+    workOrders,
+    canCreateWorkOrder: can(ctx.actor, "fsm.from_ticket"),
   };
 }
 

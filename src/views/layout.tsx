@@ -25,6 +25,11 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       <a href="/desk/tickets">Tickets</a>
       <a href="/desk/tickets/new">New ticket</a>
       <a href="/desk/chats">Chats</a>
+      {viewer.role === "technician" ? (
+        <a href="/tech">My jobs</a>
+      ) : (
+        <a href="/fsm/work-orders">Work orders</a>
+      )}
       {isAdmin ? <a href="/admin">Admin</a> : ""}
       <span class="spacer" />
       <span class="who" safe>

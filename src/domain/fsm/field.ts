@@ -372,3 +372,27 @@ export async function signatureFile(ctx: Ctx, appointmentId: string) {
   const appointment = await findAppointment(ctx.db, ctx, appointmentId);
   return appointment.signatureSha256 ?? null;
 }
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. */
+function zoneOffset(at: Date, timeZone: string): number {
+  const midnight = startOfDay(at, timeZone).getTime();
+  const utcMidnight = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  // The local date may differ from the UTC date by one day either way.
+  const candidates = [-1, 0, 1].map((d) => utcMidnight + d * 86_400_000 - midnight);
+  return candidates.reduce((best, c) => (Math.abs(c) < Math.abs(best) ? c : best));
+}
+
+/** "2026-11-23T10:00" read on the organization's wall clock → the instant; undefined if malformed. */
+export function localToInstant(text: string, timeZone: string): Date | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi] = match.map(Number);
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi);
+  if (Number.isNaN(asUtc)) return undefined;
+  return new Date(asUtc - zoneOffset(new Date(asUtc), timeZone));
+}
+
+/** The instant as "2026-11-23T10:00" on the organization's wall clock (for datetime-local inputs). */
+export function instantToLocal(at: Date, timeZone: string): string {
+  return new Date(at.getTime() + zoneOffset(at, timeZone)).toISOString().slice(0, 16);
+}

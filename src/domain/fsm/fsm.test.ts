@@ -1,12 +1,14 @@
 // Field service rules against a real database: numbering, transitions, money, who sees which visit.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { events, parts, services, workOrders } from "../../../db/schema";
+import { events, parts, services, users, workOrders } from "../../../db/schema";
 import { createOrg, type Fixture } from "../../../test/helpers";
 import { createTicket } from "../tickets/commands";
 import {
   addAppointmentNote,
   decodeSignaturePng,
+  instantToLocal,
+  localToInstant,
   myAppointment,
   myAppointments,
   signAppointment,
@@ -361,6 +363,35 @@ describe("technicians", () => {
     await expect(
       changeAppointmentStatus(fresh.ctx("technician"), otherVisit.id, { status: "travelling" }),
     ).rejects.toMatchObject({ status: 404 });
+    // A second technician of the same organization sees none of them.
+    const [colleague] = await fresh
+      .ctx("admin")
+      .db.insert(users)
+      .values({
+        orgId: fresh.orgId,
+        email: `colleague@${fresh.orgId}.test`,
+        name: "Colleague",
+        role: "technician",
+      })
+      .returning();
+    const colleagueCtx = {
+      ...fresh.ctx("technician", NOW),
+      actor: {
+        kind: "user" as const,
+        orgId: fresh.orgId,
+        role: "technician" as const,
+        userId: colleague.id,
+        name: "Colleague",
+      },
+    };
+    expect(await myAppointments(colleagueCtx)).toEqual([]);
+    await expect(myAppointment(colleagueCtx, earlyVisit.id)).rejects.toMatchObject({ status: 404 });
+    await expect(
+      changeAppointmentStatus(colleagueCtx, earlyVisit.id, { status: "travelling" }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(addAppointmentNote(colleagueCtx, earlyVisit.id, "hi")).rejects.toMatchObject({
+      status: 404,
+    });
     await expect(getWorkOrder(fresh.ctx("technician"), early.id)).rejects.toMatchObject({ status: 403 });
     await expect(listWorkOrders(fresh.ctx("technician"), {})).rejects.toMatchObject({ status: 403 });
     await expect(myAppointments(fresh.ctx("dispatcher"))).rejects.toMatchObject({ status: 403 });
@@ -462,5 +493,21 @@ describe("organizations", () => {
       .from(workOrders)
       .where(and(eq(workOrders.orgId, org.orgId), eq(workOrders.id, wo.id)));
     expect(row.status).toBe("new");
+  });
+});
+
+describe("wall-clock times", () => {
+  test("convert in the organization's zone", () => {
+    expect(localToInstant("2026-11-23T10:00", "Asia/Kuala_Lumpur")?.toISOString()).toBe(
+      "2026-11-23T02:00:00.000Z",
+    );
+    expect(localToInstant("2026-11-23T01:00", "Asia/Kuala_Lumpur")?.toISOString()).toBe(
+      "2026-11-22T17:00:00.000Z",
+    );
+    expect(localToInstant("2026-07-01T09:30", "America/New_York")?.toISOString()).toBe(
+      "2026-07-01T13:30:00.000Z",
+    );
+    expect(localToInstant("tomorrow", "UTC")).toBeUndefined();
+    expect(instantToLocal(new Date("2026-11-22T17:00:00Z"), "Asia/Kuala_Lumpur")).toBe("2026-11-23T01:00");
   });
 });

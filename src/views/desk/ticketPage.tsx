@@ -1,4 +1,4 @@
-import { type Channel, TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schema";
+import { type Channel, TICKET_PRIORITIES, TICKET_TYPES, type WorkOrderStatus } from "../../../db/schema";
 import { splitQuoted } from "../../domain/email/quoted";
 import type { FieldErrors } from "../../domain/errors";
 import type { ThreadMessage, TicketDetail } from "../../domain/tickets/queries";
@@ -13,6 +13,7 @@ import {
   priorityLabel,
   statusLabel,
 } from "../format";
+import { TicketWorkOrders } from "../fsm/workOrders";
 import { Page, type Viewer } from "../layout";
 
 export interface TicketPageProps {
@@ -22,6 +23,9 @@ export interface TicketPageProps {
   choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[] };
   timeZone: string;
   canWork: boolean;
+  /** Field service: the ticket's work orders and whether this person may make one. */
+  workOrders?: { number: number; status: WorkOrderStatus; subject: string }[];
+  canCreateWorkOrder?: boolean;
   notice?: string;
   /** Which form failed ("reply" or "properties"), with what the person typed. */
   failed?: {
@@ -158,6 +162,14 @@ function describeEvent(e: TicketDetail["history"][number]): string {
       return "replied";
     case "message.note_added":
       return "added an internal note";
+    case "ticket.work_order_created":
+      return `created work order WO-${String(d.number).padStart(6, "0")}`;
+    case "work_order.status_changed":
+      return `moved work order WO-${String(d.number).padStart(6, "0")} from ${humanize(String(d.from))} to ${humanize(String(d.to))}`;
+    case "work_order.scheduled":
+      return `scheduled a visit for work order WO-${String(d.number).padStart(6, "0")}`;
+    case "appointment.status_changed":
+      return `marked a visit ${humanize(String(d.to))}`;
     case "email.sent":
       return `emailed the reply to ${String(d.to)}`;
     case "email.failed":
@@ -339,6 +351,12 @@ export function TicketLiveRegion(props: TicketPageProps) {
       </section>
       <aside>
         <Properties {...props} />
+        <TicketWorkOrders
+          csrf={props.csrf}
+          ticketNumber={t.number}
+          workOrders={props.workOrders ?? []}
+          canCreate={Boolean(props.canCreateWorkOrder) && t.status !== "closed"}
+        />
       </aside>
     </div>
   );
