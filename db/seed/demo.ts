@@ -23,6 +23,7 @@ import {
   tickets,
   users,
 } from "../schema";
+import { seedFieldService } from "./fsm";
 import {
   COMPANY_WORDS,
   CUSTOMER_FOLLOW_UPS,
@@ -150,6 +151,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
 
   let messageCount = 0;
   let eventCount = 0;
+  let workOrderCount = 0;
   const orgId = await db.transaction(async (tx) => {
     const [org] = await tx
       .insert(organizations)
@@ -473,6 +475,16 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
       if ((start / CHUNK) % 20 === 19) log(`${start + CHUNK} tickets…`);
     }
     await tx.insert(counters).values({ orgId, name: "ticket", value: ticketCount });
+    ({ workOrders: workOrderCount } = await seedFieldService(tx, {
+      orgId,
+      now,
+      timeZone: "Asia/Kuala_Lumpur",
+      currency: "MYR",
+      rng,
+      technicianIds: techs,
+      contacts: contactIds,
+      customerContactId: customerContact.id,
+    }));
     return orgId;
   });
   // The count trigger rewrote ticket_counts once per ticket: reclaim those dead rows now.
@@ -485,6 +497,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
       `${eventCount.toLocaleString("en")} events`,
       "60 companies, 401 contacts",
       `${ZONES.length} field teams, 150 technicians`,
+      `${workOrderCount} work orders`,
     ].join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return { orgId };
