@@ -16,6 +16,7 @@ import {
   getWorkOrder,
   listWorkOrders,
   parseWorkOrderFilters,
+  qualifiedTechnicians,
   scheduleAppointment,
   workOrderChoices,
 } from "../domain/fsm/workOrders";
@@ -50,6 +51,9 @@ async function workOrderPage(
     workOrderChoices(ctx),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
+  const qualified = detail.skills.length
+    ? await qualifiedTechnicians(ctx, detail.workOrder.id, instantToLocal(ctx.now, timeZone).slice(0, 10))
+    : undefined;
   return (
     <WorkOrderPage
       csrf={csrf}
@@ -59,6 +63,7 @@ async function workOrderPage(
       timeZone={timeZone}
       canManage={can(ctx.actor, "fsm.manage")}
       localNow={instantToLocal(ctx.now, timeZone)}
+      qualified={qualified}
       {...extra}
     />
   );

@@ -1,7 +1,17 @@
 // Field service rules against a real database: numbering, transitions, money, who sees which visit.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { events, parts, services, users, workOrders } from "../../../db/schema";
+import {
+  certifications,
+  events,
+  parts,
+  services,
+  skills,
+  technicianSkills,
+  technicians,
+  users,
+  workOrders,
+} from "../../../db/schema";
 import { createOrg, type Fixture } from "../../../test/helpers";
 import { createTicket } from "../tickets/commands";
 import {
@@ -30,6 +40,7 @@ import {
   createWorkOrderFromTicket,
   getWorkOrder,
   listWorkOrders,
+  qualifiedTechnicians,
   scheduleAppointment,
   workOrdersForTicket,
 } from "./workOrders";
@@ -509,5 +520,62 @@ describe("wall-clock times", () => {
     );
     expect(localToInstant("tomorrow", "UTC")).toBeUndefined();
     expect(instantToLocal(new Date("2026-11-22T17:00:00Z"), "Asia/Kuala_Lumpur")).toBe("2026-11-23T01:00");
+  });
+});
+
+describe("qualifications", () => {
+  test("required skills at their level; expired certifications do not count", async () => {
+    const fresh = await createOrg("Skills");
+    const db = fresh.ctx("admin").db;
+    const [aircon, electrical] = await db
+      .insert(skills)
+      .values([
+        { orgId: fresh.orgId, name: "Aircon" },
+        { orgId: fresh.orgId, name: "Electrical" },
+      ])
+      .returning();
+    const [senior] = await db
+      .insert(users)
+      .values({ orgId: fresh.orgId, email: `senior@${fresh.orgId}.test`, name: "Senior", role: "technician" })
+      .returning();
+    const [a, b] = await db
+      .insert(technicians)
+      .values([
+        { orgId: fresh.orgId, userId: fresh.users.technician.id },
+        { orgId: fresh.orgId, userId: senior.id },
+      ])
+      .returning();
+    await db.insert(technicianSkills).values([
+      { orgId: fresh.orgId, technicianId: a.id, skillId: aircon.id, level: 2 },
+      { orgId: fresh.orgId, technicianId: b.id, skillId: aircon.id, level: 4 },
+      { orgId: fresh.orgId, technicianId: b.id, skillId: electrical.id, level: 1 },
+    ]);
+    await db.insert(certifications).values([
+      { orgId: fresh.orgId, technicianId: b.id, name: "Refrigerant handling", expiresOn: "2026-11-23" },
+      { orgId: fresh.orgId, technicianId: b.id, name: "Wireman", expiresOn: "2026-11-22" },
+    ]);
+    await expect(
+      db
+        .insert(technicianSkills)
+        .values({ orgId: fresh.orgId, technicianId: a.id, skillId: electrical.id, level: 6 })
+        .then(() => "inserted"),
+    ).rejects.toThrow();
+    const easy = await createWorkOrder(fresh.ctx("dispatcher"), { subject: "Easy", skillIds: [aircon.id] });
+    const hard = await createWorkOrder(fresh.ctx("dispatcher"), {
+      subject: "Hard",
+      skillIds: [aircon.id, electrical.id],
+      minLevel: 1,
+    });
+    const ctx = fresh.ctx("dispatcher");
+    expect((await qualifiedTechnicians(ctx, easy.id, "2026-11-23")).map((t) => t.name).sort()).toEqual([
+      "Senior",
+      fresh.users.technician.name,
+    ]);
+    const qualified = await qualifiedTechnicians(ctx, hard.id, "2026-11-23");
+    expect(qualified).toEqual([{ id: senior.id, name: "Senior", certifications: ["Refrigerant handling"] }]);
+    expect((await qualifiedTechnicians(ctx, hard.id, "2026-11-24"))[0].certifications).toEqual([]);
+    await expect(qualifiedTechnicians(other.ctx("admin"), hard.id, "2026-11-23")).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });

@@ -2,6 +2,7 @@
 // with line items. Each command checks the actor, writes in one transaction and appends events.
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, ilike, inArray, type SQL, sql } from "drizzle-orm";
+import { rowsOf } from "../../../db/client";
 import {
   APPOINTMENT_STATUSES,
   type AppointmentStatus,
@@ -161,18 +162,17 @@ async function insertWorkOrder(
 ) {
   const orgId = ctx.actor.orgId;
   const id = values.id ?? randomUUID();
-  if (skillIds.length) {
-    // Inserted first: checked at commit against the work order, whose number lock comes last.
-    await tx
-      .insert(workOrderSkills)
-      .values(skillIds.map((skillId) => ({ orgId, workOrderId: id, skillId, minLevel })));
-  }
   const currency = await orgCurrency(tx, orgId);
   const number = await nextNumber(tx, orgId, "work_order");
   const [row] = await tx
     .insert(workOrders)
     .values({ ...values, id, orgId, number, currency, createdAt: ctx.now, updatedAt: ctx.now })
     .returning();
+  if (skillIds.length) {
+    await tx
+      .insert(workOrderSkills)
+      .values(skillIds.map((skillId) => ({ orgId, workOrderId: id, skillId, minLevel })));
+  }
   return row;
 }
 
@@ -809,4 +809,40 @@ export async function contactByEmail(ctx: Ctx, email: string) {
     .from(contacts)
     .where(and(eq(contacts.orgId, ctx.actor.orgId), eq(contacts.email, email.trim().toLowerCase())));
   return row?.id;
+}
+
+/** A certification counts through its expiry date (in the organization's calendar), not after. */
+export function certificationValid(expiresOn: string | null, today: string): boolean {
+  return expiresOn === null || expiresOn >= today;
+}
+
+/**
+ * Technicians who hold every skill the work order requires at its minimum level, with their
+ * certifications still valid on `day` ("2026-11-23"). Expired certifications are left out.
+ */
+export async function qualifiedTechnicians(ctx: Ctx, ref: WorkOrderRef, day: string) {
+  requirePermission(ctx.actor, "fsm.read");
+  const wo = await findWorkOrder(ctx.db, ctx, ref);
+  const orgId = ctx.actor.orgId;
+  const rows = await ctx.db.execute(sql`
+    select u.id, u.name,
+      coalesce((select json_agg(c.name order by c.name) from certifications c
+        where c.org_id = t.org_id and c.technician_id = t.id
+          and (c.expires_on is null or c.expires_on >= ${day}::date)), '[]'::json) as certifications
+    from technicians t
+    join users u on u.org_id = t.org_id and u.id = t.user_id and u.active
+    where t.org_id = ${orgId}
+      and not exists (
+        select 1 from work_order_skills r
+        where r.org_id = ${orgId} and r.work_order_id = ${wo.id}
+          and not exists (select 1 from technician_skills s
+            where s.org_id = t.org_id and s.technician_id = t.id
+              and s.skill_id = r.skill_id and s.level >= r.min_level))
+    order by u.name`);
+  return rowsOf<{ id: string; name: string; certifications: string[] | string }>(rows).map((r) => ({
+    id: r.id,
+    name: r.name,
+    certifications:
+      typeof r.certifications === "string" ? (JSON.parse(r.certifications) as string[]) : r.certifications,
+  }));
 }

@@ -222,6 +222,7 @@ export function WorkOrderPage({
   notice,
   failed,
   localNow,
+  qualified,
 }: {
   csrf: string;
   viewer: Viewer;
@@ -233,6 +234,8 @@ export function WorkOrderPage({
   failed?: Failed;
   /** "2026-11-23T10:00" in the organization's zone: the default of a new visit. */
   localNow: string;
+  /** With required skills: who holds them, and their certifications valid today. */
+  qualified?: { id: string; name: string; certifications: string[] }[];
 }) {
   const wo = detail.workOrder;
   const number = formatWorkOrderNumber(wo.number);
@@ -535,6 +538,24 @@ export function WorkOrderPage({
           )}
         </section>
         <aside>
+          {qualified ? (
+            <section class="card qualified">
+              <h3>Qualified technicians</h3>
+              {qualified.length === 0 ? (
+                <p class="empty">Nobody holds every required skill.</p>
+              ) : (
+                <ul>
+                  {qualified.slice(0, 20).map((t) => (
+                    <li safe>
+                      {t.certifications.length ? `${t.name} (${t.certifications.join(", ")})` : t.name}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          ) : (
+            ""
+          )}
           {canManage && nextWorkOrderStatuses(wo.status).length ? (
             <form method="post" action={`${base}/status`} class="card">
               <CsrfField token={csrf} />
