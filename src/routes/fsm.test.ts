@@ -125,6 +125,11 @@ describe("work order pages", () => {
 });
 
 describe("the technician's phone", () => {
+  test("is where technicians land, as dispatchers land on the work orders", async () => {
+    expect((await tech.get("/")).headers.get("location")).toBe("/tech");
+    expect((await dispatcher.get("/")).headers.get("location")).toBe("/fsm/work-orders");
+  });
+
   test("today's visits in order, and a visit done start to finish without JavaScript", async () => {
     const now = new Date();
     const later = await createWorkOrder(org.ctx("dispatcher"), { subject: "Second job" });
