@@ -10,6 +10,7 @@ import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
 import { formRoutes } from "./routes/forms";
+import { fsmRoutes } from "./routes/fsm";
 import { htmlResponse } from "./routes/htmlResponse";
 import { macroRoutes } from "./routes/macros";
 import { notificationRoutes } from "./routes/notifications";
@@ -18,6 +19,7 @@ import { portalRoutes } from "./routes/portal";
 import { rateRoutes } from "./routes/rate";
 import { ruleRoutes } from "./routes/rules";
 import { slaRoutes } from "./routes/sla";
+import { techRoutes } from "./routes/tech";
 import { CsrfError, SignInRequired } from "./routes/web";
 import { webhookRoutes } from "./routes/webhooks";
 import { errorPage } from "./views/errors";
@@ -89,6 +91,8 @@ export function buildApp(deps: Deps) {
     .use(rateRoutes(deps))
     .use(slaRoutes(deps))
     .use(webhookRoutes(deps))
+    .use(fsmRoutes(deps))
+    .use(techRoutes(deps))
     .use(apiRoutes(deps));
 }
 

@@ -2,16 +2,24 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { and, count, eq, inArray, max, sql, sum } from "drizzle-orm";
 import { verifyPassword } from "../../src/domain/auth/passwords";
+import { myAppointments } from "../../src/domain/fsm/field";
 import { testDatabase } from "../../test/helpers";
 import {
+  appointments,
+  assets,
   counters,
   events,
+  lineItems,
   organizations,
+  serviceLocations,
   teams,
+  technicians,
   ticketCounts,
   ticketMessages,
   tickets,
   users,
+  workOrders,
+  zones,
 } from "../schema";
 import { businessCalendars, calendarHolidays, slaPolicies, slaSettings } from "../schema/sla";
 import { MALAYSIA_HOLIDAYS_2026, seedDemo } from "./demo";
@@ -184,11 +192,60 @@ describe("demo data", () => {
     }
   });
 
+  test("has field service: territories, technicians, sites, and tech@demo.test's day", async () => {
+    const { db } = await testDatabase();
+    const [{ n: zoneCount }] = await db.select({ n: count() }).from(zones).where(eq(zones.orgId, orgId));
+    expect(zoneCount).toBe(16);
+    const [{ n: techCount }] = await db
+      .select({ n: count() })
+      .from(technicians)
+      .where(eq(technicians.orgId, orgId));
+    expect(techCount).toBe(150);
+    const numbers = await db
+      .select({ number: workOrders.number })
+      .from(workOrders)
+      .where(eq(workOrders.orgId, orgId));
+    expect(numbers.map((w) => w.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    const [counter] = await db
+      .select()
+      .from(counters)
+      .where(and(eq(counters.orgId, orgId), eq(counters.name, "work_order")));
+    expect(counter.value).toBe(20);
+    const [tech] = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.orgId, orgId), eq(users.email, "tech@demo.test")));
+    const day = await myAppointments({
+      db,
+      now: new Date("2026-11-01T00:00:00Z"),
+      actor: { kind: "user", orgId, role: "technician", userId: tech.id, name: tech.name },
+    });
+    expect(day.length).toBe(5);
+    expect(day.every((a) => a.address)).toBe(true);
+  });
+
   // Last, because it removes the data the tests above read.
   test("deleting the organization removes everything it owns", async () => {
     const { db } = await testDatabase();
     await db.delete(organizations).where(eq(organizations.id, orgId));
-    for (const table of [users, teams, tickets, ticketMessages, events, ticketCounts, counters]) {
+    for (const table of [
+      users,
+      teams,
+      tickets,
+      ticketMessages,
+      events,
+      ticketCounts,
+      counters,
+      zones,
+      technicians,
+      serviceLocations,
+      assets,
+      workOrders,
+      appointments,
+      lineItems,
+    ]) {
       const [{ n }] = await db.select({ n: count() }).from(table).where(eq(table.orgId, orgId));
       expect(n).toBe(0);
     }

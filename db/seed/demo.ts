@@ -29,6 +29,7 @@ import {
   tickets,
   users,
 } from "../schema";
+import { seedFieldService } from "./fsm";
 import {
   COMPANY_WORDS,
   CUSTOMER_FOLLOW_UPS,
@@ -156,6 +157,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
 
   let messageCount = 0;
   let eventCount = 0;
+  let workOrderCount = 0;
   const orgId = await db.transaction(async (tx) => {
     const [org] = await tx
       .insert(organizations)
@@ -481,6 +483,16 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
       if ((start / CHUNK) % 20 === 19) log(`${start + CHUNK} tickets…`);
     }
     await tx.insert(counters).values({ orgId, name: "ticket", value: ticketCount });
+    ({ workOrders: workOrderCount } = await seedFieldService(tx, {
+      orgId,
+      now,
+      timeZone: "Asia/Kuala_Lumpur",
+      currency: "MYR",
+      rng,
+      technicianIds: techs,
+      contacts: contactIds,
+      customerContactId: customerContact.id,
+    }));
     return orgId;
   });
   // Due times of the open tickets, as every ticket command would have left them.
@@ -495,6 +507,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
       `${eventCount.toLocaleString("en")} events`,
       "60 companies, 401 contacts",
       `${ZONES.length} field teams, 150 technicians`,
+      `${workOrderCount} work orders`,
     ].join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return { orgId };

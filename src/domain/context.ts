@@ -36,6 +36,12 @@ const PERMISSIONS = {
   "tickets.read_own": ["customer"],
   "org.admin": ["admin"],
   "macros.shared": ["admin", "supervisor"],
+  // Field service: dispatchers run it; agents read work orders and make them from tickets;
+  // technicians act on the appointments they are assigned to (checked per appointment).
+  "fsm.manage": ["admin", "supervisor", "dispatcher"],
+  "fsm.read": ["admin", "supervisor", "dispatcher", "agent"],
+  "fsm.from_ticket": ["admin", "supervisor", "dispatcher", "agent"],
+  "fsm.field": ["technician"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -31,8 +31,8 @@ const HOME_BY_ROLE = {
   admin: "/desk/tickets",
   supervisor: "/desk/tickets",
   agent: "/desk/tickets",
-  dispatcher: "/desk/tickets",
-  technician: "/account",
+  dispatcher: "/fsm/work-orders",
+  technician: "/tech",
   customer: "/portal/tickets",
 } as const;
 

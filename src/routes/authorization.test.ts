@@ -13,6 +13,8 @@ import {
 import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test/helpers";
 import { saveRule } from "../domain/automation/rules";
 import { startChat, touchPresence } from "../domain/chat/chat";
+import { formatWorkOrderNumber } from "../domain/fsm/rules";
+import { createWorkOrder, scheduleAppointment } from "../domain/fsm/workOrders";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { saveCalendar, savePolicy } from "../domain/sla/admin";
 import { createTicket } from "../domain/tickets/commands";
@@ -41,6 +43,10 @@ let awayCalendar: string;
 const CALENDAR_FORM = { name: "Matrix hours", timeZone: "UTC", hours_1: "09:00-17:00", holidays: "" };
 let homeHook: string;
 let homeHookToDelete: string;
+let homeWorkOrder: string;
+let homeAppointment: string;
+const FSM_READ = ["admin", "supervisor", "agent", "dispatcher"] as const;
+const FSM_MANAGE = ["admin", "supervisor", "dispatcher"] as const;
 
 interface RouteCase {
   name: string;
@@ -305,6 +311,98 @@ const ROUTES: RouteCase[] = [
     allowed: WORK,
   },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
+  { name: "work orders", method: "GET", path: () => "/fsm/work-orders?status=new&q=x", allowed: FSM_READ },
+  { name: "new work order form", method: "GET", path: () => "/fsm/work-orders/new", allowed: FSM_MANAGE },
+  {
+    name: "create work order",
+    method: "POST",
+    path: () => "/fsm/work-orders",
+    form: () => ({ subject: "" }),
+    allowed: FSM_MANAGE,
+  },
+  {
+    name: "work order from ticket",
+    method: "POST",
+    path: () => "/fsm/work-orders/from-ticket",
+    form: () => ({ ticket: ticket }),
+    allowed: FSM_READ,
+  },
+  {
+    name: "work order page",
+    method: "GET",
+    path: () => `/fsm/work-orders/${homeWorkOrder}`,
+    allowed: FSM_READ,
+  },
+  {
+    name: "work order status",
+    method: "POST",
+    path: () => `/fsm/work-orders/${homeWorkOrder}/status`,
+    form: () => ({ status: "bogus" }),
+    allowed: FSM_MANAGE,
+  },
+  {
+    name: "schedule visit",
+    method: "POST",
+    path: () => `/fsm/work-orders/${homeWorkOrder}/appointments`,
+    form: () => ({ startsAt: "" }),
+    allowed: FSM_MANAGE,
+  },
+  {
+    name: "add line",
+    method: "POST",
+    path: () => `/fsm/work-orders/${homeWorkOrder}/lines`,
+    form: () => ({ kind: "labour", quantity: "x" }),
+    allowed: FSM_MANAGE,
+  },
+  {
+    name: "dispatch visit",
+    method: "POST",
+    path: () => `/fsm/appointments/${homeAppointment}/status`,
+    form: () => ({ status: "bogus" }),
+    allowed: FSM_MANAGE,
+  },
+  { name: "technician's day", method: "GET", path: () => "/tech", allowed: ["technician"] },
+  {
+    name: "technician's visit",
+    method: "GET",
+    path: () => `/tech/appointments/${homeAppointment}`,
+    allowed: ["technician"],
+  },
+  {
+    name: "visit status",
+    method: "POST",
+    path: () => `/tech/appointments/${homeAppointment}/status`,
+    form: () => ({ status: "cannot_complete", reason: "" }),
+    allowed: ["technician"],
+  },
+  {
+    name: "visit clock",
+    method: "POST",
+    path: () => `/tech/appointments/${homeAppointment}/time`,
+    form: () => ({ action: "start" }),
+    allowed: ["technician"],
+  },
+  {
+    name: "visit part",
+    method: "POST",
+    path: () => `/tech/appointments/${homeAppointment}/parts`,
+    form: () => ({ partId: "", quantity: "1" }),
+    allowed: ["technician"],
+  },
+  {
+    name: "visit note",
+    method: "POST",
+    path: () => `/tech/appointments/${homeAppointment}/notes`,
+    form: () => ({ body: "" }),
+    allowed: ["technician"],
+  },
+  {
+    name: "visit signature",
+    method: "POST",
+    path: () => `/tech/appointments/${homeAppointment}/signature`,
+    form: () => ({ signedName: "" }),
+    allowed: ["technician"],
+  },
 ];
 
 const clients = new Map<string, Client>();
@@ -408,6 +506,16 @@ beforeAll(async () => {
     .returning();
   homeHook = hooks[0].id;
   homeHookToDelete = hooks[1].id;
+  // Away work orders start at 1000 too, so a number alone never finds the other organization's.
+  await away.ctx("agent").db.insert(counters).values({ orgId: away.orgId, name: "work_order", value: 999 });
+  const wo = await createWorkOrder(home.ctx("dispatcher"), { subject: "Home work order" });
+  homeWorkOrder = formatWorkOrderNumber(wo.number);
+  const visit = await scheduleAppointment(home.ctx("dispatcher"), wo.id, {
+    startsAt: new Date(Date.now() + 3600_000),
+    endsAt: new Date(Date.now() + 7200_000),
+    technicianIds: [home.users.technician.id],
+  });
+  homeAppointment = visit.id;
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));
@@ -485,6 +593,27 @@ describe("another organization's tickets are invisible to every role", () => {
         eventTypes: "*",
       });
       expect([403, 404]).toContain(edit.status);
+      for (const path of [
+        `/fsm/work-orders/${homeWorkOrder}`,
+        `/tech/appointments/${homeAppointment}`,
+        `/tech/appointments/${homeAppointment}/signature.png`,
+      ]) {
+        const response = await client.get(path);
+        expect([403, 404]).toContain(response.status);
+        expect(await response.text()).not.toContain("Home work order");
+      }
+      const listed = await client.get("/fsm/work-orders?q=Home");
+      expect(await listed.text()).not.toContain("Home work order");
+      for (const [path, form] of [
+        [`/fsm/work-orders/${homeWorkOrder}/status`, { status: "cancelled" }],
+        [`/fsm/work-orders/${homeWorkOrder}/lines`, { kind: "labour", quantity: "1", unitPrice: "1" }],
+        [`/fsm/appointments/${homeAppointment}/status`, { status: "dispatched" }],
+        [`/tech/appointments/${homeAppointment}/status`, { status: "travelling" }],
+        [`/tech/appointments/${homeAppointment}/notes`, { body: "cross-org" }],
+        ["/fsm/work-orders/from-ticket", { ticket }],
+      ] as const) {
+        expect([403, 404]).toContain((await client.post(path, form)).status);
+      }
     });
   }
 

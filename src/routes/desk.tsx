@@ -5,6 +5,7 @@ import { type Ctx, can } from "../domain/context";
 import { inboundOriginal } from "../domain/email/inbound";
 import { isDomainError, notFound } from "../domain/errors";
 import { servesInline } from "../domain/files/store";
+import { workOrdersForTicket } from "../domain/fsm/workOrders";
 import { applyMacro, listMacros } from "../domain/macros/macros";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
@@ -322,12 +323,13 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
   const at = ctx.now.getTime();
   const { ticketId, version } = await ticketVersion(ctx, number);
   const key = `${ctx.actor.orgId}|${ticketId}`;
-  const [detail, choices, timeZone] = await Promise.all([
+  const [detail, choices, timeZone, workOrders] = await Promise.all([
     ticketSnapshots.get(key, version, at) ??
       getTicket(ctx, ticketId).then((fresh) => ticketSnapshots.set(key, version, at, fresh)),
     choiceSnapshots.get(ctx.actor.orgId, 0, at) ??
       assignmentChoices(ctx).then((fresh) => choiceSnapshots.set(ctx.actor.orgId, 0, at, fresh)),
     organizationTimeZone(deps.database.db, ctx.actor.orgId),
+    workOrdersForTicket(ctx, ticketId),
   ]);
   // Clocks move with time, not only with events: computed on every request from the cached log.
   const sla = await ticketSla(ctx, detail.ticket, detail.history);
@@ -340,6 +342,8 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
     sla,
     canWork: can(ctx.actor, "tickets.work"),
     macros: can(ctx.actor, "tickets.work") ? await listMacros(ctx) : [],
+    workOrders,
+    canCreateWorkOrder: can(ctx.actor, "fsm.from_ticket"),
   };
 }
 

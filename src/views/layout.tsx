@@ -27,6 +27,11 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       <a href="/desk/chats">Chats</a>
       <a href="/desk/macros">Macros</a>
       <a href="/notifications">Notifications</a>
+      {viewer.role === "technician" ? (
+        <a href="/tech">My jobs</a>
+      ) : (
+        <a href="/fsm/work-orders">Work orders</a>
+      )}
       {isAdmin ? <a href="/admin">Admin</a> : ""}
       <span class="spacer" />
       <span class="who" safe>

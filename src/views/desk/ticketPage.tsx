@@ -1,4 +1,4 @@
-import { type Channel, TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schema";
+import { type Channel, TICKET_PRIORITIES, TICKET_TYPES, type WorkOrderStatus } from "../../../db/schema";
 import { splitQuoted } from "../../domain/email/quoted";
 import type { FieldErrors } from "../../domain/errors";
 import type { TicketSlaView } from "../../domain/sla/tickets";
@@ -14,6 +14,7 @@ import {
   priorityLabel,
   statusLabel,
 } from "../format";
+import { TicketWorkOrders } from "../fsm/workOrders";
 import { Page, type Viewer } from "../layout";
 
 export interface TicketPageProps {
@@ -25,6 +26,9 @@ export interface TicketPageProps {
   canWork: boolean;
   /** The ticket's SLA clocks; null when no policy applies. */
   sla?: TicketSlaView | null;
+  /** Field service: the ticket's work orders and whether this person may make one. */
+  workOrders?: { number: number; status: WorkOrderStatus; subject: string }[];
+  canCreateWorkOrder?: boolean;
   notice?: string;
   /** The macros the agent may apply, by name. */
   macros?: { id: string; name: string; shortcut: string | null }[];
@@ -167,6 +171,14 @@ function describeEvent(e: TicketDetail["history"][number]): string {
       return "added an internal note";
     case "ticket.rated":
       return `rated the help ${String(d.score)}/5${d.comment ? `: “${String(d.comment)}”` : ""}`;
+    case "ticket.work_order_created":
+      return `created work order WO-${String(d.number).padStart(6, "0")}`;
+    case "work_order.status_changed":
+      return `moved work order WO-${String(d.number).padStart(6, "0")} from ${humanize(String(d.from))} to ${humanize(String(d.to))}`;
+    case "work_order.scheduled":
+      return `scheduled a visit for work order WO-${String(d.number).padStart(6, "0")}`;
+    case "appointment.status_changed":
+      return `marked a visit ${humanize(String(d.to))}`;
     case "email.sent":
       return `emailed the reply to ${String(d.to)}`;
     case "email.failed":
@@ -429,6 +441,12 @@ export function TicketLiveRegion(props: TicketPageProps) {
       <aside>
         <SlaPanel sla={props.sla ?? null} timeZone={props.timeZone} />
         <Properties {...props} />
+        <TicketWorkOrders
+          csrf={props.csrf}
+          ticketNumber={t.number}
+          workOrders={props.workOrders ?? []}
+          canCreate={Boolean(props.canCreateWorkOrder) && t.status !== "closed"}
+        />
       </aside>
     </div>
   );

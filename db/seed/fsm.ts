@@ -1,0 +1,389 @@
+// The demo's field service: the states as territories, every technician's profile and skills, a
+// small catalog, customers' sites with their equipment, and 20 work orders — five of them visits
+// today for tech@demo.test, so /tech has a real day to show.
+import { and, asc, eq } from "drizzle-orm";
+import { startOfDay } from "../../src/domain/fsm/field";
+import type { Db } from "../client";
+import {
+  type AppointmentStatus,
+  appointments,
+  appointmentTechnicians,
+  assets,
+  certifications,
+  counters,
+  events,
+  lineItems,
+  parts,
+  serviceLocations,
+  services,
+  skills,
+  technicianSkills,
+  technicians,
+  tickets,
+  type WorkOrderStatus,
+  workOrderSkills,
+  workOrders,
+  zones,
+} from "../schema";
+import { ZONES } from "./zones";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+interface Rng {
+  next: () => number;
+  int: (min: number, max: number) => number;
+  pick: <T>(items: readonly T[]) => T;
+  chance: (p: number) => boolean;
+}
+
+const SKILLS = ["Air conditioning", "Refrigeration", "Electrical", "Plumbing", "Water heaters", "Generators"];
+const STREETS = [
+  "Jalan Ampang",
+  "Jalan Tun Razak",
+  "Jalan Sultan Ismail",
+  "Persiaran Gurney",
+  "Jalan Wong Ah Fook",
+];
+const EQUIPMENT = [
+  { type: "Split air conditioner", make: "Daikin", model: "FTKF35" },
+  { type: "Cassette air conditioner", make: "Panasonic", model: "CS-PU18" },
+  { type: "Chiller", make: "Carrier", model: "30RB-120" },
+  { type: "Water heater", make: "Joven", model: "SA-30" },
+  { type: "Standby generator", make: "Cummins", model: "C150D5" },
+  { type: "Cold room", make: "Bitzer", model: "LH64E" },
+];
+const JOBS = [
+  "Aircon not cooling",
+  "Quarterly aircon service",
+  "Water leaking from indoor unit",
+  "Generator fails to start",
+  "Cold room temperature alarm",
+  "No hot water",
+  "Tripping breaker on compressor",
+  "Install new split unit",
+];
+
+export interface FieldSeedInput {
+  orgId: string;
+  now: Date;
+  timeZone: string;
+  currency: string;
+  rng: Rng;
+  technicianIds: { id: string; email: string }[];
+  contacts: { id: string; companyId: string | null; email: string }[];
+  customerContactId: string;
+}
+
+export async function seedFieldService(tx: Tx, input: FieldSeedInput): Promise<{ workOrders: number }> {
+  const { orgId, now, rng, currency } = input;
+  const zoneRows = await tx
+    .insert(zones)
+    .values(ZONES.map((z) => ({ orgId, code: z.code, name: z.name, lat: z.lat, lng: z.lng })))
+    .returning();
+  const selangor = zoneRows.find((z) => z.code === "SGR")!;
+  const skillRows = await tx
+    .insert(skills)
+    .values(SKILLS.map((name) => ({ orgId, name })))
+    .returning();
+  // Technicians live in a state; tech@demo.test in Selangor, like their field team in demo.ts.
+  const techRows = await tx
+    .insert(technicians)
+    .values(
+      input.technicianIds.map((t, i) => {
+        const zone = i === 0 ? selangor : zoneRows[i % zoneRows.length];
+        return {
+          orgId,
+          userId: t.id,
+          zoneId: zone.id,
+          homeLat: Math.round((zone.lat + (rng.next() - 0.5) * 0.2) * 1e5) / 1e5,
+          homeLng: Math.round((zone.lng + (rng.next() - 0.5) * 0.2) * 1e5) / 1e5,
+          workStartMinute: 8 * 60,
+          workEndMinute: rng.chance(0.2) ? 20 * 60 : 17 * 60,
+          workDays: rng.chance(0.3) ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 4, 5],
+          maxJobsPerDay: rng.int(4, 8),
+        };
+      }),
+    )
+    .returning({ id: technicians.id });
+  await tx.insert(technicianSkills).values(
+    techRows.flatMap((t, i) => {
+      const count = i === 0 ? 3 : rng.int(1, 3);
+      const start = i === 0 ? 0 : rng.int(0, skillRows.length - 1);
+      return Array.from({ length: count }, (_, k) => ({
+        orgId,
+        technicianId: t.id,
+        skillId: skillRows[(start + k) % skillRows.length].id,
+        level: i === 0 ? 4 - k : rng.int(1, 5),
+      }));
+    }),
+  );
+  const day = (n: number) => new Date(now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+  await tx.insert(certifications).values(
+    techRows.slice(0, 40).map((t, i) => ({
+      orgId,
+      technicianId: t.id,
+      name: i % 3 === 0 ? "Energy Commission wireman" : "Refrigerant handling",
+      // A few have lapsed: they no longer count.
+      expiresOn: i % 7 === 6 ? day(-30) : day(rng.int(60, 900)),
+    })),
+  );
+
+  const serviceRows = await tx
+    .insert(services)
+    .values([
+      {
+        orgId,
+        name: "Aircon general service",
+        durationMinutes: 60,
+        priceMinor: 12000,
+        currency,
+        taxBasisPoints: 800,
+      },
+      {
+        orgId,
+        name: "Aircon chemical wash",
+        durationMinutes: 90,
+        priceMinor: 25000,
+        currency,
+        taxBasisPoints: 800,
+      },
+      {
+        orgId,
+        name: "Generator inspection",
+        durationMinutes: 120,
+        priceMinor: 45000,
+        currency,
+        taxBasisPoints: 800,
+      },
+      {
+        orgId,
+        name: "Water heater repair",
+        durationMinutes: 60,
+        priceMinor: 15000,
+        currency,
+        taxBasisPoints: 800,
+      },
+    ])
+    .returning();
+  const partRows = await tx
+    .insert(parts)
+    .values(
+      [
+        ["CAP-35", "Run capacitor 35 µF", 1800, 4500],
+        ["FLT-20", "Air filter 20 cm", 900, 2500],
+        ["R32-1K", "Refrigerant R32, 1 kg", 6000, 12000],
+        ["FAN-IU", "Indoor fan motor", 9000, 18500],
+        ["THM-01", "Thermostat", 3500, 8000],
+        ["ELM-3K", "Heating element 3 kW", 4000, 9500],
+        ["OIL-5L", "Engine oil 5 L", 7000, 11000],
+        ["BRK-20", "Circuit breaker 20 A", 1500, 3500],
+      ].map(([sku, name, cost, price]) => ({
+        orgId,
+        sku: sku as string,
+        name: name as string,
+        costMinor: cost as number,
+        priceMinor: price as number,
+        currency,
+        taxBasisPoints: 800,
+      })),
+    )
+    .returning();
+
+  // Sites: the demo customer's two, and 38 other customers' (mostly in the Klang Valley).
+  const siteContacts = [
+    input.contacts.find((c) => c.id === input.customerContactId)!,
+    ...input.contacts.filter((c) => c.id !== input.customerContactId).slice(0, 38),
+  ];
+  const locationRows = await tx
+    .insert(serviceLocations)
+    .values(
+      [siteContacts[0], ...siteContacts].map((c, i) => {
+        const zone =
+          i < 30 ? (i % 3 === 0 ? zoneRows.find((z) => z.code === "KUL")! : selangor) : rng.pick(zoneRows);
+        return {
+          orgId,
+          name: i === 0 ? "Head office" : i === 1 ? "Warehouse" : `Site ${i}`,
+          address: `${rng.int(1, 200)}, ${rng.pick(STREETS)}, ${zone.name}`,
+          lat: Math.round((zone.lat + (rng.next() - 0.5) * 0.1) * 1e5) / 1e5,
+          lng: Math.round((zone.lng + (rng.next() - 0.5) * 0.1) * 1e5) / 1e5,
+          contactId: c.id,
+          companyId: c.companyId,
+          zoneId: zone.id,
+        };
+      }),
+    )
+    .returning();
+  const assetRows = await tx
+    .insert(assets)
+    .values(
+      locationRows.map((l, i) => {
+        const kind = EQUIPMENT[i % EQUIPMENT.length];
+        const installed = rng.int(100, 2000);
+        return {
+          orgId,
+          locationId: l.id,
+          ...kind,
+          serial: `${kind.make.slice(0, 3).toUpperCase()}${String(100000 + i * 7919).slice(-6)}`,
+          installedOn: day(-installed),
+          warrantyEndsOn: day(-installed + 3 * 365),
+          status: i % 9 === 4 ? ("needs_service" as const) : ("active" as const),
+        };
+      }),
+    )
+    .returning();
+
+  // Five technical tickets that needed a visit became work orders.
+  const technical = await tx
+    .select({
+      id: tickets.id,
+      number: tickets.number,
+      subject: tickets.subject,
+      priority: tickets.priority,
+      contactId: tickets.contactId,
+      companyId: tickets.companyId,
+    })
+    .from(tickets)
+    .where(and(eq(tickets.orgId, orgId), eq(tickets.type, "incident")))
+    .orderBy(asc(tickets.number))
+    .limit(5);
+
+  const midnight = startOfDay(now, input.timeZone).getTime();
+  const hour = (d: number, h: number) => new Date(midnight + d * 86_400_000 + h * 3_600_000);
+  const me = input.technicianIds[0].id;
+  const plans: { status: WorkOrderStatus; visit: AppointmentStatus | null; at: Date | null; tech: string }[] =
+    [
+      // tech@demo.test's day: one done, one on site, three still to come.
+      { status: "completed", visit: "completed", at: hour(0, 8.5), tech: me },
+      { status: "in_progress", visit: "on_site", at: hour(0, 10.5), tech: me },
+      { status: "dispatched", visit: "dispatched", at: hour(0, 13), tech: me },
+      { status: "dispatched", visit: "dispatched", at: hour(0, 15), tech: me },
+      { status: "scheduled", visit: "scheduled", at: hour(0, 17), tech: me },
+      { status: "scheduled", visit: "scheduled", at: hour(1, 9), tech: me },
+      ...Array.from({ length: 14 }, (_, i) => {
+        const status = (
+          ["new", "new", "scheduled", "scheduled", "completed", "closed", "cannot_complete"] as const
+        )[i % 7];
+        const visit: AppointmentStatus | null =
+          status === "new"
+            ? null
+            : status === "closed"
+              ? "completed"
+              : status === "scheduled"
+                ? "scheduled"
+                : status;
+        const offset = status === "scheduled" ? rng.int(0, 5) : -rng.int(1, 20);
+        return {
+          status,
+          visit,
+          at: visit ? hour(offset, 9 + rng.int(0, 7)) : null,
+          tech: input.technicianIds[1 + rng.int(0, input.technicianIds.length - 2)].id,
+        };
+      }),
+    ];
+  const woRows: (typeof workOrders.$inferInsert)[] = [];
+  const visitRows: (typeof appointments.$inferInsert)[] = [];
+  const crewRows: (typeof appointmentTechnicians.$inferInsert)[] = [];
+  const lineRows: (typeof lineItems.$inferInsert)[] = [];
+  const skillRowsFor: (typeof workOrderSkills.$inferInsert)[] = [];
+  const eventRows: (typeof events.$inferInsert)[] = [];
+  plans.forEach((plan, i) => {
+    const ticket = i >= 6 && i - 6 < technical.length ? technical[i - 6] : undefined;
+    const location = i < 6 ? locationRows[(i * 5) % 30] : rng.pick(locationRows);
+    const asset = assetRows[locationRows.indexOf(location)];
+    const created = new Date(
+      Math.min(now.getTime(), (plan.at ?? now).getTime()) - rng.int(1, 5) * 86_400_000,
+    );
+    const id = crypto.randomUUID();
+    woRows.push({
+      id,
+      orgId,
+      number: i + 1,
+      subject: ticket?.subject ?? JOBS[i % JOBS.length],
+      description: ticket ? "" : "Customer reports the unit is not working as expected. Check and repair.",
+      status: plan.status,
+      priority: ticket?.priority ?? rng.pick(["low", "normal", "normal", "high", "urgent"] as const),
+      ticketId: ticket?.id ?? null,
+      contactId: ticket?.contactId ?? location.contactId,
+      companyId: ticket?.companyId ?? location.companyId,
+      locationId: location.id,
+      assetId: asset.id,
+      currency,
+      createdAt: created,
+      updatedAt: plan.at && plan.at < now ? plan.at : created,
+    });
+    skillRowsFor.push({ orgId, workOrderId: id, skillId: skillRows[i % 3].id, minLevel: 1 + (i % 3) });
+    eventRows.push({
+      orgId,
+      type: "work_order.created",
+      ticketId: null,
+      actorUserId: null,
+      actorKind: "system",
+      data: { workOrderId: id, number: i + 1, subject: woRows[i].subject },
+      createdAt: created,
+    });
+    if (ticket) {
+      eventRows.push({
+        orgId,
+        type: "ticket.work_order_created",
+        ticketId: ticket.id,
+        actorUserId: null,
+        actorKind: "system",
+        data: { workOrderId: id, number: i + 1 },
+        createdAt: created,
+      });
+    }
+    if (plan.visit && plan.at) {
+      const visitId = crypto.randomUUID();
+      const done = plan.visit === "completed";
+      visitRows.push({
+        id: visitId,
+        orgId,
+        workOrderId: id,
+        startsAt: plan.at,
+        endsAt: new Date(plan.at.getTime() + 90 * 60_000),
+        status: plan.visit,
+        cannotCompleteReason: plan.visit === "cannot_complete" ? "Customer not on site" : null,
+        signedName: done ? "Site supervisor" : null,
+        signedAt: done ? new Date(plan.at.getTime() + 80 * 60_000) : null,
+        createdAt: created,
+        updatedAt: created,
+      });
+      crewRows.push({ orgId, appointmentId: visitId, userId: plan.tech });
+      const service = serviceRows[i % serviceRows.length];
+      lineRows.push({
+        orgId,
+        workOrderId: id,
+        kind: "service",
+        serviceId: service.id,
+        description: service.name,
+        quantity: 1,
+        unitPriceMinor: service.priceMinor,
+        taxBasisPoints: service.taxBasisPoints,
+        createdAt: created,
+      });
+      if (done) {
+        const part = partRows[i % partRows.length];
+        lineRows.push({
+          orgId,
+          workOrderId: id,
+          appointmentId: visitId,
+          kind: "part",
+          partId: part.id,
+          description: `${part.sku} ${part.name}`,
+          quantity: 1,
+          unitPriceMinor: part.priceMinor,
+          taxBasisPoints: part.taxBasisPoints,
+          createdAt: plan.at,
+        });
+      }
+    }
+  });
+  await tx.insert(workOrders).values(woRows);
+  await tx.insert(workOrderSkills).values(skillRowsFor);
+  await tx.insert(appointments).values(visitRows);
+  await tx.insert(appointmentTechnicians).values(crewRows);
+  await tx.insert(lineItems).values(lineRows);
+  await tx.insert(events).values(eventRows);
+  await tx.insert(counters).values({ orgId, name: "work_order", value: woRows.length });
+  return { workOrders: woRows.length };
+}

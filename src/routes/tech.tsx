@@ -1,0 +1,138 @@
+// The technician's phone (/tech): today's visits and one visit's page with its forms.
+// Every form posts and redirects, so the flow works without JavaScript.
+import { Elysia } from "elysia";
+import type { Ctx } from "../domain/context";
+import { isDomainError, notFound } from "../domain/errors";
+import {
+  addAppointmentNote,
+  myAppointment,
+  myAppointments,
+  signAppointment,
+  signatureFile,
+  toggleTimer,
+} from "../domain/fsm/field";
+import { addLineItem, changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
+import { organizationTimeZone } from "../domain/orgs/resolve";
+import { AppointmentPage, type TechFailed, TodayPage } from "../views/tech/tech";
+import type { Deps } from "./deps";
+import { field, formValues, requireUser, requireUserWith, seeOther, webContext } from "./web";
+
+const NOTICES: Record<string, string> = {
+  status: "Status saved.",
+  time: "Clock updated.",
+  part: "Part added.",
+  note: "Note saved.",
+  signed: "Signature saved.",
+};
+
+async function appointmentPage(
+  ctx: Ctx,
+  csrf: string,
+  id: string,
+  extra: { notice?: string; failed?: TechFailed },
+) {
+  const [detail, timeZone] = await Promise.all([
+    myAppointment(ctx, id),
+    organizationTimeZone(ctx.db, ctx.actor.orgId),
+  ]);
+  return <AppointmentPage csrf={csrf} name={ctx.actor.name} detail={detail} timeZone={timeZone} {...extra} />;
+}
+
+export function techRoutes(deps: Deps) {
+  /** Runs a form's action; bad input re-renders the visit page with the field marked. */
+  async function act(
+    ctx: Ctx,
+    csrf: string,
+    id: string,
+    form: string,
+    body: unknown,
+    set: { status?: number | string; headers: Record<string, string | number> },
+    request: Request,
+    run: () => Promise<unknown>,
+  ) {
+    try {
+      await run();
+      return seeOther(
+        set,
+        request,
+        `/tech/appointments/${id}?notice=${form === "parts" ? "part" : form === "notes" ? "note" : form}`,
+      );
+    } catch (error) {
+      if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+      set.status = error.status;
+      return appointmentPage(ctx, csrf, id, {
+        failed: { form, message: error.message, fields: error.fields ?? {}, values: formValues(body) },
+      });
+    }
+  }
+
+  return new Elysia()
+    .use(webContext(deps))
+    .get("/tech", async ({ user, csrf, ctxFor }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+      const [rows, timeZone] = await Promise.all([
+        myAppointments(ctx),
+        organizationTimeZone(ctx.db, ctx.actor.orgId),
+      ]);
+      return <TodayPage csrf={csrf} name={ctx.actor.name} rows={rows} timeZone={timeZone} now={ctx.now} />;
+    })
+    .get("/tech/appointments/:id", async ({ user, csrf, ctxFor, params, query }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+      return appointmentPage(ctx, csrf, params.id, { notice: NOTICES[query.notice ?? ""] });
+    })
+    .post("/tech/appointments/:id/status", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+      return act(ctx, csrf, params.id, "status", body, set, request, () =>
+        changeAppointmentStatus(ctx, params.id, {
+          status: field(body, "status"),
+          reason: field(body, "reason"),
+        }),
+      );
+    })
+    .post("/tech/appointments/:id/time", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+      return act(ctx, csrf, params.id, "time", body, set, request, () =>
+        toggleTimer(ctx, params.id, field(body, "action") === "stop" ? "stop" : "start"),
+      );
+    })
+    .post("/tech/appointments/:id/parts", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+      return act(ctx, csrf, params.id, "parts", body, set, request, async () => {
+        const appointment = await findAppointment(ctx.db, ctx, params.id);
+        await addLineItem(ctx, appointment.workOrderId, {
+          kind: "part",
+          partId: field(body, "partId"),
+          quantity: field(body, "quantity"),
+          appointmentId: appointment.id,
+        });
+      });
+    })
+    .post("/tech/appointments/:id/notes", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+      return act(ctx, csrf, params.id, "notes", body, set, request, () =>
+        addAppointmentNote(ctx, params.id, field(body, "body")),
+      );
+    })
+    .post("/tech/appointments/:id/signature", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+      return act(ctx, csrf, params.id, "signature", body, set, request, () =>
+        signAppointment(ctx, params.id, {
+          name: field(body, "signedName"),
+          drawing: field(body, "signature"),
+        }),
+      );
+    })
+    .get("/tech/appointments/:id/signature.png", async ({ user, ctxFor, params }) => {
+      // The assigned technician, and staff who may read work orders.
+      const ctx = ctxFor(requireUser(user));
+      const sha = await signatureFile(ctx, params.id);
+      if (!sha) throw notFound("That signature");
+      return new Response(deps.files.file(sha), {
+        headers: {
+          "content-type": "image/png",
+          "cache-control": "private, max-age=86400",
+          "x-content-type-options": "nosniff",
+        },
+      });
+    });
+}
