@@ -4,6 +4,7 @@ export * from "./crm";
 export * from "./email";
 export * from "./events";
 export * from "./jobs";
+export * from "./kb";
 export * from "./orgs";
 export * from "./teams";
 export * from "./tickets";

@@ -33,6 +33,10 @@ const PERMISSIONS = {
   "tickets.bulk": ["admin", "supervisor", "agent"],
   "tickets.read_own": ["customer"],
   "org.admin": ["admin"],
+  /** Write and edit knowledge-base drafts; read internal articles. */
+  "kb.write": ["admin", "supervisor", "agent"],
+  /** Publish and archive articles, manage categories and sections, read article feedback. */
+  "kb.publish": ["admin", "supervisor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
