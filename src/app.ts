@@ -10,7 +10,9 @@ import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
 import { formRoutes } from "./routes/forms";
+import { helpRoutes } from "./routes/help";
 import { htmlResponse } from "./routes/htmlResponse";
+import { kbRoutes } from "./routes/kb";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
 import { CsrfError, SignInRequired } from "./routes/web";
@@ -77,6 +79,8 @@ export function buildApp(deps: Deps) {
     .use(emailAdminRoutes(deps))
     .use(formRoutes(deps))
     .use(chatRoutes(deps))
+    .use(kbRoutes(deps))
+    .use(helpRoutes(deps))
     .use(apiRoutes(deps));
 }
 

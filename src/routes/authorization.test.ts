@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { counters, inboundEmails, jobs, mailboxes, type Role } from "../../db/schema";
 import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test/helpers";
 import { startChat, touchPresence } from "../domain/chat/chat";
+import { createArticle, updateArticle } from "../domain/kb/articles";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { createTicket } from "../domain/tickets/commands";
 
@@ -19,6 +20,8 @@ let homeJob: string;
 let homeEmail: string;
 let homeMailbox: string;
 let homeChat: string;
+let homeArticle: string;
+const KB_PUBLISH = ["admin", "supervisor"] as const;
 
 interface RouteCase {
   name: string;
@@ -138,6 +141,62 @@ const ROUTES: RouteCase[] = [
     allowed: ["customer"],
   },
   { name: "account", method: "GET", path: () => "/account", allowed: ROLES },
+  { name: "kb articles", method: "GET", path: () => "/desk/kb", allowed: WORK },
+  { name: "kb new article form", method: "GET", path: () => "/desk/kb/new", allowed: WORK },
+  {
+    name: "kb create article",
+    method: "POST",
+    path: () => "/desk/kb",
+    form: () => ({ title: "", body: "" }),
+    allowed: WORK,
+  },
+  { name: "kb article", method: "GET", path: () => `/desk/kb/${homeArticle}`, allowed: WORK },
+  {
+    name: "kb save article",
+    method: "POST",
+    path: () => `/desk/kb/${homeArticle}`,
+    form: () => ({ title: "", body: "" }),
+    allowed: WORK,
+  },
+  {
+    name: "kb send for review",
+    method: "POST",
+    path: () => `/desk/kb/${homeArticle}/status`,
+    form: () => ({ status: "in_review" }),
+    allowed: WORK,
+  },
+  {
+    name: "kb publish",
+    method: "POST",
+    path: () => `/desk/kb/${homeArticle}/status`,
+    form: () => ({ status: "archived" }),
+    allowed: KB_PUBLISH,
+  },
+  { name: "kb versions", method: "GET", path: () => `/desk/kb/${homeArticle}/versions`, allowed: WORK },
+  { name: "kb diff", method: "GET", path: () => `/desk/kb/${homeArticle}/diff?from=1&to=2`, allowed: WORK },
+  {
+    name: "kb restore",
+    method: "POST",
+    path: () => `/desk/kb/${homeArticle}/versions/1/restore`,
+    allowed: WORK,
+  },
+  { name: "kb categories", method: "GET", path: () => "/desk/kb/structure", allowed: KB_PUBLISH },
+  {
+    name: "kb add category",
+    method: "POST",
+    path: () => "/desk/kb/categories",
+    form: () => ({ name: "" }),
+    allowed: KB_PUBLISH,
+  },
+  {
+    name: "kb add section",
+    method: "POST",
+    path: () => "/desk/kb/sections",
+    form: () => ({ categoryId: "", sectionName: "" }),
+    allowed: KB_PUBLISH,
+  },
+  { name: "kb least helpful", method: "GET", path: () => "/desk/kb/feedback", allowed: KB_PUBLISH },
+  { name: "search", method: "GET", path: () => "/desk/search?q=home", allowed: READ },
 ];
 
 const clients = new Map<string, Client>();
@@ -198,6 +257,17 @@ beforeAll(async () => {
   homeMailbox = mailbox.id;
   await touchPresence(home.ctx("agent"));
   homeChat = await startChat(home.ctx("customer"), { body: "Matrix chat" });
+  const article = await createArticle(home.ctx("agent"), {
+    title: "Home internal article",
+    body: "<p>Only home staff may read this.</p>",
+    visibility: "internal",
+  });
+  await updateArticle(home.ctx("agent"), article.id, {
+    title: "Home internal article",
+    body: "<p>Only home staff may read this, version two.</p>",
+    visibility: "internal",
+  });
+  homeArticle = article.id;
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));
@@ -265,6 +335,30 @@ describe("another organization's tickets are invisible to every role", () => {
       expect([403, 404]).toContain(mailbox.status);
       const removed = await client.post(`/admin/mailboxes/${homeMailbox}/delete`, {});
       expect([403, 404]).toContain(removed.status);
+      for (const path of [
+        `/desk/kb/${homeArticle}`,
+        `/desk/kb/${homeArticle}/versions`,
+        `/desk/kb/${homeArticle}/diff?from=1&to=2`,
+      ]) {
+        const response = await client.get(path);
+        expect([403, 404]).toContain(response.status);
+        expect(await response.text()).not.toContain("Only home staff");
+      }
+      for (const path of [
+        `/desk/kb/${homeArticle}`,
+        `/desk/kb/${homeArticle}/status`,
+        `/desk/kb/${homeArticle}/versions/1/restore`,
+      ]) {
+        const response = await client.post(path, {
+          title: "cross-org",
+          body: "<p>x</p>",
+          status: "archived",
+        });
+        expect([403, 404]).toContain(response.status);
+      }
+      for (const path of ["/desk/search?q=home", "/help/search?q=home", "/help"]) {
+        expect(await (await client.get(path)).text()).not.toContain("Home internal article");
+      }
     });
   }
 

@@ -25,6 +25,8 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       <a href="/desk/tickets">Tickets</a>
       <a href="/desk/tickets/new">New ticket</a>
       <a href="/desk/chats">Chats</a>
+      <a href="/desk/kb">Knowledge base</a>
+      <a href="/desk/search">Search</a>
       {isAdmin ? <a href="/admin">Admin</a> : ""}
       <span class="spacer" />
       <span class="who" safe>
@@ -46,6 +48,7 @@ function CustomerNav({ viewer }: { viewer?: Viewer }) {
           <a href="/portal/tickets">My tickets</a>
           <a href="/portal/tickets/new">New ticket</a>
           <a href="/portal/chat">Chat</a>
+          <a href="/help">Help center</a>
           <span class="spacer" />
           <span class="who" safe>
             {viewer.name}

@@ -441,11 +441,11 @@ export async function setArticleStatus(ctx: Ctx, id: string, status: string): Pr
   const to = status as ArticleStatus;
   await ctx.db.transaction(async (tx) => {
     const { article } = await lockArticle(tx, ctx, id);
-    if (article.status === to) return;
-    if (!MOVES[article.status].includes(to)) throw invalid({ status: "The article cannot move there." });
     const needsPublisher = to === "published" || to === "archived" || article.status === "published";
     if (needsPublisher && !can(ctx.actor, "kb.publish"))
       throw forbidden("Publishing and archiving are done by a supervisor or an admin.");
+    if (article.status === to) return;
+    if (!MOVES[article.status].includes(to)) throw invalid({ status: "The article cannot move there." });
     await tx
       .update(kbArticles)
       .set({
