@@ -60,6 +60,15 @@ CREATE TABLE "kb_categories" (
 	CONSTRAINT "kb_categories_org_id" UNIQUE("org_id","id")
 );
 --> statement-breakpoint
+CREATE TABLE "kb_deflections" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"org_id" uuid NOT NULL,
+	"article_id" uuid NOT NULL,
+	"contact_id" uuid,
+	"query" text DEFAULT '' NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "kb_feedback" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"org_id" uuid NOT NULL,
@@ -88,6 +97,8 @@ ALTER TABLE "kb_articles" ADD CONSTRAINT "kb_articles_org_id_organizations_id_fk
 ALTER TABLE "kb_articles" ADD CONSTRAINT "kb_articles_org_id_section_id_kb_sections_org_id_id_fk" FOREIGN KEY ("org_id","section_id") REFERENCES "public"."kb_sections"("org_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "kb_articles" ADD CONSTRAINT "kb_articles_org_id_author_user_id_users_org_id_id_fk" FOREIGN KEY ("org_id","author_user_id") REFERENCES "public"."users"("org_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "kb_categories" ADD CONSTRAINT "kb_categories_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "kb_deflections" ADD CONSTRAINT "kb_deflections_org_id_article_id_kb_articles_org_id_id_fk" FOREIGN KEY ("org_id","article_id") REFERENCES "public"."kb_articles"("org_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "kb_deflections" ADD CONSTRAINT "kb_deflections_org_id_contact_id_contacts_org_id_id_fk" FOREIGN KEY ("org_id","contact_id") REFERENCES "public"."contacts"("org_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "kb_feedback" ADD CONSTRAINT "kb_feedback_org_id_article_id_kb_articles_org_id_id_fk" FOREIGN KEY ("org_id","article_id") REFERENCES "public"."kb_articles"("org_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "kb_feedback" ADD CONSTRAINT "kb_feedback_org_id_contact_id_contacts_org_id_id_fk" FOREIGN KEY ("org_id","contact_id") REFERENCES "public"."contacts"("org_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "kb_sections" ADD CONSTRAINT "kb_sections_org_id_category_id_kb_categories_org_id_id_fk" FOREIGN KEY ("org_id","category_id") REFERENCES "public"."kb_categories"("org_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -95,4 +106,5 @@ CREATE INDEX "kb_translations_search" ON "kb_article_translations" USING gin ("s
 CREATE INDEX "kb_translations_title_trgm" ON "kb_article_translations" USING gin ("title" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "kb_articles_org_status" ON "kb_articles" USING btree ("org_id","status","visibility");--> statement-breakpoint
 CREATE INDEX "kb_articles_org_section" ON "kb_articles" USING btree ("org_id","section_id");--> statement-breakpoint
+CREATE INDEX "kb_deflections_org_created" ON "kb_deflections" USING btree ("org_id","created_at");--> statement-breakpoint
 CREATE INDEX "kb_feedback_article" ON "kb_feedback" USING btree ("org_id","article_id","created_at");

@@ -171,3 +171,25 @@ export const kbFeedback = pgTable(
     index("kb_feedback_article").on(t.orgId, t.articleId, t.createdAt),
   ],
 );
+
+/** A customer who found the answer in an article instead of submitting a ticket. */
+export const kbDeflections = pgTable(
+  "kb_deflections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull(),
+    articleId: uuid("article_id").notNull(),
+    contactId: uuid("contact_id"),
+    /** What the customer had typed as the subject. */
+    query: text("query").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.orgId, t.articleId],
+      foreignColumns: [kbArticles.orgId, kbArticles.id],
+    }).onDelete("cascade"),
+    foreignKey({ columns: [t.orgId, t.contactId], foreignColumns: [contacts.orgId, contacts.id] }),
+    index("kb_deflections_org_created").on(t.orgId, t.createdAt),
+  ],
+);

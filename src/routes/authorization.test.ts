@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { counters, inboundEmails, jobs, mailboxes, type Role } from "../../db/schema";
 import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test/helpers";
 import { startChat, touchPresence } from "../domain/chat/chat";
-import { createArticle, updateArticle } from "../domain/kb/articles";
+import { createArticle, setArticleStatus, updateArticle } from "../domain/kb/articles";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { createTicket } from "../domain/tickets/commands";
 
@@ -21,6 +21,7 @@ let homeEmail: string;
 let homeMailbox: string;
 let homeChat: string;
 let homeArticle: string;
+let publicArticle: string;
 const KB_PUBLISH = ["admin", "supervisor"] as const;
 
 interface RouteCase {
@@ -197,6 +198,13 @@ const ROUTES: RouteCase[] = [
   },
   { name: "kb least helpful", method: "GET", path: () => "/desk/kb/feedback", allowed: KB_PUBLISH },
   { name: "search", method: "GET", path: () => "/desk/search?q=home", allowed: READ },
+  {
+    name: "deflection",
+    method: "POST",
+    path: () => "/portal/deflections",
+    form: () => ({ articleId: publicArticle, subject: "matrix" }),
+    allowed: ["customer"],
+  },
 ];
 
 const clients = new Map<string, Client>();
@@ -268,6 +276,12 @@ beforeAll(async () => {
     visibility: "internal",
   });
   homeArticle = article.id;
+  const open = await createArticle(home.ctx("agent"), {
+    title: "Home public article",
+    body: "<p>Public.</p>",
+  });
+  await setArticleStatus(home.ctx("admin"), open.id, "published");
+  publicArticle = open.id;
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { organizations } from "../../db/schema";
+import { kbDeflections, organizations, tickets } from "../../db/schema";
 import { Client, createOrg, type Fixture, parse, signedIn, testDatabase } from "../../test/helpers";
 import { createArticle, createCategory, createSection, setArticleStatus } from "../domain/kb/articles";
 import { createTicket } from "../domain/tickets/commands";
@@ -201,5 +201,56 @@ describe("staff knowledge base pages", () => {
     const away = await other.page("/desk/search?q=router");
     expect(away.document.body.textContent).not.toContain("Router master password");
     expect(away.document.body.textContent).not.toContain("blinks");
+  });
+});
+
+describe("deflection on the portal's new-ticket form", () => {
+  test("a first submit offers matching articles; this solved it is recorded; a second submit creates the ticket", async () => {
+    const customer = await signedIn(home, "customer");
+    const { db } = await testDatabase();
+    const before = await db.select().from(tickets).where(eq(tickets.orgId, home.orgId));
+    const first = await customer.post("/portal/tickets", {
+      subject: "My router will not start",
+      body: "Lights are off.",
+    });
+    expect(first.status).toBe(200);
+    const page = parse(await first.text());
+    const offered = [...page.querySelectorAll(".hits a")].map((a) => a.textContent);
+    expect(offered).toContain("Set up your router");
+    expect(offered).toContain("Customer router warranty");
+    expect(offered).not.toContain("Router master password");
+    expect(page.querySelector('input[name="suggested"]')!.getAttribute("value")).toBe("1");
+    expect(page.querySelector("input#subject")!.getAttribute("value")).toBe("My router will not start");
+    expect(page.querySelector("script")).toBeNull();
+    const articleId = page
+      .querySelector('form[action="/portal/deflections"] input[name="articleId"]')!
+      .getAttribute("value")!;
+    const solved = await customer.post("/portal/deflections", {
+      articleId,
+      subject: "My router will not start",
+    });
+    expect(solved.status).toBe(303);
+    expect(solved.headers.get("location")).toBe("/portal/tickets?notice=deflected");
+    const recorded = await db.select().from(kbDeflections).where(eq(kbDeflections.orgId, home.orgId));
+    expect(recorded.map((d) => d.query)).toEqual(["My router will not start"]);
+    expect((await db.select().from(tickets).where(eq(tickets.orgId, home.orgId))).length).toBe(before.length);
+    const second = await customer.post("/portal/tickets", {
+      subject: "My router will not start",
+      body: "Lights are off.",
+      suggested: "1",
+    });
+    expect(second.status).toBe(303);
+    expect((await db.select().from(tickets).where(eq(tickets.orgId, home.orgId))).length).toBe(
+      before.length + 1,
+    );
+  });
+
+  test("nothing matching: the ticket is created at once; other organizations' articles are never offered", async () => {
+    const other = await createOrg("DeflectAway");
+    const customer = await signedIn(other, "customer");
+    const response = await customer.post("/portal/tickets", { subject: "router guide", body: "router" });
+    expect(response.status).toBe(303);
+    const refused = await customer.post("/portal/deflections", { articleId: sectionId, subject: "x" });
+    expect(refused.status).toBe(404);
   });
 });

@@ -1,10 +1,12 @@
 // The customer portal: works entirely without JavaScript — plain forms, POST-redirect-GET.
 import { Elysia } from "elysia";
 import { isDomainError } from "../domain/errors";
+import { deflectionSuggestions, recordDeflection } from "../domain/kb/deflection";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/queries";
+import { DeflectionSuggestions } from "../views/kb/help";
 import { PortalNewTicketPage, PortalTicketPage, PortalTicketsPage } from "../views/portal/pages";
 import type { Deps } from "./deps";
 import { attachmentResponse, ticketNumberParam } from "./desk";
@@ -15,6 +17,7 @@ const NOTICES: Record<string, string> = {
   sent: "Your reply was sent.",
   solved: "Glad it is solved. You can reopen the ticket if the problem comes back.",
   reopened: "The ticket is open again; we will look at it.",
+  deflected: "Glad the article answered your question — no ticket was needed.",
 };
 
 export function portalRoutes(deps: Deps) {
@@ -39,11 +42,29 @@ export function portalRoutes(deps: Deps) {
     ))
     .post("/portal/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
       const me = requireUserWith(user, "tickets.read_own");
+      // The first submit offers matching articles; submitting again creates the ticket.
+      const files = uploads(body);
+      if (field(body, "suggested") !== "1" && files.length === 0 && field(body, "subject").trim()) {
+        const hits = await deflectionSuggestions(
+          ctxFor(me),
+          `${field(body, "subject")} ${field(body, "body")}`,
+        );
+        if (hits.length > 0) {
+          return (
+            <PortalNewTicketPage
+              csrf={csrf}
+              viewer={viewerOf(me)}
+              values={formValues(body)}
+              suggestions={<DeflectionSuggestions csrf={csrf} subject={field(body, "subject")} hits={hits} />}
+            />
+          );
+        }
+      }
       try {
         const ticket = await createTicket(ctxFor(me), {
           subject: field(body, "subject"),
           body: field(body, "body"),
-          files: uploads(body),
+          files,
         });
         return seeOther(set, request, `/portal/tickets/${formatTicketNumber(ticket.number)}?notice=created`);
       } catch (error) {
@@ -59,6 +80,14 @@ export function portalRoutes(deps: Deps) {
           />
         );
       }
+    })
+    .post("/portal/deflections", async ({ user, ctxFor, body, set, request }) => {
+      const me = requireUserWith(user, "tickets.read_own");
+      await recordDeflection(ctxFor(me), {
+        articleId: field(body, "articleId"),
+        query: field(body, "subject"),
+      });
+      return seeOther(set, request, "/portal/tickets?notice=deflected");
     })
     .get("/portal/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
       const me = requireUserWith(user, "tickets.read_own");

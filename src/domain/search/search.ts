@@ -260,3 +260,39 @@ export async function searchEverything(
     articles,
   };
 }
+
+/**
+ * Articles that may answer what a customer is typing: any of the words may match (ranked by how
+ * many and where), so a whole sentence still finds the article about one of its words.
+ */
+export async function suggestArticles(
+  db: DbOrTx,
+  reader: Reader,
+  text: string,
+  limit = 3,
+): Promise<ArticleHit[]> {
+  const words = [...new Set(cleanQuery(text).match(/[\p{L}\p{N}]{3,}/gu) ?? [])].slice(0, 16);
+  if (words.length === 0) return [];
+  const query = sql`websearch_to_tsquery('english', ${words.join(" or ")})`;
+  return db
+    .select({
+      id: kbArticles.id,
+      title: kbArticleTranslations.title,
+      slug: kbArticleTranslations.slug,
+      status: kbArticles.status,
+      visibility: kbArticles.visibility,
+      snippet: sql<string>`ts_headline('english', ${kbArticleTranslations.bodyText}, ${query}, ${HEADLINE_OPTIONS})`,
+    })
+    .from(kbArticles)
+    .innerJoin(
+      kbArticleTranslations,
+      and(
+        eq(kbArticleTranslations.orgId, kbArticles.orgId),
+        eq(kbArticleTranslations.articleId, kbArticles.id),
+        eq(kbArticleTranslations.locale, kbArticles.defaultLocale),
+      ),
+    )
+    .where(and(readableBy(reader), sql`${kbArticleTranslations.search} @@ ${query}`))
+    .orderBy(sql`ts_rank(${kbArticleTranslations.search}, ${query}) desc`)
+    .limit(limit);
+}

@@ -247,3 +247,39 @@ export function sitemapXml(origin: string, entries: SitemapEntry[]): string {
     .join("");
   return `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`;
 }
+
+/** On the portal's new-ticket form: "do these answer your question?" before the ticket is created. */
+export function DeflectionSuggestions({
+  csrf,
+  subject,
+  hits,
+}: {
+  csrf: string;
+  subject: string;
+  hits: ArticleHit[];
+}) {
+  if (hits.length === 0) return "";
+  return (
+    <section class="card" aria-labelledby="deflection-title">
+      <h2 id="deflection-title">Do these answer your question?</h2>
+      <ol class="hits">
+        {hits.map((h) => (
+          <li>
+            <a href={`/help/articles/${encodeURIComponent(h.slug)}`} target="_blank" safe rel="noopener">
+              {h.title}
+            </a>
+            <br />
+            <small>{highlightHtml(h.snippet) as "safe"}</small>
+            <form method="post" action="/portal/deflections">
+              <CsrfField token={csrf} />
+              <input type="hidden" name="articleId" value={h.id} />
+              <input type="hidden" name="subject" value={subject} />
+              <button type="submit">This solved it</button>
+            </form>
+          </li>
+        ))}
+      </ol>
+      <p class="muted">If not, submit the form below again and we will answer.</p>
+    </section>
+  );
+}

@@ -81,20 +81,25 @@ export function PortalNewTicketPage({
   values = {},
   fields = {},
   message,
+  suggestions,
 }: {
   csrf: string;
   viewer: Viewer;
   values?: Record<string, string>;
   fields?: FieldErrors;
   message?: string;
+  /** Articles shown once before the ticket is created (deflection). */
+  suggestions?: JSX.Element;
 }) {
   return (
     <Page title="Submit a ticket" csrf={csrf} viewer={viewer}>
       <section class="card wide">
         <h1>Submit a ticket</h1>
         <ErrorSummary message={message} />
+        {(suggestions ?? "") as "safe"}
         <form method="post" action="/portal/tickets" enctype="multipart/form-data">
           <CsrfField token={csrf} />
+          {suggestions ? <input type="hidden" name="suggested" value="1" /> : ""}
           <Field label="Subject" name="subject" error={fields.subject}>
             <input id="subject" name="subject" required maxlength="250" value={values.subject ?? ""} />
           </Field>
