@@ -6,6 +6,8 @@ import { testDatabase } from "../../test/helpers";
 import {
   counters,
   events,
+  kbArticles,
+  kbArticleVersions,
   organizations,
   teams,
   ticketCounts,
@@ -23,6 +25,21 @@ beforeAll(async () => {
     scale: 0.1,
     now: new Date("2026-11-01T00:00:00Z"),
   }));
+});
+
+describe("demo knowledge base", () => {
+  test("has published articles of every visibility, each with two versions", async () => {
+    const { db } = await testDatabase();
+    const rows = await db.select().from(kbArticles).where(eq(kbArticles.orgId, orgId));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(rows.map((r) => r.visibility))).toEqual(new Set(["public", "customers", "internal"]));
+    expect(rows.every((r) => r.status === "published")).toBe(true);
+    const [versions] = await db
+      .select({ n: count() })
+      .from(kbArticleVersions)
+      .where(eq(kbArticleVersions.orgId, orgId));
+    expect(versions.n).toBe(rows.length * 2);
+  });
 });
 
 describe("demo data", () => {

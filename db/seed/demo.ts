@@ -23,6 +23,7 @@ import {
   tickets,
   users,
 } from "../schema";
+import { seedKnowledgeBase } from "./kb";
 import {
   COMPANY_WORDS,
   CUSTOMER_FOLLOW_UPS,
@@ -475,6 +476,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
     await tx.insert(counters).values({ orgId, name: "ticket", value: ticketCount });
     return orgId;
   });
+  const articleCount = await seedKnowledgeBase(db, orgId, now);
   // The count trigger rewrote ticket_counts once per ticket: reclaim those dead rows now.
   await db.execute(sql`vacuum ticket_counts`);
   await db.execute(sql`analyze`);
@@ -484,6 +486,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
       `${messageCount.toLocaleString("en")} messages`,
       `${eventCount.toLocaleString("en")} events`,
       "60 companies, 401 contacts",
+      `${articleCount} knowledge-base articles`,
       `${ZONES.length} field teams, 150 technicians`,
     ].join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
