@@ -37,45 +37,60 @@ async function helpContext(db: Db, request: Request, user: Parameters<typeof rea
 
 export function helpRoutes(deps: Deps) {
   const db = deps.database.db;
-  return new Elysia()
-    .use(webContext(deps))
-    .get("/help", async ({ request, user, csrf }) => {
-      const { reader, shell } = await helpContext(db, request, user, csrf);
-      return <HelpHomePage shell={shell} categories={await helpHome(db, reader)} />;
-    })
-    .get("/help/categories/:slug", async ({ request, user, csrf, params }) => {
-      const { reader, shell } = await helpContext(db, request, user, csrf);
-      return <HelpCategoryPage shell={shell} category={await helpCategory(db, reader, params.slug)} />;
-    })
-    .get("/help/articles/:slug", async ({ request, user, csrf, params, query }) => {
-      const { reader, shell } = await helpContext(db, request, user, csrf);
-      const article = await helpArticle(db, reader, params.slug, { countView: !query.notice });
-      return (
-        <HelpArticlePage
-          shell={shell}
-          article={article}
-          notice={query.notice === "thanks" ? "Thank you for your feedback." : undefined}
-        />
-      );
-    })
-    .post("/help/articles/:slug/feedback", async ({ request, user, csrf, params, body, set, now }) => {
-      const { reader } = await helpContext(db, request, user, csrf);
-      const article = await helpArticle(db, reader, params.slug);
-      await recordFeedback(db, reader, now, {
-        articleId: article.id,
-        helpful: field(body, "helpful") === "yes",
-        comment: field(body, "comment").slice(0, 2000),
-      });
-      return seeOther(set, request, `/help/articles/${encodeURIComponent(article.slug)}?notice=thanks`);
-    })
-    .get("/help/search", async ({ request, user, csrf, query }) => {
-      const { reader, shell } = await helpContext(db, request, user, csrf);
-      const q = typeof query.q === "string" ? query.q.trim().slice(0, 200) : "";
-      return <HelpSearchPage shell={shell} q={q} hits={await searchHelp(db, reader, q)} />;
-    })
-    .get("/help/sitemap.xml", async ({ request, user, csrf, set }) => {
-      const { org, shell } = await helpContext(db, request, user, csrf);
-      set.headers["content-type"] = "application/xml; charset=utf-8";
-      return sitemapXml(shell.origin, await sitemapEntries(db, org.id));
-    });
+  const sitemap = async ({
+    request,
+    user,
+    csrf,
+    set,
+  }: {
+    request: Request;
+    user: Parameters<typeof readerFor>[1];
+    csrf: string;
+    set: { headers: Record<string, string | number> };
+  }) => {
+    const { org, shell } = await helpContext(db, request, user, csrf);
+    set.headers["content-type"] = "application/xml; charset=utf-8";
+    return sitemapXml(shell.origin, await sitemapEntries(db, org.id));
+  };
+  return (
+    new Elysia()
+      .use(webContext(deps))
+      .get("/help", async ({ request, user, csrf }) => {
+        const { reader, shell } = await helpContext(db, request, user, csrf);
+        return <HelpHomePage shell={shell} categories={await helpHome(db, reader)} />;
+      })
+      .get("/help/categories/:slug", async ({ request, user, csrf, params }) => {
+        const { reader, shell } = await helpContext(db, request, user, csrf);
+        return <HelpCategoryPage shell={shell} category={await helpCategory(db, reader, params.slug)} />;
+      })
+      .get("/help/articles/:slug", async ({ request, user, csrf, params, query }) => {
+        const { reader, shell } = await helpContext(db, request, user, csrf);
+        const article = await helpArticle(db, reader, params.slug, { countView: !query.notice });
+        return (
+          <HelpArticlePage
+            shell={shell}
+            article={article}
+            notice={query.notice === "thanks" ? "Thank you for your feedback." : undefined}
+          />
+        );
+      })
+      .post("/help/articles/:slug/feedback", async ({ request, user, csrf, params, body, set, now }) => {
+        const { reader } = await helpContext(db, request, user, csrf);
+        const article = await helpArticle(db, reader, params.slug);
+        await recordFeedback(db, reader, now, {
+          articleId: article.id,
+          helpful: field(body, "helpful") === "yes",
+          comment: field(body, "comment").slice(0, 2000),
+        });
+        return seeOther(set, request, `/help/articles/${encodeURIComponent(article.slug)}?notice=thanks`);
+      })
+      .get("/help/search", async ({ request, user, csrf, query }) => {
+        const { reader, shell } = await helpContext(db, request, user, csrf);
+        const q = typeof query.q === "string" ? query.q.trim().slice(0, 200) : "";
+        return <HelpSearchPage shell={shell} q={q} hits={await searchHelp(db, reader, q)} />;
+      })
+      // Both addresses serve it: /sitemap.xml is where search engines look first.
+      .get("/help/sitemap.xml", sitemap)
+      .get("/sitemap.xml", sitemap)
+  );
 }

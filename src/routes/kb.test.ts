@@ -136,6 +136,7 @@ describe("help center", () => {
     expect(xml).toContain(`<loc>http://${host}/help/articles/set-up-your-router</loc>`);
     expect(xml).not.toContain("warranty");
     expect(xml).not.toContain("master-password");
+    expect(await (await visitor().get("/sitemap.xml")).text()).toBe(xml);
   });
 });
 
@@ -195,6 +196,10 @@ describe("staff knowledge base pages", () => {
     expect(page.document.querySelector(".hits mark")!.textContent).toBe("blinks");
     expect(page.document.querySelector(".hits script")).toBeNull();
     expect(page.document.querySelector(".hits b")).toBeNull();
+    // Type-ahead: an htmx request gets only the results, and a prefix matches.
+    const fragment = await (await agent.get("/desk/search?q=blin", { "hx-request": "true" })).text();
+    expect(fragment).toStartWith('<div id="search-results">');
+    expect(fragment).toContain("blinks");
     const articles = await agent.page("/desk/search?q=router");
     expect(articles.document.body.textContent).toContain("Router master password");
     const other = await signedIn(await createOrg("SearchAway"), "agent");

@@ -23,6 +23,7 @@ import {
   KbListPage,
   LeastHelpfulPage,
   SearchPage,
+  SearchResultsRegion,
   StructurePage,
   VersionsPage,
 } from "../views/kb/desk";
@@ -245,7 +246,7 @@ export function kbRoutes(deps: Deps) {
       await restoreVersion(ctxFor(me), params.id, versionParam(params.version));
       return seeOther(set, request, `/desk/kb/${params.id}/versions?notice=restored`);
     })
-    .get("/desk/search", async ({ user, csrf, ctxFor, query }) => {
+    .get("/desk/search", async ({ user, csrf, ctxFor, query, request, set }) => {
       const me = requireUserWith(user, "tickets.read_all");
       const status = typeof query.status === "string" ? query.status : undefined;
       const priority = typeof query.priority === "string" ? query.priority : undefined;
@@ -256,6 +257,9 @@ export function kbRoutes(deps: Deps) {
           : undefined,
         priority: ["low", "normal", "high", "urgent"].includes(priority ?? "") ? priority : undefined,
       });
+      set.headers.vary = "hx-request";
+      if (request.headers.get("hx-request"))
+        return <SearchResultsRegion results={results} status={status} priority={priority} />;
       return (
         <SearchPage csrf={csrf} viewer={viewerOf(me)} results={results} status={status} priority={priority} />
       );

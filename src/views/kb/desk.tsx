@@ -481,15 +481,53 @@ export function StructurePage({
 const TICKET_STATUS_NAMES = ["new", "open", "pending", "on_hold", "solved", "closed"];
 const PRIORITY_NAMES = ["low", "normal", "high", "urgent"];
 
-export function SearchPage({
-  csrf,
-  viewer,
+export function SearchPage(props: {
+  csrf: string;
+  viewer: Viewer;
+  results: SearchResults;
+  status?: string;
+  priority?: string;
+}) {
+  const q = props.results.q;
+  return (
+    <Page title={q ? `Search: ${q}` : "Search"} csrf={props.csrf} viewer={props.viewer} scripts>
+      <h1>Search</h1>
+      {/* Plain GET without JavaScript; with htmx the results follow the typing (type-ahead). */}
+      <form
+        method="get"
+        action="/desk/search"
+        role="search"
+        class="help-search"
+        hx-get="/desk/search"
+        hx-trigger="input delay:250ms"
+        hx-target="#search-results"
+        hx-swap="outerHTML"
+      >
+        <label for="q" class="visually-hidden">
+          Search
+        </label>
+        <input
+          id="q"
+          type="search"
+          name="q"
+          value={q}
+          maxlength="200"
+          autocomplete="off"
+          placeholder='Tickets, notes, people, articles — "exact phrase", OR, -word'
+        />
+        <button type="submit">Search</button>
+      </form>
+      <SearchResultsRegion results={props.results} status={props.status} priority={props.priority} />
+    </Page>
+  );
+}
+
+/** The part of the search page that changes as the agent types; answered alone to htmx. */
+export function SearchResultsRegion({
   results,
   status,
   priority,
 }: {
-  csrf: string;
-  viewer: Viewer;
   results: SearchResults;
   status?: string;
   priority?: string;
@@ -503,22 +541,7 @@ export function SearchPage({
     !results.companies.length &&
     !results.articles.length;
   return (
-    <Page title={q ? `Search: ${q}` : "Search"} csrf={csrf} viewer={viewer}>
-      <h1>Search</h1>
-      <form method="get" action="/desk/search" role="search" class="help-search">
-        <label for="q" class="visually-hidden">
-          Search
-        </label>
-        <input
-          id="q"
-          type="search"
-          name="q"
-          value={q}
-          maxlength="200"
-          placeholder='Tickets, notes, people, articles — "exact phrase", OR, -word'
-        />
-        <button type="submit">Search</button>
-      </form>
+    <div id="search-results">
       {nothing ? <p class="empty">Nothing matches.</p> : ""}
       {q ? (
         <section>
@@ -592,6 +615,6 @@ export function SearchPage({
       ) : (
         ""
       )}
-    </Page>
+    </div>
   );
 }
