@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { kbDeflections, organizations, tickets } from "../../db/schema";
 import { Client, createOrg, type Fixture, parse, signedIn, testDatabase } from "../../test/helpers";
 import { createArticle, createCategory, createSection, setArticleStatus } from "../domain/kb/articles";
-import { createTicket } from "../domain/tickets/commands";
+import { addMessage, createTicket } from "../domain/tickets/commands";
 
 let home: Fixture;
 let host: string;
@@ -257,5 +257,38 @@ describe("deflection on the portal's new-ticket form", () => {
     expect(response.status).toBe(303);
     const refused = await customer.post("/portal/deflections", { articleId: sectionId, subject: "x" });
     expect(refused.status).toBe(404);
+  });
+});
+
+describe("portal search of the customer's own tickets", () => {
+  test("subjects and replies match; internal notes and other customers' tickets never do", async () => {
+    const org = await createOrg("PortalSearch");
+    const mine = await createTicket(org.ctx("customer"), {
+      subject: "Compressor noise",
+      body: "It rattles.",
+    });
+    await addMessage(org.ctx("agent"), mine.number, { kind: "note", body: "Secret zebra warranty fraud" });
+    await addMessage(org.ctx("agent"), mine.number, {
+      kind: "reply",
+      body: "We send a technician tomorrow.",
+    });
+    await createTicket(org.ctx("agent"), {
+      subject: "Compressor noise at another customer",
+      body: "rattles",
+      requesterEmail: "someone-else@example.test",
+    });
+    const customer = await signedIn(org, "customer");
+    const rows = async (q: string) =>
+      [
+        ...(await customer.page(`/portal/tickets?q=${encodeURIComponent(q)}`)).document.querySelectorAll(
+          "tbody tr",
+        ),
+      ].map((r) => r.textContent);
+    expect(await rows("compressor")).toHaveLength(1);
+    expect((await rows("technician"))[0]).toContain("Compressor noise");
+    expect(await rows("zebra")).toEqual([]);
+    const page = await customer.page("/portal/tickets?q=zebra");
+    expect(page.document.querySelector(".empty")!.textContent).toBe("No tickets match.");
+    expect(page.document.querySelector("script")).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { isDomainError } from "../domain/errors";
 import { deflectionSuggestions, recordDeflection } from "../domain/kb/deflection";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
+import { searchOwnTickets } from "../domain/search/search";
 import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/queries";
 import { DeflectionSuggestions } from "../views/kb/help";
@@ -26,7 +27,8 @@ export function portalRoutes(deps: Deps) {
     .get("/portal", ({ set, request }) => seeOther(set, request, "/portal/tickets"))
     .get("/portal/tickets", async ({ user, csrf, ctxFor, query }) => {
       const me = requireUserWith(user, "tickets.read_own");
-      const tickets = await listOwnTickets(ctxFor(me));
+      const q = typeof query.q === "string" ? query.q.trim().slice(0, 200) : "";
+      const tickets = q ? await searchOwnTickets(ctxFor(me), { q }) : await listOwnTickets(ctxFor(me));
       return (
         <PortalTicketsPage
           csrf={csrf}
@@ -34,6 +36,7 @@ export function portalRoutes(deps: Deps) {
           tickets={tickets}
           timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
           notice={NOTICES[query.notice ?? ""]}
+          q={q}
         />
       );
     })

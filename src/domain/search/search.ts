@@ -296,3 +296,36 @@ export async function suggestArticles(
     .orderBy(sql`ts_rank(${kbArticleTranslations.search}, ${query}) desc`)
     .limit(limit);
 }
+
+/**
+ * A customer's search of their own tickets in the portal: subjects and the replies they can read.
+ * Internal notes never count, so a note's words cannot reveal anything through a match.
+ */
+export async function searchOwnTickets(ctx: Ctx, input: { q: string }) {
+  requirePermission(ctx.actor, "tickets.read_own");
+  const q = cleanQuery(input.q);
+  if (!q || !ctx.actor.contactId) return [];
+  const query = textQuery(q);
+  return ctx.db
+    .select({
+      id: tickets.id,
+      number: tickets.number,
+      subject: tickets.subject,
+      status: tickets.status,
+      createdAt: tickets.createdAt,
+      updatedAt: tickets.updatedAt,
+    })
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.orgId, ctx.actor.orgId),
+        eq(tickets.contactId, ctx.actor.contactId),
+        or(
+          sql`${tickets.search} @@ ${query}`,
+          sql`exists (select 1 from ${ticketMessages} m where m.org_id = ${ctx.actor.orgId} and m.ticket_id = ${tickets.id} and m.kind = 'reply' and m.search @@ ${query})`,
+        ),
+      ),
+    )
+    .orderBy(sql`${tickets.updatedAt} desc`)
+    .limit(100);
+}

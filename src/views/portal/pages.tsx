@@ -19,12 +19,15 @@ export function PortalTicketsPage({
   tickets,
   timeZone,
   notice,
+  q = "",
 }: {
   csrf: string;
   viewer: Viewer;
   tickets: OwnTicket[];
   timeZone: string;
   notice?: string;
+  /** A search of the customer's own tickets. */
+  q?: string;
 }) {
   return (
     <Page title="My tickets" csrf={csrf} viewer={viewer}>
@@ -35,8 +38,15 @@ export function PortalTicketsPage({
           Submit a new ticket
         </a>
       </p>
+      <form method="get" action="/portal/tickets" role="search" class="help-search">
+        <label for="q" class="visually-hidden">
+          Search my tickets
+        </label>
+        <input id="q" type="search" name="q" value={q} maxlength="200" placeholder="Search my tickets" />
+        <button type="submit">Search</button>
+      </form>
       {tickets.length === 0 ? (
-        <p class="empty">You have no tickets yet.</p>
+        <p class="empty">{q ? "No tickets match." : "You have no tickets yet."}</p>
       ) : (
         <table class="tickets">
           <thead>
