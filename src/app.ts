@@ -11,7 +11,9 @@ import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
 import { formRoutes } from "./routes/forms";
 import { fsmRoutes } from "./routes/fsm";
+import { helpRoutes } from "./routes/help";
 import { htmlResponse } from "./routes/htmlResponse";
+import { kbRoutes } from "./routes/kb";
 import { macroRoutes } from "./routes/macros";
 import { notificationRoutes } from "./routes/notifications";
 import { metrics, opsRoutes } from "./routes/ops";
@@ -93,6 +95,8 @@ export function buildApp(deps: Deps) {
     .use(webhookRoutes(deps))
     .use(fsmRoutes(deps))
     .use(techRoutes(deps))
+    .use(kbRoutes(deps))
+    .use(helpRoutes(deps))
     .use(apiRoutes(deps));
 }
 

@@ -6,6 +6,7 @@ export * from "./email";
 export * from "./events";
 export * from "./fsm";
 export * from "./jobs";
+export * from "./kb";
 export * from "./macros";
 export * from "./notifications";
 export * from "./orgs";

@@ -9,6 +9,8 @@ import {
   assets,
   counters,
   events,
+  kbArticles,
+  kbArticleVersions,
   lineItems,
   organizations,
   serviceLocations,
@@ -32,6 +34,21 @@ beforeAll(async () => {
     scale: 0.1,
     now: new Date("2026-11-01T00:00:00Z"),
   }));
+});
+
+describe("demo knowledge base", () => {
+  test("has published articles of every visibility, each with two versions", async () => {
+    const { db } = await testDatabase();
+    const rows = await db.select().from(kbArticles).where(eq(kbArticles.orgId, orgId));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(rows.map((r) => r.visibility))).toEqual(new Set(["public", "customers", "internal"]));
+    expect(rows.every((r) => r.status === "published")).toBe(true);
+    const [versions] = await db
+      .select({ n: count() })
+      .from(kbArticleVersions)
+      .where(eq(kbArticleVersions.orgId, orgId));
+    expect(versions.n).toBe(rows.length * 2);
+  });
 });
 
 describe("demo data", () => {

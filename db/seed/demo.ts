@@ -30,6 +30,7 @@ import {
   users,
 } from "../schema";
 import { seedFieldService } from "./fsm";
+import { seedKnowledgeBase } from "./kb";
 import {
   COMPANY_WORDS,
   CUSTOMER_FOLLOW_UPS,
@@ -497,6 +498,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
   });
   // Due times of the open tickets, as every ticket command would have left them.
   await refreshOrgSla(db, orgId, now);
+  const articleCount = await seedKnowledgeBase(db, orgId, now);
   // The count trigger rewrote ticket_counts once per ticket: reclaim those dead rows now.
   await db.execute(sql`vacuum ticket_counts`);
   await db.execute(sql`analyze`);
@@ -506,6 +508,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
       `${messageCount.toLocaleString("en")} messages`,
       `${eventCount.toLocaleString("en")} events`,
       "60 companies, 401 contacts",
+      `${articleCount} knowledge-base articles`,
       `${ZONES.length} field teams, 150 technicians`,
       `${workOrderCount} work orders`,
     ].join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -42,6 +42,10 @@ const PERMISSIONS = {
   "fsm.read": ["admin", "supervisor", "dispatcher", "agent"],
   "fsm.from_ticket": ["admin", "supervisor", "dispatcher", "agent"],
   "fsm.field": ["technician"],
+  /** Write and edit knowledge-base drafts; read internal articles. */
+  "kb.write": ["admin", "supervisor", "agent"],
+  /** Publish and archive articles, manage categories and sections, read article feedback. */
+  "kb.publish": ["admin", "supervisor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

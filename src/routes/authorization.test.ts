@@ -15,6 +15,7 @@ import { saveRule } from "../domain/automation/rules";
 import { startChat, touchPresence } from "../domain/chat/chat";
 import { formatWorkOrderNumber } from "../domain/fsm/rules";
 import { createWorkOrder, scheduleAppointment } from "../domain/fsm/workOrders";
+import { createArticle, setArticleStatus, updateArticle } from "../domain/kb/articles";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { saveCalendar, savePolicy } from "../domain/sla/admin";
 import { createTicket } from "../domain/tickets/commands";
@@ -47,6 +48,9 @@ let homeWorkOrder: string;
 let homeAppointment: string;
 const FSM_READ = ["admin", "supervisor", "agent", "dispatcher"] as const;
 const FSM_MANAGE = ["admin", "supervisor", "dispatcher"] as const;
+let homeArticle: string;
+let publicArticle: string;
+const KB_PUBLISH = ["admin", "supervisor"] as const;
 
 interface RouteCase {
   name: string;
@@ -403,6 +407,69 @@ const ROUTES: RouteCase[] = [
     form: () => ({ signedName: "" }),
     allowed: ["technician"],
   },
+  { name: "kb articles", method: "GET", path: () => "/desk/kb", allowed: WORK },
+  { name: "kb new article form", method: "GET", path: () => "/desk/kb/new", allowed: WORK },
+  {
+    name: "kb create article",
+    method: "POST",
+    path: () => "/desk/kb",
+    form: () => ({ title: "", body: "" }),
+    allowed: WORK,
+  },
+  { name: "kb article", method: "GET", path: () => `/desk/kb/${homeArticle}`, allowed: WORK },
+  {
+    name: "kb save article",
+    method: "POST",
+    path: () => `/desk/kb/${homeArticle}`,
+    form: () => ({ title: "", body: "" }),
+    allowed: WORK,
+  },
+  {
+    name: "kb send for review",
+    method: "POST",
+    path: () => `/desk/kb/${homeArticle}/status`,
+    form: () => ({ status: "in_review" }),
+    allowed: WORK,
+  },
+  {
+    name: "kb publish",
+    method: "POST",
+    path: () => `/desk/kb/${homeArticle}/status`,
+    form: () => ({ status: "archived" }),
+    allowed: KB_PUBLISH,
+  },
+  { name: "kb versions", method: "GET", path: () => `/desk/kb/${homeArticle}/versions`, allowed: WORK },
+  { name: "kb diff", method: "GET", path: () => `/desk/kb/${homeArticle}/diff?from=1&to=2`, allowed: WORK },
+  {
+    name: "kb restore",
+    method: "POST",
+    path: () => `/desk/kb/${homeArticle}/versions/1/restore`,
+    allowed: WORK,
+  },
+  { name: "kb categories", method: "GET", path: () => "/desk/kb/structure", allowed: KB_PUBLISH },
+  {
+    name: "kb add category",
+    method: "POST",
+    path: () => "/desk/kb/categories",
+    form: () => ({ name: "" }),
+    allowed: KB_PUBLISH,
+  },
+  {
+    name: "kb add section",
+    method: "POST",
+    path: () => "/desk/kb/sections",
+    form: () => ({ categoryId: "", sectionName: "" }),
+    allowed: KB_PUBLISH,
+  },
+  { name: "kb least helpful", method: "GET", path: () => "/desk/kb/feedback", allowed: KB_PUBLISH },
+  { name: "search", method: "GET", path: () => "/desk/search?q=home", allowed: READ },
+  {
+    name: "deflection",
+    method: "POST",
+    path: () => "/portal/deflections",
+    form: () => ({ articleId: publicArticle, subject: "matrix" }),
+    allowed: ["customer"],
+  },
 ];
 
 const clients = new Map<string, Client>();
@@ -516,6 +583,23 @@ beforeAll(async () => {
     technicianIds: [home.users.technician.id],
   });
   homeAppointment = visit.id;
+  const article = await createArticle(home.ctx("agent"), {
+    title: "Home internal article",
+    body: "<p>Only home staff may read this.</p>",
+    visibility: "internal",
+  });
+  await updateArticle(home.ctx("agent"), article.id, {
+    title: "Home internal article",
+    body: "<p>Only home staff may read this, version two.</p>",
+    visibility: "internal",
+  });
+  homeArticle = article.id;
+  const open = await createArticle(home.ctx("agent"), {
+    title: "Home public article",
+    body: "<p>Public.</p>",
+  });
+  await setArticleStatus(home.ctx("admin"), open.id, "published");
+  publicArticle = open.id;
   for (const role of ROLES) {
     clients.set(`home:${role}`, await signedIn(home, role));
     clients.set(`away:${role}`, await signedIn(away, role));
@@ -613,6 +697,30 @@ describe("another organization's tickets are invisible to every role", () => {
         ["/fsm/work-orders/from-ticket", { ticket }],
       ] as const) {
         expect([403, 404]).toContain((await client.post(path, form)).status);
+      }
+      for (const path of [
+        `/desk/kb/${homeArticle}`,
+        `/desk/kb/${homeArticle}/versions`,
+        `/desk/kb/${homeArticle}/diff?from=1&to=2`,
+      ]) {
+        const response = await client.get(path);
+        expect([403, 404]).toContain(response.status);
+        expect(await response.text()).not.toContain("Only home staff");
+      }
+      for (const path of [
+        `/desk/kb/${homeArticle}`,
+        `/desk/kb/${homeArticle}/status`,
+        `/desk/kb/${homeArticle}/versions/1/restore`,
+      ]) {
+        const response = await client.post(path, {
+          title: "cross-org",
+          body: "<p>x</p>",
+          status: "archived",
+        });
+        expect([403, 404]).toContain(response.status);
+      }
+      for (const path of ["/desk/search?q=home", "/help/search?q=home", "/help"]) {
+        expect(await (await client.get(path)).text()).not.toContain("Home internal article");
       }
     });
   }

@@ -1,10 +1,13 @@
 // The customer portal: works entirely without JavaScript — plain forms, POST-redirect-GET.
 import { Elysia } from "elysia";
 import { isDomainError } from "../domain/errors";
+import { deflectionSuggestions, recordDeflection } from "../domain/kb/deflection";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
+import { searchOwnTickets } from "../domain/search/search";
 import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/queries";
+import { DeflectionSuggestions } from "../views/kb/help";
 import { PortalNewTicketPage, PortalTicketPage, PortalTicketsPage } from "../views/portal/pages";
 import type { Deps } from "./deps";
 import { attachmentResponse, ticketNumberParam } from "./desk";
@@ -15,6 +18,7 @@ const NOTICES: Record<string, string> = {
   sent: "Your reply was sent.",
   solved: "Glad it is solved. You can reopen the ticket if the problem comes back.",
   reopened: "The ticket is open again; we will look at it.",
+  deflected: "Glad the article answered your question — no ticket was needed.",
 };
 
 export function portalRoutes(deps: Deps) {
@@ -23,7 +27,8 @@ export function portalRoutes(deps: Deps) {
     .get("/portal", ({ set, request }) => seeOther(set, request, "/portal/tickets"))
     .get("/portal/tickets", async ({ user, csrf, ctxFor, query }) => {
       const me = requireUserWith(user, "tickets.read_own");
-      const tickets = await listOwnTickets(ctxFor(me));
+      const q = typeof query.q === "string" ? query.q.trim().slice(0, 200) : "";
+      const tickets = q ? await searchOwnTickets(ctxFor(me), { q }) : await listOwnTickets(ctxFor(me));
       return (
         <PortalTicketsPage
           csrf={csrf}
@@ -31,6 +36,7 @@ export function portalRoutes(deps: Deps) {
           tickets={tickets}
           timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
           notice={NOTICES[query.notice ?? ""]}
+          q={q}
         />
       );
     })
@@ -39,11 +45,29 @@ export function portalRoutes(deps: Deps) {
     ))
     .post("/portal/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
       const me = requireUserWith(user, "tickets.read_own");
+      // The first submit offers matching articles; submitting again creates the ticket.
+      const files = uploads(body);
+      if (field(body, "suggested") !== "1" && files.length === 0 && field(body, "subject").trim()) {
+        const hits = await deflectionSuggestions(
+          ctxFor(me),
+          `${field(body, "subject")} ${field(body, "body")}`,
+        );
+        if (hits.length > 0) {
+          return (
+            <PortalNewTicketPage
+              csrf={csrf}
+              viewer={viewerOf(me)}
+              values={formValues(body)}
+              suggestions={<DeflectionSuggestions csrf={csrf} subject={field(body, "subject")} hits={hits} />}
+            />
+          );
+        }
+      }
       try {
         const ticket = await createTicket(ctxFor(me), {
           subject: field(body, "subject"),
           body: field(body, "body"),
-          files: uploads(body),
+          files,
         });
         return seeOther(set, request, `/portal/tickets/${formatTicketNumber(ticket.number)}?notice=created`);
       } catch (error) {
@@ -59,6 +83,14 @@ export function portalRoutes(deps: Deps) {
           />
         );
       }
+    })
+    .post("/portal/deflections", async ({ user, ctxFor, body, set, request }) => {
+      const me = requireUserWith(user, "tickets.read_own");
+      await recordDeflection(ctxFor(me), {
+        articleId: field(body, "articleId"),
+        query: field(body, "subject"),
+      });
+      return seeOther(set, request, "/portal/tickets?notice=deflected");
     })
     .get("/portal/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
       const me = requireUserWith(user, "tickets.read_own");

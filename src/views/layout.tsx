@@ -32,6 +32,8 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       ) : (
         <a href="/fsm/work-orders">Work orders</a>
       )}
+      <a href="/desk/kb">Knowledge base</a>
+      <a href="/desk/search">Search</a>
       {isAdmin ? <a href="/admin">Admin</a> : ""}
       <span class="spacer" />
       <span class="who" safe>
@@ -53,6 +55,7 @@ function CustomerNav({ viewer }: { viewer?: Viewer }) {
           <a href="/portal/tickets">My tickets</a>
           <a href="/portal/tickets/new">New ticket</a>
           <a href="/portal/chat">Chat</a>
+          <a href="/help">Help center</a>
           <span class="spacer" />
           <span class="who" safe>
             {viewer.name}

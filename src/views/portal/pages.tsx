@@ -19,12 +19,15 @@ export function PortalTicketsPage({
   tickets,
   timeZone,
   notice,
+  q = "",
 }: {
   csrf: string;
   viewer: Viewer;
   tickets: OwnTicket[];
   timeZone: string;
   notice?: string;
+  /** A search of the customer's own tickets. */
+  q?: string;
 }) {
   return (
     <Page title="My tickets" csrf={csrf} viewer={viewer}>
@@ -35,8 +38,15 @@ export function PortalTicketsPage({
           Submit a new ticket
         </a>
       </p>
+      <form method="get" action="/portal/tickets" class="help-search">
+        <label for="q" class="visually-hidden">
+          Search my tickets
+        </label>
+        <input id="q" type="search" name="q" value={q} maxlength="200" placeholder="Search my tickets" />
+        <button type="submit">Search</button>
+      </form>
       {tickets.length === 0 ? (
-        <p class="empty">You have no tickets yet.</p>
+        <p class="empty">{q ? "No tickets match." : "You have no tickets yet."}</p>
       ) : (
         <table class="tickets">
           <thead>
@@ -81,20 +91,25 @@ export function PortalNewTicketPage({
   values = {},
   fields = {},
   message,
+  suggestions,
 }: {
   csrf: string;
   viewer: Viewer;
   values?: Record<string, string>;
   fields?: FieldErrors;
   message?: string;
+  /** Articles shown once before the ticket is created (deflection). */
+  suggestions?: JSX.Element;
 }) {
   return (
     <Page title="Submit a ticket" csrf={csrf} viewer={viewer}>
       <section class="card wide">
         <h1>Submit a ticket</h1>
         <ErrorSummary message={message} />
+        {(suggestions ?? "") as "safe"}
         <form method="post" action="/portal/tickets" enctype="multipart/form-data">
           <CsrfField token={csrf} />
+          {suggestions ? <input type="hidden" name="suggested" value="1" /> : ""}
           <Field label="Subject" name="subject" error={fields.subject}>
             <input id="subject" name="subject" required maxlength="250" value={values.subject ?? ""} />
           </Field>

@@ -1,0 +1,285 @@
+// The public help center: server-rendered, no JavaScript, small pages with proper titles,
+// descriptions and canonical addresses.
+import type { HelpArticle, HelpCategory, SitemapEntry } from "../../domain/kb/help";
+import type { ArticleHit } from "../../domain/search/search";
+import { CsrfField, Notice } from "../form";
+import { highlightHtml } from "./highlight";
+
+export interface HelpShell {
+  orgName: string;
+  /** The absolute origin of this help center, e.g. https://support.acme.test */
+  origin: string;
+  csrf: string;
+  signedIn: boolean;
+}
+
+function HelpPage({
+  shell,
+  title,
+  description,
+  path,
+  noindex,
+  children,
+}: {
+  shell: HelpShell;
+  title: string;
+  description: string;
+  path: string;
+  noindex?: boolean;
+  children?: JSX.Element | (JSX.Element | JSX.Element[])[];
+}) {
+  return (
+    <>
+      {"<!doctype html>"}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{title}</title>
+          <meta name="description" content={description} />
+          <link rel="canonical" href={`${shell.origin}${path}`} />
+          {noindex ? <meta name="robots" content="noindex" /> : ""}
+          <link rel="stylesheet" href="/public/app.css" />
+        </head>
+        <body>
+          <nav class="top" aria-label="Main">
+            <a class="brand" href="/help" safe>
+              {`${shell.orgName} Help Center`}
+            </a>
+            <span class="spacer" />
+            {shell.signedIn ? <a href="/">My account</a> : <a href="/login?next=%2Fhelp">Sign in</a>}
+          </nav>
+          <main>
+            <SearchBox q="" />
+            {children as "safe"}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}
+
+function SearchBox({ q }: { q: string }) {
+  return (
+    <form class="help-search" method="get" action="/help/search">
+      <label for="help-q" class="visually-hidden">
+        Search the help center
+      </label>
+      <input id="help-q" type="search" name="q" value={q} placeholder="Search for answers" maxlength="200" />
+      <button type="submit">Search</button>
+    </form>
+  );
+}
+
+function ArticleList({ articles }: { articles: { title: string; slug: string }[] }) {
+  return (
+    <ul>
+      {articles.map((a) => (
+        <li>
+          <a href={`/help/articles/${encodeURIComponent(a.slug)}`} safe>
+            {a.title}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function HelpHomePage({ shell, categories }: { shell: HelpShell; categories: HelpCategory[] }) {
+  return (
+    <HelpPage
+      shell={shell}
+      title={`${shell.orgName} Help Center`}
+      description={`Answers and guides from ${shell.orgName}: search or browse by topic.`}
+      path="/help"
+    >
+      <h1>How can we help?</h1>
+      {categories.length === 0 ? <p class="empty">No articles yet.</p> : ""}
+      {categories.map((c) => (
+        <section class="card">
+          <h2>
+            <a href={`/help/categories/${encodeURIComponent(c.slug)}`} safe>
+              {c.name}
+            </a>
+          </h2>
+          {c.description ? <p safe>{c.description}</p> : ""}
+          {c.sections.map((s) => (
+            <>
+              <h3 safe>{s.name}</h3>
+              <ArticleList articles={s.articles.slice(0, 6)} />
+            </>
+          ))}
+        </section>
+      ))}
+    </HelpPage>
+  );
+}
+
+export function HelpCategoryPage({ shell, category }: { shell: HelpShell; category: HelpCategory }) {
+  return (
+    <HelpPage
+      shell={shell}
+      title={`${category.name} – ${shell.orgName} Help Center`}
+      description={category.description || `Articles about ${category.name}.`}
+      path={`/help/categories/${encodeURIComponent(category.slug)}`}
+    >
+      <p>
+        <a href="/help">Help Center</a>
+      </p>
+      <h1 safe>{category.name}</h1>
+      {category.description ? <p safe>{category.description}</p> : ""}
+      {category.sections.length === 0 ? <p class="empty">No articles here yet.</p> : ""}
+      {category.sections.map((s) => (
+        <section id={`section-${s.slug}`}>
+          <h2 safe>{s.name}</h2>
+          <ArticleList articles={s.articles} />
+        </section>
+      ))}
+    </HelpPage>
+  );
+}
+
+export function HelpArticlePage({
+  shell,
+  article,
+  notice,
+}: {
+  shell: HelpShell;
+  article: HelpArticle;
+  notice?: string;
+}) {
+  const path = `/help/articles/${encodeURIComponent(article.slug)}`;
+  return (
+    <HelpPage
+      shell={shell}
+      title={`${article.title} – ${shell.orgName} Help Center`}
+      description={article.description}
+      path={path}
+    >
+      <p>
+        <a href="/help">Help Center</a>
+        {article.category ? (
+          <>
+            {" › "}
+            <a href={`/help/categories/${encodeURIComponent(article.category.slug)}`} safe>
+              {article.category.name}
+            </a>
+          </>
+        ) : (
+          ""
+        )}
+      </p>
+      <article>
+        <h1 safe>{article.title}</h1>
+        {/* Sanitized with an allow-list when it was saved (domain/kb/sanitize.ts). */}
+        <div class="article-body">{article.body as "safe"}</div>
+      </article>
+      <Notice message={notice} />
+      {notice ? (
+        ""
+      ) : (
+        <section class="card narrow">
+          <form method="post" action={`${path}/feedback`}>
+            <CsrfField token={shell.csrf} />
+            <fieldset>
+              <legend>Did this help?</legend>
+              <label for="comment">Anything we should add? (optional)</label>
+              <textarea id="comment" name="comment" rows="2" maxlength="2000" />
+              <button type="submit" name="helpful" value="yes">
+                Yes
+              </button>{" "}
+              <button type="submit" name="helpful" value="no">
+                No
+              </button>
+            </fieldset>
+          </form>
+        </section>
+      )}
+      {article.related.length ? (
+        <section>
+          <h2>Related articles</h2>
+          <ArticleList articles={article.related} />
+        </section>
+      ) : (
+        ""
+      )}
+    </HelpPage>
+  );
+}
+
+export function HelpSearchPage({ shell, q, hits }: { shell: HelpShell; q: string; hits: ArticleHit[] }) {
+  return (
+    <HelpPage
+      shell={shell}
+      title={`Search: ${q} – ${shell.orgName} Help Center`}
+      description={`Help center results for ${q}.`}
+      path="/help/search"
+      noindex
+    >
+      {q ? <h1 safe>{`Results for “${q}”`}</h1> : <h1>Search</h1>}
+      {hits.length && hits[0].typo ? <p class="muted">No exact matches; these come close.</p> : ""}
+      {q && hits.length === 0 ? <p class="empty">No articles match. Try other words.</p> : ""}
+      <ol class="hits">
+        {hits.map((h) => (
+          <li>
+            <a href={`/help/articles/${encodeURIComponent(h.slug)}`} safe>
+              {h.title}
+            </a>
+            <br />
+            <small>{highlightHtml(h.snippet) as "safe"}</small>
+          </li>
+        ))}
+      </ol>
+    </HelpPage>
+  );
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function sitemapXml(origin: string, entries: SitemapEntry[]): string {
+  const urls = entries
+    .map(
+      (e) =>
+        `<url><loc>${xmlEscape(origin + e.path)}</loc>${e.updatedAt ? `<lastmod>${e.updatedAt.toISOString()}</lastmod>` : ""}</url>`,
+    )
+    .join("");
+  return `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`;
+}
+
+/** On the portal's new-ticket form: "do these answer your question?" before the ticket is created. */
+export function DeflectionSuggestions({
+  csrf,
+  subject,
+  hits,
+}: {
+  csrf: string;
+  subject: string;
+  hits: ArticleHit[];
+}) {
+  if (hits.length === 0) return "";
+  return (
+    <section class="card" aria-labelledby="deflection-title">
+      <h2 id="deflection-title">Do these answer your question?</h2>
+      <ol class="hits">
+        {hits.map((h) => (
+          <li>
+            <a href={`/help/articles/${encodeURIComponent(h.slug)}`} target="_blank" safe rel="noopener">
+              {h.title}
+            </a>
+            <br />
+            <small>{highlightHtml(h.snippet) as "safe"}</small>
+            <form method="post" action="/portal/deflections">
+              <CsrfField token={csrf} />
+              <input type="hidden" name="articleId" value={h.id} />
+              <input type="hidden" name="subject" value={subject} />
+              <button type="submit">This solved it</button>
+            </form>
+          </li>
+        ))}
+      </ol>
+      <p class="muted">If not, submit the form below again and we will answer.</p>
+    </section>
+  );
+}
