@@ -5,7 +5,8 @@ import { checkSolution } from "./checker";
 import { optimize } from "./optimize";
 import { formatSolomonRoutes, parseSolomon, solomonInput } from "./solomon";
 
-const C101 = resolve(import.meta.dir, "../../../../shared/data/solomon/instances/C101.txt");
+// A copy of the standard instance C101 (Solomon, 1987) kept with the tests, so they run on any checkout.
+const C101 = resolve(import.meta.dir, "../../../test/fixtures/solomon-C101.txt");
 
 describe("Solomon instances", () => {
   test("C101 parses: 25 vehicles of 200, depot and 100 customers", () => {
