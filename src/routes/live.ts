@@ -1,56 +1,19 @@
-// Server-sent events for the desk: every committed change in the organization is announced as
-// "tickets-changed" (lists refresh) and "ticket-<id>" (that ticket's page refreshes).
+// Server-sent events. The desk: every committed change in the organization is announced as
+// "tickets-changed" (lists refresh) and "ticket-<id>" (that ticket's page refreshes). Chat pages:
+// "chat-changed" for one chat, or for any chat of the organization (the agents' inbox).
 import type { EventBus } from "../domain/events/bus";
+import type { LiveEvent } from "../domain/events/log";
 
 const HEARTBEAT_MS = 25_000;
 
-export function liveStream(bus: EventBus, orgId: string, signal: AbortSignal): Response {
-  const encoder = new TextEncoder();
-  let cleanup = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (text: string) => {
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          cleanup();
-        }
-      };
-      send("retry: 2000\n\n");
-      const unsubscribe = bus.subscribe((event) => {
-        if (event.orgId !== orgId || !event.ticketId) return;
-        send(`event: tickets-changed\ndata: ${event.ticketId}\n\n`);
-        send(`event: ticket-${event.ticketId}\ndata: ${event.type}\n\n`);
-      });
-      const heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);
-      cleanup = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        try {
-          controller.close();
-        } catch {}
-      };
-      signal.addEventListener("abort", () => cleanup());
-    },
-    cancel() {
-      cleanup();
-    },
-  });
-  return new Response(stream, {
-    headers: { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" },
-  });
-}
-
 /**
- * Chat pages: "chat-changed" whenever a chat event arrives — for one chat (its page), or any chat
- * of the organization (the agents' inbox). `onHeartbeat` runs with each keep-alive: the inbox uses
- * it to keep the agent marked online while the page is open.
+ * A stream that turns the bus's events into server-sent events: `render` gives the text for an
+ * event (or nothing), a keep-alive goes out every 25 s, and closing either side unsubscribes.
  */
-export function chatStream(
+function eventStream(
   bus: EventBus,
-  orgId: string,
-  chatId: string | null,
   signal: AbortSignal,
+  render: (event: LiveEvent) => string | undefined,
   onHeartbeat?: () => void,
 ): Response {
   const encoder = new TextEncoder();
@@ -66,9 +29,8 @@ export function chatStream(
       };
       send("retry: 2000\n\n");
       const unsubscribe = bus.subscribe((event) => {
-        if (event.orgId !== orgId || !event.chatId) return;
-        if (chatId && event.chatId !== chatId) return;
-        send(`event: chat-changed\ndata: ${event.type}\n\n`);
+        const text = render(event);
+        if (text) send(text);
       });
       const heartbeat = setInterval(() => {
         send(": keep-alive\n\n");
@@ -90,4 +52,31 @@ export function chatStream(
   return new Response(stream, {
     headers: { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" },
   });
+}
+
+export function liveStream(bus: EventBus, orgId: string, signal: AbortSignal): Response {
+  return eventStream(bus, signal, (event) => {
+    if (event.orgId !== orgId || !event.ticketId) return undefined;
+    return `event: tickets-changed\ndata: ${event.ticketId}\n\nevent: ticket-${event.ticketId}\ndata: ${event.type}\n\n`;
+  });
+}
+
+/** `onHeartbeat` keeps an agent marked online while the chat inbox is open. */
+export function chatStream(
+  bus: EventBus,
+  orgId: string,
+  chatId: string | null,
+  signal: AbortSignal,
+  onHeartbeat?: () => void,
+): Response {
+  return eventStream(
+    bus,
+    signal,
+    (event) => {
+      if (event.orgId !== orgId || !event.chatId) return undefined;
+      if (chatId && event.chatId !== chatId) return undefined;
+      return `event: chat-changed\ndata: ${event.type}\n\n`;
+    },
+    onHeartbeat,
+  );
 }
