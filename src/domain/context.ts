@@ -58,6 +58,11 @@ export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor, permission)) throw forbidden();
 }
 
+/** A customer acting through a channel (mail, web form, chat) rather than a signed-in session. */
+export function customerActor(orgId: string, contact: { id: string; name: string }): Actor {
+  return { kind: "system", orgId, role: "customer", contactId: contact.id, name: contact.name };
+}
+
 export function systemActor(orgId: string): Actor {
   return { kind: "system", orgId, role: "admin", name: "System" };
 }

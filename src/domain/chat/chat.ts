@@ -12,7 +12,7 @@ import {
   tickets as ticketsTable,
   users,
 } from "../../../db/schema";
-import { type Actor, type Ctx, can, requirePermission, STAFF_ROLES } from "../context";
+import { type Actor, type Ctx, can, customerActor, requirePermission, STAFF_ROLES } from "../context";
 import { conflict, forbidden, invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { createTicket } from "../tickets/commands";
@@ -178,13 +178,10 @@ export async function endChat(ctx: Ctx, chatId: string): Promise<number> {
     if (chat.status === "ended") throw conflict("This chat has already ended.");
     const detail = await getChat({ ...ctx, db: tx as unknown as Db }, chat.id);
     const first = detail.messages.find((m) => m.author === "customer")?.body ?? "Chat";
-    const customer: Actor = {
-      kind: "system",
-      orgId: ctx.actor.orgId,
-      role: "customer",
-      contactId: chat.contactId,
+    const customer = customerActor(ctx.actor.orgId, {
+      id: chat.contactId,
       name: detail.contact?.name ?? "Customer",
-    };
+    });
     // Filed in the customer's name, like their other tickets; the agent who chatted takes it.
     const ticket = await createTicket(
       { db: tx as unknown as Db, actor: customer, now: ctx.now, files: ctx.files },

@@ -15,14 +15,14 @@ import {
   ticketReplyTokens,
   tickets,
 } from "../../../db/schema";
-import { type Actor, type Ctx, requirePermission } from "../context";
+import { type Ctx, customerActor, requirePermission } from "../context";
 import type { DbOrTx } from "../events/log";
 import type { FileStore } from "../files/store";
 import { enqueue } from "../jobs/queue";
 import type { QueueDefinition } from "../jobs/runner";
 import { formatTicketNumber, parseTicketNumber } from "../orgs/counters";
 import { addMessage, createTicket } from "../tickets/commands";
-import { findOrCreateContact } from "../tickets/people";
+import { contactWritingIn, findOrCreateContact } from "../tickets/people";
 import { BODY_MAX, isUuid } from "../tickets/rules";
 import { messageIdList, normalizeMessageId, splitReplyAddress } from "./addresses";
 import { classifyAutomatic, failedRecipients } from "./automatic";
@@ -262,24 +262,14 @@ async function decide(tx: Tx, files: FileStore, mail: Incoming): Promise<Decisio
 
 /** A customer actor for the sender, who becomes a contact if the organization has not heard from them. */
 async function customerCtx(tx: Tx, files: FileStore, orgId: string, mail: Incoming): Promise<Ctx> {
-  const email = mail.from.address;
-  const [contact] = await tx
-    .insert(contacts)
-    .values({
-      orgId,
-      email,
-      name: (mail.from.name.trim() || email.split("@")[0]).slice(0, 200),
-      createdAt: mail.now,
-    })
-    // Writing in proves the address works again.
-    .onConflictDoUpdate({
-      target: [contacts.orgId, contacts.email],
-      set: { emailFailingAt: null, emailFailure: null },
-    })
-    .returning({ id: contacts.id, name: contacts.name });
-  const actor: Actor = { kind: "system", orgId, role: "customer", contactId: contact.id, name: contact.name };
+  const contact = await contactWritingIn(
+    tx,
+    orgId,
+    { email: mail.from.address, name: mail.from.name },
+    mail.now,
+  );
   // The transaction stands in for the database: the ticket, its message and this record commit together.
-  return { db: tx as unknown as Db, actor, now: mail.now, files };
+  return { db: tx as unknown as Db, actor: customerActor(orgId, contact), now: mail.now, files };
 }
 
 interface Thread {

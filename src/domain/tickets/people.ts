@@ -66,6 +66,29 @@ export async function findOrCreateContact(
   return row;
 }
 
+/**
+ * The contact writing in from this address (email, web form), created if the organization has not
+ * heard from it before. Writing in proves the address works, so a bounce mark is cleared.
+ */
+export async function contactWritingIn(
+  db: DbOrTx,
+  orgId: string,
+  input: { email: string; name?: string },
+  now: Date,
+): Promise<{ id: string; name: string }> {
+  const email = input.email.trim().toLowerCase();
+  const name = input.name?.trim() || email.split("@")[0];
+  const [row] = await db
+    .insert(contacts)
+    .values({ orgId, email, name: name.slice(0, 200), createdAt: now })
+    .onConflictDoUpdate({
+      target: [contacts.orgId, contacts.email],
+      set: { emailFailingAt: null, emailFailure: null },
+    })
+    .returning({ id: contacts.id, name: contacts.name });
+  return row;
+}
+
 export async function contactById(db: DbOrTx, orgId: string, contactId: string) {
   if (!isUuid(contactId)) return undefined;
   const [row] = await db

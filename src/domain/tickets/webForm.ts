@@ -4,15 +4,15 @@
 // the conversation continues by email.
 import { eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { contacts, organizations } from "../../../db/schema";
+import { organizations } from "../../../db/schema";
 import { hitRateLimit } from "../auth/rateLimit";
-import type { Actor, Ctx } from "../context";
+import { type Ctx, customerActor } from "../context";
 import { ACK_QUEUE } from "../email/inbound";
 import { type FieldErrors, invalid, notFound, tooMany } from "../errors";
 import type { FileStore } from "../files/store";
 import { enqueue } from "../jobs/queue";
 import { createTicket } from "./commands";
-import { isEmail } from "./people";
+import { contactWritingIn, isEmail } from "./people";
 import { bodyProblem, subjectProblem } from "./rules";
 
 export interface WebFormInput {
@@ -74,21 +74,8 @@ export async function submitWebForm(
   }
 
   return deps.db.transaction(async (tx) => {
-    const [contact] = await tx
-      .insert(contacts)
-      .values({ orgId: org.id, email, name: name || email.split("@")[0], createdAt: now })
-      .onConflictDoUpdate({
-        target: [contacts.orgId, contacts.email],
-        set: { emailFailingAt: null, emailFailure: null },
-      })
-      .returning({ id: contacts.id, name: contacts.name });
-    const actor: Actor = {
-      kind: "system",
-      orgId: org.id,
-      role: "customer",
-      contactId: contact.id,
-      name: contact.name,
-    };
+    const contact = await contactWritingIn(tx, org.id, { email, name }, now);
+    const actor = customerActor(org.id, contact);
     // The transaction stands in for the database: the ticket and its acknowledgement commit together.
     const ctx: Ctx = { db: tx as unknown as Db, actor, now, files: deps.files };
     const ticket = await createTicket(ctx, {
