@@ -7,16 +7,13 @@ import {
   type RuleAction,
   type RuleCondition,
   type RuleTrigger,
-  TICKET_PRIORITIES,
-  TICKET_STATUSES,
-  TICKET_TYPES,
   tickets,
 } from "../../../db/schema";
 import { type Ctx, requirePermission } from "../context";
 import { type FieldErrors, invalid, notFound } from "../errors";
 import { appendEvent } from "../events/log";
 import { parseTicketNumber } from "../orgs/counters";
-import { isUuid } from "../tickets/rules";
+import { actionValues, isUuid, TICKET_FIELD_VALUES } from "../tickets/rules";
 import {
   ACTION_TYPES,
   type Evaluation,
@@ -59,15 +56,6 @@ export async function getRule(ctx: Ctx, id: string): Promise<RuleRow> {
   return rule;
 }
 
-const CHOICES: Record<string, readonly string[]> = {
-  status: TICKET_STATUSES,
-  priority: TICKET_PRIORITIES,
-  type: TICKET_TYPES,
-  set_status: TICKET_STATUSES,
-  set_priority: TICKET_PRIORITIES,
-  set_type: TICKET_TYPES,
-};
-
 /** Checks a submitted rule; blank rows are dropped; errors name the row ("conditions.2"). */
 async function checkRule(ctx: Ctx, input: RuleInput) {
   const fields: FieldErrors = {};
@@ -91,7 +79,7 @@ async function checkRule(ctx: Ctx, input: RuleInput) {
     const needsValue = !["changed", "is_empty"].includes(op);
     if (needsValue && !value && spec.kind !== "person")
       fields[`conditions.${i}`] = "Give the value to compare with.";
-    const allowed = CHOICES[c.field];
+    const allowed = TICKET_FIELD_VALUES[c.field];
     if (allowed && needsValue && !allowed.includes(value)) {
       fields[`conditions.${i}`] = `Choose one of: ${allowed.join(", ")}.`;
     }
@@ -105,7 +93,7 @@ async function checkRule(ctx: Ctx, input: RuleInput) {
       fields[`actions.${i}`] = "Choose an action.";
       return;
     }
-    const allowed = CHOICES[a.type];
+    const allowed = actionValues(a.type);
     if (allowed && !allowed.includes(value)) fields[`actions.${i}`] = `Choose one of: ${allowed.join(", ")}.`;
     if (a.type === "assign_user" && value && !people.some((p) => p.id === value)) {
       fields[`actions.${i}`] = "Choose a person of this organization.";

@@ -10,7 +10,7 @@ import { type FieldErrors, forbidden, invalid, notFound } from "../errors";
 import { formatTicketNumber } from "../orgs/counters";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { updateTicket } from "../tickets/commands";
-import { isUuid, TICKET_FIELD_VALUES } from "../tickets/rules";
+import { actionValues, isUuid } from "../tickets/rules";
 
 export const MACRO_ACTIONS: Record<string, string> = {
   set_status: "Set status",
@@ -98,7 +98,7 @@ export async function saveMacro(ctx: Ctx, id: string | null, input: MacroInput):
   (input.actions ?? []).forEach((a, i) => {
     if (!a.type) return;
     const value = (a.value ?? "").trim();
-    const allowed = TICKET_FIELD_VALUES[a.type];
+    const allowed = actionValues(a.type);
     if (!(a.type in MACRO_ACTIONS)) fields[`actions.${i}`] = "Choose an action.";
     else if (allowed && !allowed.includes(value))
       fields[`actions.${i}`] = `Choose one of: ${allowed.join(", ")}.`;

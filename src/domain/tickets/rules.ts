@@ -71,9 +71,14 @@ export const isType = (v: unknown) => isOneOf(TICKET_TYPES, v);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);
 
-/** The values a status, priority or type action may set (automation rules and macros). */
+/** The values a ticket's status, priority and type may take, by field. */
 export const TICKET_FIELD_VALUES: Record<string, readonly string[]> = {
-  set_status: TICKET_STATUSES,
-  set_priority: TICKET_PRIORITIES,
-  set_type: TICKET_TYPES,
+  status: TICKET_STATUSES,
+  priority: TICKET_PRIORITIES,
+  type: TICKET_TYPES,
 };
+
+/** The values a "set status/priority/type" action (automation rules, macros) may set; none for other actions. */
+export function actionValues(actionType: string): readonly string[] | undefined {
+  return actionType.startsWith("set_") ? TICKET_FIELD_VALUES[actionType.slice(4)] : undefined;
+}
