@@ -44,26 +44,35 @@ export async function notifyUsers(tx: DbOrTx, notice: Notice, now: Date): Promis
       createdAt: now,
       emailedAt: instant ? now : null,
     });
-    if (instant) {
-      await queueMail(
-        tx,
-        {
-          orgId: notice.orgId,
-          to: person.email,
-          kind: "notification",
-          values: {
-            "user.name": person.name,
-            "notification.title": notice.title,
-            "notification.body": notice.body,
-            "notification.url": `${org.baseUrl}${notice.url}`,
-            "org.name": org.name,
-          },
-        },
-        now,
-      );
-    }
+    if (instant) await mailNotice(tx, notice, { email: person.email, name: person.name }, org, now);
   }
   return people.length;
+}
+
+/** Emails one notification, also to someone outside the organization's people (an escalation contact). */
+export async function mailNotice(
+  tx: DbOrTx,
+  notice: Omit<Notice, "userIds">,
+  to: { email: string; name: string },
+  org: { name: string; baseUrl: string },
+  now: Date,
+): Promise<void> {
+  await queueMail(
+    tx,
+    {
+      orgId: notice.orgId,
+      to: to.email,
+      kind: "notification",
+      values: {
+        "user.name": to.name,
+        "notification.title": notice.title,
+        "notification.body": notice.body,
+        "notification.url": `${org.baseUrl}${notice.url}`,
+        "org.name": org.name,
+      },
+    },
+    now,
+  );
 }
 
 /** One email per person who chose the digest, with everything not yet mailed to them. */

@@ -6,9 +6,9 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { slaSettings, teamMembers, tickets, users } from "../../../db/schema";
 import { type Ctx, systemActor } from "../context";
-import { orgForMail, queueMail } from "../email/outbox";
+import { orgForMail } from "../email/outbox";
 import { appendEvents, type DbOrTx } from "../events/log";
-import { notifyUsers } from "../notifications/notify";
+import { mailNotice, notifyUsers } from "../notifications/notify";
 import { formatTicketNumber } from "../orgs/counters";
 import type { TicketEvent } from "./clock";
 import { type DueEscalation, dueEscalations, recordedEscalations, SLA_ESCALATED_EVENT } from "./escalation";
@@ -190,23 +190,7 @@ async function tellPeople(
     await notifyUsers(tx, notice, now);
     const email = event.data.email;
     if (typeof email === "string" && email) {
-      const org = await orgForMail(tx, orgId);
-      await queueMail(
-        tx,
-        {
-          orgId,
-          to: email,
-          kind: "notification",
-          values: {
-            "user.name": "escalation contact",
-            "notification.title": notice.title,
-            "notification.body": notice.body,
-            "notification.url": `${org.baseUrl}${notice.url}`,
-            "org.name": org.name,
-          },
-        },
-        now,
-      );
+      await mailNotice(tx, notice, { email, name: "escalation contact" }, await orgForMail(tx, orgId), now);
     }
   }
 }
