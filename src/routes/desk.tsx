@@ -323,13 +323,15 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
   const at = ctx.now.getTime();
   const { ticketId, version } = await ticketVersion(ctx, number);
   const key = `${ctx.actor.orgId}|${ticketId}`;
-  const [detail, choices, timeZone, workOrders] = await Promise.all([
+  const canWork = can(ctx.actor, "tickets.work");
+  const [detail, choices, timeZone, workOrders, macros] = await Promise.all([
     ticketSnapshots.get(key, version, at) ??
       getTicket(ctx, ticketId).then((fresh) => ticketSnapshots.set(key, version, at, fresh)),
     choiceSnapshots.get(ctx.actor.orgId, 0, at) ??
       assignmentChoices(ctx).then((fresh) => choiceSnapshots.set(ctx.actor.orgId, 0, at, fresh)),
     organizationTimeZone(deps.database.db, ctx.actor.orgId),
     workOrdersForTicket(ctx, ticketId),
+    canWork ? listMacros(ctx) : [],
   ]);
   // Clocks move with time, not only with events: computed on every request from the cached log.
   const sla = await ticketSla(ctx, detail.ticket, detail.history);
@@ -340,8 +342,8 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
     choices,
     timeZone,
     sla,
-    canWork: can(ctx.actor, "tickets.work"),
-    macros: can(ctx.actor, "tickets.work") ? await listMacros(ctx) : [],
+    canWork,
+    macros,
     workOrders,
     canCreateWorkOrder: can(ctx.actor, "fsm.from_ticket"),
   };
