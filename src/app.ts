@@ -15,6 +15,7 @@ import { helpRoutes } from "./routes/help";
 import { htmlResponse } from "./routes/htmlResponse";
 import { kbRoutes } from "./routes/kb";
 import { macroRoutes } from "./routes/macros";
+import { messagingAdminRoutes, messagingHookRoutes } from "./routes/messaging";
 import { notificationRoutes } from "./routes/notifications";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
@@ -93,6 +94,8 @@ export function buildApp(deps: Deps) {
     .use(rateRoutes(deps))
     .use(slaRoutes(deps))
     .use(webhookRoutes(deps))
+    .use(messagingHookRoutes(deps))
+    .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
     .use(techRoutes(deps))
     .use(kbRoutes(deps))

@@ -8,6 +8,7 @@ export * from "./fsm";
 export * from "./jobs";
 export * from "./kb";
 export * from "./macros";
+export * from "./messaging";
 export * from "./notifications";
 export * from "./orgs";
 export * from "./satisfaction";

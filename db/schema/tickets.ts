@@ -26,7 +26,7 @@ export const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
 export const TICKET_TYPES = ["question", "incident", "problem", "task"] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
-export const CHANNELS = ["email", "web", "portal", "chat", "api", "phone"] as const;
+export const CHANNELS = ["email", "web", "portal", "chat", "api", "phone", "sms", "whatsapp"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const tickets = pgTable(

@@ -203,7 +203,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
       name: "Chong Mei Ling",
       email: "customer@demo.test",
     });
-    const contactIds: { id: string; companyId: string | null; email: string }[] = [];
+    const contactIds: { id: string; companyId: string | null; email: string | null }[] = [];
     await insertChunks(contactRows, async (chunk) =>
       contactIds.push(
         ...(await tx

@@ -70,7 +70,7 @@ export interface FieldSeedInput {
   currency: string;
   rng: Rng;
   technicianIds: { id: string; email: string }[];
-  contacts: { id: string; companyId: string | null; email: string }[];
+  contacts: { id: string; companyId: string | null; email: string | null }[];
   customerContactId: string;
 }
 

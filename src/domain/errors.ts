@@ -28,3 +28,14 @@ export const tooLarge = (message: string, fields?: FieldErrors) =>
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+/** A unique key refused the row: PGlite says so in `code`, Bun's Postgres client in `errno`, under Drizzle's wrapper. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; errno?: unknown; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  )
+    if (e.code === "23505" || e.errno === "23505") return true;
+  return false;
+}

@@ -67,7 +67,7 @@ const Ticket = t.Object(
     channel: oneOf(CHANNELS, { description: "Where the ticket came from." }),
     tags: t.Array(t.String()),
     contact: t.Object(
-      { id: t.String({ format: "uuid" }), name: t.String(), email: t.String() },
+      { id: t.String({ format: "uuid" }), name: t.String(), email: t.Nullable(t.String()) },
       { description: "The customer the ticket is for." },
     ),
     assignee: t.Union([Person, t.Null()], { description: "The agent working on it, or null." }),

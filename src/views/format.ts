@@ -13,8 +13,16 @@ const CHANNEL_LABELS: Record<Channel, string> = {
   chat: "Chat",
   api: "API",
   phone: "Phone",
+  sms: "SMS",
+  whatsapp: "WhatsApp",
 };
 export const channelLabel = (c: Channel) => CHANNEL_LABELS[c];
+
+/** "Name <address>", or "Name (+60…)" for someone known only by phone. */
+export function contactLabel(c: { name: string; email: string | null; phone?: string | null }): string {
+  if (c.email) return `${c.name} <${c.email}>`;
+  return c.phone ? `${c.name} (${c.phone})` : c.name;
+}
 
 export const humanize = (s: string) => (s[0]?.toUpperCase() ?? "") + s.slice(1).replaceAll("_", " ");
 

@@ -175,7 +175,7 @@ export async function factsOf(
       tags: t.tags,
       assigneeId: t.assigneeId ?? "",
       teamId: t.teamId ?? "",
-      requesterEmail: row.email,
+      requesterEmail: row.email ?? "",
       changed,
     },
   };
@@ -310,7 +310,8 @@ async function emailRequester(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, action: R
     .select({ email: contacts.email, name: contacts.name })
     .from(contacts)
     .where(and(eq(contacts.orgId, ctx.actor.orgId), eq(contacts.id, ticket.contactId)));
-  if (!contact) return;
+  // A contact known only by phone has no address to write to.
+  if (!contact?.email) return;
   const values = {
     "ticket.number": formatTicketNumber(ticket.number),
     "ticket.subject": ticket.subject,

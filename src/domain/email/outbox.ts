@@ -156,5 +156,5 @@ export async function followerAddresses(tx: DbOrTx, orgId: string, ticketId: str
       and(eq(contacts.orgId, ticketFollowers.orgId), eq(contacts.id, ticketFollowers.contactId)),
     )
     .where(and(eq(ticketFollowers.orgId, orgId), eq(ticketFollowers.ticketId, ticketId)));
-  return rows.map((r) => r.email);
+  return rows.flatMap((r) => (r.email ? [r.email] : []));
 }

@@ -5,8 +5,10 @@ import { deleteOldRateLimits } from "../auth/rateLimit";
 import { deliverOutboxMessage } from "../email/delivery";
 import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../email/imap";
 import { acknowledgeQueue } from "../email/inbound";
-import { SEND_QUEUE } from "../email/outbox";
+import { orgForMail, SEND_QUEUE } from "../email/outbox";
 import type { FileStore } from "../files/store";
+import { fetchMedia, MEDIA_QUEUE } from "../messaging/inbound";
+import { deliverText, TEXT_SEND_QUEUE } from "../messaging/outbound";
 import { sendDigests } from "../notifications/notify";
 import { sweepSla } from "../sla/sweep";
 import { refreshOrgSla } from "../sla/tickets";
@@ -41,6 +43,34 @@ export function productQueues(
       },
     },
     webhookQueue({ allowPrivate: config.webhooksAllowPrivate }),
+    {
+      queue: TEXT_SEND_QUEUE,
+      concurrency: 4,
+      timeoutMs: 60_000,
+      async handler(job, ctx) {
+        const orgId = job.orgId ?? "";
+        await deliverText(ctx.db, String(job.payload.textMessageId), {
+          now: ctx.now,
+          lastAttempt: job.attempts >= job.maxAttempts,
+          allowPrivate: config.webhooksAllowPrivate,
+          baseUrl: orgId ? (await orgForMail(ctx.db, orgId)).baseUrl : undefined,
+        });
+      },
+    },
+    {
+      queue: MEDIA_QUEUE,
+      concurrency: 2,
+      timeoutMs: 5 * 60_000,
+      async handler(job, ctx) {
+        await fetchMedia(
+          ctx.db,
+          files,
+          String(job.payload.textMessageId),
+          job.payload.media as { url: string; contentType: string }[],
+          { allowPrivate: config.webhooksAllowPrivate },
+        );
+      },
+    },
     {
       queue: POLL_ALL_QUEUE,
       concurrency: 1,

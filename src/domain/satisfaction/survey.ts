@@ -43,7 +43,8 @@ export async function requestRating(
     .select({ email: contacts.email, name: contacts.name })
     .from(contacts)
     .where(and(eq(contacts.orgId, ticket.orgId), eq(contacts.id, ticket.contactId)));
-  if (!contact) return;
+  // A contact known only by phone has no address for the survey.
+  if (!contact?.email) return;
   const org = await orgForMail(tx, ticket.orgId);
   await queueMail(
     tx,

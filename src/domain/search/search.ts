@@ -120,7 +120,7 @@ export interface TicketHit {
 export interface ContactHit {
   id: string;
   name: string;
-  email: string;
+  email: string | null;
 }
 
 export interface CompanyHit {

@@ -19,7 +19,7 @@ import {
   users,
 } from "../../../db/schema";
 import { type Ctx, requirePermission, STAFF_ROLES } from "../context";
-import { conflict, type FieldErrors, invalid, notFound } from "../errors";
+import { conflict, type FieldErrors, invalid, isUniqueViolation, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { enqueue } from "../jobs/queue";
 import { isEmail } from "../tickets/people";
@@ -50,17 +50,6 @@ async function recordChange(
     payload: { orgId: ctx.actor.orgId },
     idempotencyKey: `sla.recompute:${ctx.actor.orgId}:${seq}`,
   });
-}
-
-/** A unique key refused the row: PGlite says so in `code`, Bun's Postgres client in `errno`, under Drizzle's wrapper. */
-function isUniqueViolation(error: unknown): boolean {
-  for (
-    let e = error as { code?: unknown; errno?: unknown; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  )
-    if (e.code === "23505" || e.errno === "23505") return true;
-  return false;
 }
 
 // ---------------------------------------------------------------- overview

@@ -19,6 +19,7 @@ import { followerAddresses, orgForMail, queueMail } from "../email/outbox";
 import { conflict, type FieldErrors, forbidden, invalid } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import type { StoredFile } from "../files/store";
+import { isTextChannel, queueText } from "../messaging/outbound";
 import { notifyUsers } from "../notifications/notify";
 import { formatTicketNumber, nextNumber } from "../orgs/counters";
 import { requestRating } from "../satisfaction/survey";
@@ -305,11 +306,16 @@ function targetStatusAfterMessage(
 }
 
 async function notifyRequester(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, messageId: string, body: string) {
+  // A conversation by SMS or WhatsApp is answered where it started.
+  if (isTextChannel(ticket.channel)) {
+    await queueText(tx, { ...ticket, channel: ticket.channel }, { id: messageId, body }, ctx.now);
+    return;
+  }
   const [contact] = await tx
     .select({ email: contacts.email, name: contacts.name })
     .from(contacts)
     .where(and(eq(contacts.orgId, ctx.actor.orgId), eq(contacts.id, ticket.contactId)));
-  if (!contact) return;
+  if (!contact?.email) return;
   const number = formatTicketNumber(ticket.number);
   const org = await orgForMail(tx, ctx.actor.orgId);
   await queueMail(

@@ -11,12 +11,14 @@ import {
   inboundEmails,
   type OutboxStatus,
   outboxMessages,
+  type TextStatus,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type TicketPriority,
   type TicketStatus,
   tags,
   teams,
+  textMessages,
   ticketCounts,
   ticketMessages,
   tickets,
@@ -441,6 +443,8 @@ export interface ThreadMessage {
   email?: { reason: string; original: string };
   /** Staff only: what became of the mail that carried this reply to the customer. */
   delivery?: { status: OutboxStatus; to: string; error: string | null };
+  /** Staff only: the SMS or WhatsApp message that carried it, either way. */
+  text?: { direction: "inbound" | "outbound"; status: TextStatus; number: string; note: string | null };
 }
 
 /** One ticket with its thread (notes left out for customers), its people and its history. */
@@ -532,7 +536,7 @@ export async function getTicket(ctx: Ctx, ref: TicketRef) {
         ).execute(ids)
       : Promise.resolve([]),
   ]);
-  const mail = staffView ? await ticketMail(db, orgId, ticket.id) : { received: [], sent: [] };
+  const mail = staffView ? await ticketMail(db, orgId, ticket.id) : { received: [], sent: [], texts: [] };
   const messages: ThreadMessage[] = messageRows.map((m) => ({
     id: m.id,
     kind: m.kind,
@@ -558,7 +562,7 @@ export type TicketDetail = Awaited<ReturnType<typeof getTicket>>;
 
 /** The ticket's received and sent mail, for the thread's email details. */
 async function ticketMail(db: Db, orgId: string, ticketId: string) {
-  const [received, sent] = await Promise.all([
+  const [received, sent, texts] = await Promise.all([
     db
       .select({
         id: inboundEmails.id,
@@ -576,14 +580,37 @@ async function ticketMail(db: Db, orgId: string, ticketId: string) {
       })
       .from(outboxMessages)
       .where(and(eq(outboxMessages.orgId, orgId), eq(outboxMessages.ticketId, ticketId))),
+    db
+      .select({
+        messageId: textMessages.ticketMessageId,
+        direction: textMessages.direction,
+        status: textMessages.status,
+        from: textMessages.fromNumber,
+        to: textMessages.toNumber,
+        reason: textMessages.reason,
+        error: textMessages.error,
+      })
+      .from(textMessages)
+      .where(and(eq(textMessages.orgId, orgId), eq(textMessages.ticketId, ticketId))),
   ]);
-  return { received, sent };
+  return { received, sent, texts };
 }
 
 function mailOf(mail: Awaited<ReturnType<typeof ticketMail>>, messageId: string): Partial<ThreadMessage> {
   const received = mail.received.find((r) => r.messageId === messageId);
   const sent = mail.sent.find((r) => r.messageId === messageId);
+  const text = mail.texts.find((r) => r.messageId === messageId);
   return {
+    ...(text
+      ? {
+          text: {
+            direction: text.direction,
+            status: text.status,
+            number: text.direction === "inbound" ? text.from : text.to,
+            note: text.direction === "inbound" ? text.reason : text.error,
+          },
+        }
+      : {}),
     ...(received ? { email: { reason: received.reason, original: received.id } } : {}),
     ...(sent ? { delivery: { status: sent.status, to: sent.to, error: sent.error } } : {}),
   };

@@ -35,6 +35,10 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
           <p class="muted">The addresses customers write to, and how mail comes in and goes out.</p>
         </li>
         <li>
+          <a href="/admin/messaging">SMS and WhatsApp</a>
+          <p class="muted">Numbers customers can text; replies go back as text messages.</p>
+        </li>
+        <li>
           <a href="/admin/email-templates">Email templates</a>
           <p class="muted">The wording of every mail the product sends.</p>
         </li>

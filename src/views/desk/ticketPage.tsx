@@ -79,6 +79,7 @@ export function Thread({
             ""
           )}
           {m.delivery ? <DeliveryNote delivery={m.delivery} /> : ""}
+          {m.text ? <TextNote text={m.text} /> : ""}
           {m.attachments.length ? (
             <ul class="files">
               {m.attachments.map((f) => (
@@ -133,6 +134,26 @@ function DeliveryNote({ delivery }: { delivery: NonNullable<ThreadMessage["deliv
   );
 }
 
+function TextNote({ text }: { text: NonNullable<ThreadMessage["text"]> }) {
+  const line =
+    text.direction === "inbound"
+      ? `From ${text.number}. ${text.note ?? ""}`
+      : {
+          received: "",
+          queued: `Being sent to ${text.number}.`,
+          sent: `Sent to ${text.number}.`,
+          delivered: `Delivered to ${text.number}.`,
+          failed: `Text to ${text.number} failed: ${text.note ?? "unknown error"}`,
+          undelivered: `Text to ${text.number} was not delivered: ${text.note ?? "unknown error"}`,
+        }[text.status];
+  const failed = text.status === "failed" || text.status === "undelivered";
+  return (
+    <p class={`mail-meta text-meta ${failed ? "error" : "muted"}`} safe>
+      {line}
+    </p>
+  );
+}
+
 function describeEvent(e: TicketDetail["history"][number]): string {
   const d = e.data as Record<string, unknown>;
   const who = (v: unknown) => (v ? "someone" : "nobody");
@@ -183,6 +204,10 @@ function describeEvent(e: TicketDetail["history"][number]): string {
       return `emailed the reply to ${String(d.to)}`;
     case "email.failed":
       return `could not email ${String(d.to)}: ${String(d.error)}`;
+    case "text.sent":
+      return `texted the reply to ${String(d.to)}`;
+    case "text.failed":
+      return `could not text ${String(d.to)}: ${String(d.error)}`;
     case "ticket.sla_escalated":
       return `SLA escalation: ${String(d.reason ?? d.step)}`;
     default:
@@ -424,7 +449,11 @@ export function TicketLiveRegion(props: TicketPageProps) {
               {priorityLabel(t.priority)}
             </span>{" "}
             · Requester <strong safe>{props.detail.contact?.name ?? ""}</strong>{" "}
-            <span class="muted" safe>{`<${props.detail.contact?.email ?? ""}>`}</span>
+            <span class="muted" safe>
+              {props.detail.contact?.email
+                ? `<${props.detail.contact.email}>`
+                : (props.detail.contact?.phone ?? "")}
+            </span>
             {props.detail.assigneeName ? (
               <>
                 {" "}

@@ -15,7 +15,7 @@ import type {
   WorkOrderListRow,
 } from "../../domain/fsm/workOrders";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
-import { formatDateTime, formatTicketNumber, humanize, priorityLabel } from "../format";
+import { contactLabel, formatDateTime, formatTicketNumber, humanize, priorityLabel } from "../format";
 import { Page, type Viewer } from "../layout";
 
 function nextVisitText(at: Date | null, timeZone: string): string {
@@ -245,7 +245,7 @@ export function WorkOrderPage({
   const lineForm = fieldsOf(failed, "line");
   const statusForm = fieldsOf(failed, "status");
   const facts = {
-    customer: detail.contact ? `${detail.contact.name} <${detail.contact.email}>` : "—",
+    customer: detail.contact ? contactLabel(detail.contact) : "—",
     location: detail.location ? `${detail.location.name}, ${detail.location.address}` : "—",
     asset: detail.asset
       ? [detail.asset.type, detail.asset.make, detail.asset.model, detail.asset.serial]

@@ -13,7 +13,7 @@ import {
 } from "../../domain/kb/articles";
 import type { SearchResults } from "../../domain/search/search";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
-import { formatDateTime } from "../format";
+import { contactLabel, formatDateTime } from "../format";
 import { Page, type Viewer } from "../layout";
 import { highlightHtml } from "./highlight";
 
@@ -600,7 +600,7 @@ export function SearchResultsRegion({
           {results.contacts.length === 0 ? <p class="empty">No contacts.</p> : ""}
           <ul>
             {results.contacts.map((c) => (
-              <li safe>{`${c.name} <${c.email}>`}</li>
+              <li safe>{contactLabel(c)}</li>
             ))}
           </ul>
           <h2>Companies</h2>
