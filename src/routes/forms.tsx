@@ -1,10 +1,12 @@
 // The public web form any website may link to, post to, or open in the widget's frame. It has
 // no session and no CSRF token (other sites post to it); the honeypot and rate limits guard it.
 import { Elysia } from "elysia";
+import { orgForMail } from "../domain/email/outbox";
 import { isDomainError } from "../domain/errors";
+import { recordWebFormDeflection, webFormSuggestions } from "../domain/kb/deflection";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
 import { submitWebForm, webFormOrganization } from "../domain/tickets/webForm";
-import { WebFormPage, WebFormThanksPage } from "../views/forms";
+import { FormSuggestions, WebFormPage, WebFormThanksPage } from "../views/forms";
 import type { Deps } from "./deps";
 import { field, formValues, seeOther, uploads } from "./web";
 
@@ -20,6 +22,13 @@ const FRAMEABLE_CSP = [
 ].join("; ");
 
 export function formRoutes(deps: Deps) {
+  const db = deps.database.db;
+  const helpBase = async (orgId: string) => (await orgForMail(db, orgId)).baseUrl;
+  const suggestionsFor = async (org: { id: string; slug: string }, text: string) => {
+    const hits = await webFormSuggestions(db, org.slug, text);
+    return hits.length ? <FormSuggestions org={org} helpBase={await helpBase(org.id)} hits={hits} /> : "";
+  };
+
   return new Elysia()
     .onAfterHandle(({ request, set }) => {
       if (!new URL(request.url).pathname.startsWith("/forms/")) return;
@@ -30,9 +39,38 @@ export function formRoutes(deps: Deps) {
       const org = await webFormOrganization(deps.database.db, params.slug);
       return <WebFormPage org={org} embed={query.embed === "1"} />;
     })
+    .get("/forms/:slug/suggestions", async ({ params, query }) => {
+      const org = await webFormOrganization(db, params.slug);
+      const subject = typeof query.subject === "string" ? query.subject : "";
+      return suggestionsFor(org, subject);
+    })
+    .post("/forms/:slug/deflections", async ({ params, body, set, request, server }) => {
+      const org = await webFormOrganization(db, params.slug);
+      await recordWebFormDeflection(
+        db,
+        org.slug,
+        { articleId: field(body, "articleId"), query: field(body, "subject") },
+        { ip: server?.requestIP(request)?.address },
+        deps.clock(),
+      );
+      return seeOther(set, request, `/forms/${org.slug}/thanks?deflected=1`);
+    })
     .post("/forms/:slug", async ({ params, query, body, set, request, server }) => {
       const org = await webFormOrganization(deps.database.db, params.slug);
       const embed = query.embed === "1";
+      // The first submit offers matching articles; submitting again sends the message.
+      const subject = field(body, "subject").trim();
+      if (
+        field(body, "suggested") !== "1" &&
+        !field(body, "website") &&
+        uploads(body).length === 0 &&
+        subject
+      ) {
+        const suggestions = await suggestionsFor(org, `${subject} ${field(body, "body")}`);
+        if (suggestions) {
+          return <WebFormPage org={org} embed={embed} values={formValues(body)} suggestions={suggestions} />;
+        }
+      }
       try {
         const result = await submitWebForm(
           { db: deps.database.db, files: deps.files },
@@ -68,6 +106,12 @@ export function formRoutes(deps: Deps) {
       const org = await webFormOrganization(deps.database.db, params.slug);
       // Only a well-formed number is echoed back.
       const number = typeof query.ticket === "string" ? parseTicketNumber(query.ticket) : undefined;
-      return <WebFormThanksPage org={org} ticket={number ? formatTicketNumber(number) : undefined} />;
+      return (
+        <WebFormThanksPage
+          org={org}
+          ticket={number ? formatTicketNumber(number) : undefined}
+          deflected={query.deflected === "1"}
+        />
+      );
     });
 }
