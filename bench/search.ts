@@ -1,15 +1,22 @@
 // npm run bench:search [-- --messages 1000000 --articles 10000 --queries 200]
 //
 // Seeds one organization into a real Postgres (BENCH_DATABASE_URL, default
-// postgres://root@127.0.0.1:5432/bench_search) with `messages` ticket messages (10 per ticket) and
-// `articles` published articles of random words, once; then times the domain functions the pages
-// call: the agent's search across everything, a type-ahead prefix search of the help center, and a
+// postgres://root@127.0.0.1:5432/bench_search_corpus) with `messages` ticket messages (10 per
+// ticket) and `articles` published articles, once; then times the domain functions the pages call:
+// the agent's search across everything, a type-ahead prefix search of the help center, and a
 // help-center article page. Prints p50/p95/max per kind. Figures only; nothing is asserted.
+//
+// The text is real help-desk language: subjects, messages and articles are drawn from the 5,431
+// tickets of ../shared/data/tickets/endava_it_tickets.csv (a message is one to three of their bodies,
+// an article ten), so words are as frequent as they are in real tickets. Queries are words of that
+// corpus picked across the frequency range: common ("please", in most messages), middling and rare.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openPostgres } from "../db/client";
 import { contacts, organizations, users } from "../db/schema";
+import { parseCsvRecords } from "../src/domain/ai/csv";
 import type { Ctx } from "../src/domain/context";
 import { helpArticle, readerFor } from "../src/domain/kb/help";
 import { searchEverything, searchHelp } from "../src/domain/search/search";
@@ -19,17 +26,29 @@ const { values: args } = parseArgs({
     messages: { type: "string", default: "1000000" },
     articles: { type: "string", default: "10000" },
     queries: { type: "string", default: "200" },
+    corpus: { type: "string", default: "../shared/data/tickets/endava_it_tickets.csv" },
   },
 });
 const messageCount = Number(args.messages);
 const articleCount = Number(args.articles);
 const queryCount = Number(args.queries);
-const url = process.env.BENCH_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/bench_search";
+const url = process.env.BENCH_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/bench_search_corpus";
 
-const WORDS =
-  "air conditioner compressor leak water drip filter remote cooling warm noise rattle fan coil gas refill invoice payment warranty contract router password login portal technician visit schedule reset power outage fuse breaker thermostat sensor error code display blinking red green unit indoor outdoor drain pipe service".split(
-    " ",
-  );
+const corpus = parseCsvRecords(readFileSync(args.corpus, "utf8")).filter((r) => r.body?.trim());
+const titles = corpus.map((r) => r.title?.trim() || r.body.split(" ").slice(0, 6).join(" "));
+const bodies = corpus.map((r) => r.body.trim());
+
+/** Query words across the frequency range of the corpus: every 40th of the 2,000 most frequent. */
+function queryWords(): string[] {
+  const counts = new Map<string, number>();
+  for (const body of bodies)
+    for (const word of new Set(body.split(/\s+/))) {
+      if (/^[a-z]{4,}$/.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]).map(([w]) => w);
+  return ranked.slice(0, 2000).filter((_, i) => i % 40 === 0);
+}
+const WORDS = queryWords();
 
 async function ensureDatabase() {
   const name = new URL(url).pathname.slice(1);
@@ -39,10 +58,20 @@ async function ensureDatabase() {
   await admin.end();
 }
 
-const words = (n: string) =>
-  sql.raw(
-    `(select string_agg(w[1 + floor(random() * ${WORDS.length})::int], ' ') from generate_series(1, ${n}) g2, (select array[${WORDS.map((w) => `'${w}'`).join(",")}] as w) a where g2 > 0 * g.i)`,
-  );
+/** Inserts the corpus texts into a temporary table `corpus(i, title, body)`, numbered from 1. */
+async function loadCorpus(db: typeof database.db) {
+  await db.execute(sql`create temporary table corpus (i int primary key, title text, body text)`);
+  for (let start = 0; start < bodies.length; start += 1000) {
+    const rows = bodies
+      .slice(start, start + 1000)
+      .map((body, k) => ({ i: start + k + 1, title: titles[start + k], body }));
+    await db.execute(sql`
+      insert into corpus select x.i, x.title, x.body
+      from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as x(i int, title text, body text)`);
+  }
+}
+/** A random corpus row number, drawn once per row of the select list it is in. */
+const randomRow = sql.raw(`1 + floor(random() * ${bodies.length})::int`);
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
@@ -83,22 +112,37 @@ if (!org) {
     passwordHash: "x",
   });
   const ticketCount = Math.ceil(messageCount / 10);
+  await loadCorpus(db);
   await db.execute(sql`
     insert into tickets (org_id, number, subject, channel, contact_id, created_at, updated_at)
-    select ${org.id}, g.i, ${words("6")}, 'email', ${contact.id}, now() - (g.i || ' minutes')::interval, now()
-    from generate_series(1, ${ticketCount}) g(i)`);
+    select ${org.id}, g.i, c.title, 'email', ${contact.id}, now() - (g.i || ' minutes')::interval,
+           now() - (g.i || ' minutes')::interval
+    from (select i, ${randomRow} as r from generate_series(1, ${ticketCount}) i) g join corpus c on c.i = g.r`);
+  // Each message: one to three bodies of real tickets.
   await db.execute(sql`
     insert into ticket_messages (org_id, ticket_id, kind, channel, body, created_at)
-    select t.org_id, t.id, case when g.i % 4 = 0 then 'note' else 'reply' end, 'email', ${words("40")}, now()
-    from tickets t, generate_series(1, 10) g(i) where t.org_id = ${org.id}`);
+    select g.org_id, g.id, case when g.i % 4 = 0 then 'note' else 'reply' end, 'email',
+           concat_ws(' ', a.body, case when g.i % 2 = 0 then b.body end, case when g.i % 3 = 0 then c.body end),
+           g.created_at + (g.i || ' minutes')::interval
+    from (
+      select t.org_id, t.id, t.created_at, s.i, ${randomRow} as ra, ${randomRow} as rb, ${randomRow} as rc
+      from tickets t cross join generate_series(1, 10) s(i) where t.org_id = ${org.id}
+    ) g
+    join corpus a on a.i = g.ra join corpus b on b.i = g.rb join corpus c on c.i = g.rc`);
   await db.execute(sql`
     insert into kb_articles (id, org_id, status, visibility, created_at, updated_at)
     select gen_random_uuid(), ${org.id}, 'published', 'public', now(), now() from generate_series(1, ${articleCount}) g(i)`);
   await db.execute(sql`
     insert into kb_article_translations (org_id, article_id, locale, title, slug, body, body_text, updated_at)
     select a.org_id, a.id, 'en', t.title, 'article-' || row_number() over (), '<p>' || t.body || '</p>', t.body, now()
-    from kb_articles a, lateral (select ${words("6")} as title, ${words("300")} as body from (select 1 as i) g where a.id is not null) t
-    where a.org_id = ${org.id}`);
+    from (select a.*, ${randomRow} as r from kb_articles a where a.org_id = ${org.id}) a
+    join corpus c on c.i = a.r,
+    lateral (
+      select c.title,
+             (select string_agg(x.body, ' ') from (
+               select ${randomRow} as r from generate_series(1, 10) g(i) where a.id is not null) pick
+              join corpus x on x.i = pick.r) as body
+    ) t`);
   await db.execute(sql`analyze`);
   console.log(
     `seeded ${ticketCount} tickets, ${messageCount} messages, ${articleCount} articles in ${((performance.now() - started) / 1000).toFixed(1)} s`,

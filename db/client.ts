@@ -59,7 +59,9 @@ export async function openPglite(
  * connection for LISTEN, which Bun.SQL does not offer; it never runs a transaction.
  */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
-  const client = new SQL(url, { max: options.max ?? 10 });
+  // JIT compilation pays off for long analytical queries; for the short ones a page makes, compiling
+  // cost 10–40 ms each (seen on the search queries, whose estimates cross jit_above_cost).
+  const client = new SQL(url, { max: options.max ?? 10, connection: { jit: "off" } });
   const db = drizzleBunSql({ client, schema }) as unknown as Db;
   let listener: postgres.Sql | undefined;
   return {

@@ -65,7 +65,7 @@ async function articleSearch(
   limit: number,
 ): Promise<ArticleHit[]> {
   const query = textQuery(q);
-  const select = (match: SQL, rank: SQL, snippet: SQL) =>
+  const select = (match: SQL, rank: SQL, snippet: SQL, take = limit) =>
     db
       .select({
         id: kbArticles.id,
@@ -86,12 +86,29 @@ async function articleSearch(
       )
       .where(and(where, match))
       .orderBy(sql`${rank} desc`, kbArticleTranslations.title)
-      .limit(limit);
-  const found = await select(
-    sql`${kbArticleTranslations.search} @@ ${query}`,
+      .limit(take);
+  // Ranking reads each matching article's whole vector, so only articles whose title matches are
+  // ranked (few); the rest follow most recently updated first. A common word in 10,000 articles
+  // otherwise costs a rank of each.
+  const headline = sql`ts_headline('english', ${kbArticleTranslations.bodyText}, ${query}, ${HEADLINE_OPTIONS})`;
+  const inTitle = sql`to_tsvector('english', ${kbArticleTranslations.title}) @@ ${query}`;
+  const titled = await select(
+    sql`${kbArticleTranslations.search} @@ ${query} and ${inTitle}`,
     sql`ts_rank(${kbArticleTranslations.search}, ${query})`,
-    sql`ts_headline('english', ${kbArticleTranslations.bodyText}, ${query}, ${HEADLINE_OPTIONS})`,
+    headline,
   );
+  const found =
+    titled.length < limit
+      ? [
+          ...titled,
+          ...(await select(
+            sql`${kbArticleTranslations.search} @@ ${query} and not (${inTitle})`,
+            sql`${kbArticleTranslations.updatedAt}`,
+            headline,
+            limit - titled.length,
+          )),
+        ]
+      : titled;
   if (found.length > 0 || q.length < 3) return found;
   // Nothing matched: perhaps a typo. Titles close to the words typed ("pasword" → "password").
   const similar = await select(
@@ -132,85 +149,138 @@ export interface CompanyHit {
 export interface SearchResults {
   q: string;
   tickets: TicketHit[];
-  ticketFacets: { status: Record<string, number>; priority: Record<string, number> };
+  /** Counts of the matching tickets; `capped` when there were more than FACET_CAP to count. */
+  ticketFacets: { status: Record<string, number>; priority: Record<string, number>; capped: boolean };
   contacts: ContactHit[];
   companies: CompanyHit[];
   articles: ArticleHit[];
 }
 
-/** Tickets whose subject, or any message or internal note, matches — visible to staff only. */
-function ticketMatch(orgId: string, query: SQL) {
-  return or(
-    sql`${tickets.search} @@ ${query}`,
-    sql`exists (select 1 from ${ticketMessages} m where m.org_id = ${orgId} and m.ticket_id = ${tickets.id} and m.search @@ ${query})`,
-  );
+/** Facet counts stop at this many matching tickets (and messages): beyond it they say "at least". */
+export const FACET_CAP = 2000;
+
+type TicketRow = {
+  id: string;
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+};
+
+/**
+ * The tickets shown for a query, without ranking every match: tickets whose subject matches come
+ * first, best ranked (few: subjects are short), then tickets with a matching message or note, most
+ * recently updated first. The second list walks tickets newest first and stops at `limit`, so a word
+ * in most messages costs as little as a rare one, which the message index finds directly.
+ */
+async function ticketHits(
+  db: DbOrTx,
+  orgId: string,
+  query: SQL,
+  number: number | undefined,
+  filters: SQL[],
+  limit: number,
+): Promise<TicketRow[]> {
+  const columns = {
+    id: tickets.id,
+    number: tickets.number,
+    subject: tickets.subject,
+    status: tickets.status,
+    priority: tickets.priority,
+  };
+  const [bySubject, byMessage] = await Promise.all([
+    db
+      .select(columns)
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.orgId, orgId),
+          number === undefined
+            ? sql`${tickets.search} @@ ${query}`
+            : or(eq(tickets.number, number), sql`${tickets.search} @@ ${query}`),
+          ...filters,
+        ),
+      )
+      .orderBy(
+        ...(number === undefined ? [] : [sql`${tickets.number} = ${number} desc`]),
+        sql`ts_rank(${tickets.search}, ${query}) desc`,
+        sql`${tickets.updatedAt} desc`,
+      )
+      .limit(limit),
+    db
+      .select(columns)
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.orgId, orgId),
+          sql`exists (select 1 from ${ticketMessages} m where m.org_id = ${orgId} and m.ticket_id = ${tickets.id} and m.search @@ ${query})`,
+          ...filters,
+        ),
+      )
+      .orderBy(sql`${tickets.updatedAt} desc`)
+      .limit(limit),
+  ]);
+  const seen = new Set(bySubject.map((t) => t.id));
+  return [...bySubject, ...byMessage.filter((t) => !seen.has(t.id))].slice(0, limit);
 }
 
-/** The agent's one search box: tickets (with facets), contacts, companies and articles. */
-export async function searchEverything(
-  ctx: Ctx,
-  input: { q: string; status?: string; priority?: string; limit?: number },
-): Promise<SearchResults> {
-  requirePermission(ctx.actor, "tickets.read_all");
-  const orgId = ctx.actor.orgId;
-  const q = cleanQuery(input.q);
-  const limit = input.limit ?? 20;
-  const empty: SearchResults = {
-    q,
-    tickets: [],
-    ticketFacets: { status: {}, priority: {} },
-    contacts: [],
-    companies: [],
-    articles: [],
-  };
-  if (!q) return empty;
-  const query = textQuery(q);
-  const number = /^(?:TKT-)?0*(\d{1,9})$/i.exec(q);
-  const matched = and(
-    eq(tickets.orgId, orgId),
-    number ? or(eq(tickets.number, Number(number[1])), ticketMatch(orgId, query)) : ticketMatch(orgId, query),
+/** Status and priority counts of the matching tickets, counted up to FACET_CAP. */
+async function ticketFacets(db: DbOrTx, orgId: string, query: SQL) {
+  const rows = rowsOf<{
+    status: string | null;
+    priority: string | null;
+    n: number | string;
+    capped: boolean;
+  }>(
+    await db.execute(sql`
+      with by_subject as (
+        select id from ${tickets} where org_id = ${orgId} and search @@ ${query} limit ${FACET_CAP + 1}
+      ), by_message as (
+        select ticket_id as id from ${ticketMessages} where org_id = ${orgId} and search @@ ${query}
+        limit ${FACET_CAP + 1}
+      ), matched as (
+        select id from by_subject union select id from by_message
+      )
+      select t.status, t.priority, count(*) as n,
+             (select count(*) from by_subject) > ${FACET_CAP} or (select count(*) from by_message) > ${FACET_CAP} as capped
+      from ${tickets} t join matched on matched.id = t.id
+      where t.org_id = ${orgId}
+      group by grouping sets ((t.status), (t.priority))`),
   );
-  const filters: SQL[] = [];
-  if (input.status) filters.push(eq(tickets.status, input.status as TicketStatus));
-  if (input.priority) filters.push(eq(tickets.priority, input.priority as TicketPriority));
-  const ticketRows = await ctx.db
-    .select({
-      id: tickets.id,
-      number: tickets.number,
-      subject: tickets.subject,
-      status: tickets.status,
-      priority: tickets.priority,
-    })
-    .from(tickets)
-    .where(and(matched, ...filters))
-    .orderBy(sql`ts_rank(${tickets.search}, ${query}) desc`, sql`${tickets.updatedAt} desc`)
-    .limit(limit);
-  // Snippets from the best-matching message of each ticket found, or its subject.
+  const facets: SearchResults["ticketFacets"] = { status: {}, priority: {}, capped: false };
+  for (const row of rows) {
+    if (row.status) facets.status[row.status] = Number(row.n);
+    if (row.priority) facets.priority[row.priority] = Number(row.n);
+    facets.capped ||= row.capped;
+  }
+  return facets;
+}
+
+/** Snippets from the best-matching message of each ticket found; chosen first, so only those are highlighted. */
+async function ticketSnippets(db: DbOrTx, orgId: string, query: SQL, rows: TicketRow[]) {
   const snippets = new Map<string, string>();
-  if (ticketRows.length) {
-    const result = await ctx.db.execute(sql`
-      select distinct on (m.ticket_id) m.ticket_id as "ticketId",
-             ts_headline('english', m.body, ${query}, ${HEADLINE_OPTIONS}) as snippet
+  if (rows.length === 0) return snippets;
+  const result = await db.execute(sql`
+    select best.ticket_id as "ticketId", ts_headline('english', best.body, ${query}, ${HEADLINE_OPTIONS}) as snippet
+    from (
+      select distinct on (m.ticket_id) m.ticket_id, m.body
       from ${ticketMessages} m
       where m.org_id = ${orgId} and m.ticket_id in (${sql.join(
-        ticketRows.map((t) => sql`${t.id}::uuid`),
+        rows.map((t) => sql`${t.id}::uuid`),
         sql`, `,
       )}) and m.search @@ ${query}
-      order by m.ticket_id, ts_rank(m.search, ${query}) desc`);
-    for (const row of rowsOf<{ ticketId: string; snippet: string }>(result))
-      snippets.set(row.ticketId, row.snippet);
-  }
-  const facetRows = rowsOf<{ kind: string; value: string; n: string | number }>(
-    await ctx.db.execute(sql`
-      select 'status' as kind, status as value, count(*) as n from ${tickets} where ${matched} group by status
-      union all
-      select 'priority', priority, count(*) from ${tickets} where ${matched} group by priority`),
-  );
-  const facets: SearchResults["ticketFacets"] = { status: {}, priority: {} };
-  for (const f of facetRows) facets[f.kind as "status" | "priority"][f.value] = Number(f.n);
+      order by m.ticket_id, ts_rank(m.search, ${query}) desc
+    ) best`);
+  for (const row of rowsOf<{ ticketId: string; snippet: string }>(result))
+    snippets.set(row.ticketId, row.snippet);
+  return snippets;
+}
 
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const contactRows = await ctx.db
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function contactHits(db: DbOrTx, orgId: string, q: string): Promise<ContactHit[]> {
+  const like = likePattern(q);
+  return db
     .select({ id: contacts.id, name: contacts.name, email: contacts.email })
     .from(contacts)
     .where(
@@ -225,7 +295,11 @@ export async function searchEverything(
     )
     .orderBy(sql`word_similarity(${q}, ${contacts.name}) desc`, contacts.name)
     .limit(10);
-  const companyRows = await ctx.db
+}
+
+function companyHits(db: DbOrTx, orgId: string, q: string): Promise<CompanyHit[]> {
+  const like = likePattern(q);
+  return db
     .select({ id: companies.id, name: companies.name, domain: companies.domain })
     .from(companies)
     .where(
@@ -240,11 +314,46 @@ export async function searchEverything(
     )
     .orderBy(sql`word_similarity(${q}, ${companies.name}) desc`, companies.name)
     .limit(10);
+}
+
+/** The agent's one search box: tickets (with facets), contacts, companies and articles. */
+export async function searchEverything(
+  ctx: Ctx,
+  input: { q: string; status?: string; priority?: string; limit?: number },
+): Promise<SearchResults> {
+  requirePermission(ctx.actor, "tickets.read_all");
+  const orgId = ctx.actor.orgId;
+  const q = cleanQuery(input.q);
+  const limit = input.limit ?? 20;
+  const empty: SearchResults = {
+    q,
+    tickets: [],
+    ticketFacets: { status: {}, priority: {}, capped: false },
+    contacts: [],
+    companies: [],
+    articles: [],
+  };
+  if (!q) return empty;
+  const query = textQuery(q);
+  const number = /^(?:TKT-)?0*(\d{1,9})$/i.exec(q);
+  const filters: SQL[] = [];
+  if (input.status) filters.push(eq(tickets.status, input.status as TicketStatus));
+  if (input.priority) filters.push(eq(tickets.priority, input.priority as TicketPriority));
   // Staff who write articles find drafts too; other staff read what is published (internal included).
   const articleWhere = can(ctx.actor, "kb.write")
     ? and(eq(kbArticles.orgId, orgId), ne(kbArticles.status, "archived"))
     : and(eq(kbArticles.orgId, orgId), inArray(kbArticles.status, ["published"]));
-  const articles = await articleSearch(ctx.db, articleWhere, q, 10);
+  // Independent queries, run side by side on the pool's connections.
+  const [found, facets, contactRows, companyRows, articles] = await Promise.all([
+    ticketHits(ctx.db, orgId, query, number ? Number(number[1]) : undefined, filters, limit).then(
+      async (rows) => ({ rows, snippets: await ticketSnippets(ctx.db, orgId, query, rows) }),
+    ),
+    ticketFacets(ctx.db, orgId, query),
+    contactHits(ctx.db, orgId, q),
+    companyHits(ctx.db, orgId, q),
+    articleSearch(ctx.db, articleWhere, q, 10),
+  ]);
+  const { rows: ticketRows, snippets } = found;
   return {
     q,
     tickets: ticketRows.map((t) => ({

@@ -11,7 +11,7 @@ import {
   type VersionItem,
   VISIBILITY_LABELS,
 } from "../../domain/kb/articles";
-import type { SearchResults } from "../../domain/search/search";
+import { FACET_CAP, type SearchResults } from "../../domain/search/search";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { contactLabel, formatDateTime } from "../format";
 import { Page, type Viewer } from "../layout";
@@ -558,6 +558,13 @@ export function SearchResultsRegion({
             ))}
             {status || priority ? <a href={base}>All</a> : ""}
           </p>
+          {results.ticketFacets.capped ? (
+            <p class="muted facets-capped" safe>
+              {`More than ${FACET_CAP.toLocaleString("en")} tickets match; the counts are of the first ${FACET_CAP.toLocaleString("en")}. Add words to narrow the search.`}
+            </p>
+          ) : (
+            ""
+          )}
           {results.tickets.length === 0 ? <p class="empty">No tickets.</p> : ""}
           <ol class="hits">
             {results.tickets.map((t) => {
