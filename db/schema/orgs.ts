@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 export const organizations = pgTable("organizations", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -26,6 +36,12 @@ export const counters = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.name] })],
 );
+
+export interface OutboxAttachment {
+  filename: string;
+  contentType: string;
+  sha256: string;
+}
 
 export const OUTBOX_STATUSES = ["queued", "sent", "kept", "failed"] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -57,6 +73,8 @@ export const outboxMessages = pgTable(
     mailboxId: uuid("mailbox_id"),
     ticketId: uuid("ticket_id"),
     ticketMessageId: uuid("ticket_message_id"),
+    /** Files from the file store sent with the mail (a service report's PDF). */
+    attachments: jsonb("attachments").$type<OutboxAttachment[]>().notNull().default(sql`'[]'::jsonb`),
     status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("kept"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),

@@ -11,11 +11,13 @@ import {
   signatureFile,
   toggleTimer,
 } from "../domain/fsm/field";
+import { addPhoto, photoFile, photosOf } from "../domain/fsm/photos";
+import { serviceReportPdf } from "../domain/fsm/report";
 import { addLineItem, changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { AppointmentPage, type TechFailed, TodayPage } from "../views/tech/tech";
 import type { Deps } from "./deps";
-import { field, formValues, requireUser, requireUserWith, seeOther, webContext } from "./web";
+import { field, formValues, requireUser, requireUserWith, seeOther, uploads, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
   status: "Status saved.",
@@ -23,6 +25,7 @@ const NOTICES: Record<string, string> = {
   part: "Part added.",
   note: "Note saved.",
   signed: "Signature saved.",
+  photos: "Photo saved.",
 };
 
 async function appointmentPage(
@@ -35,7 +38,17 @@ async function appointmentPage(
     myAppointment(ctx, id),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
-  return <AppointmentPage csrf={csrf} name={ctx.actor.name} detail={detail} timeZone={timeZone} {...extra} />;
+  const photos = await photosOf(ctx.db, ctx.actor.orgId, detail.appointment.id);
+  return (
+    <AppointmentPage
+      csrf={csrf}
+      name={ctx.actor.name}
+      detail={detail}
+      timeZone={timeZone}
+      photos={photos}
+      {...extra}
+    />
+  );
 }
 
 export function techRoutes(deps: Deps) {
@@ -121,6 +134,36 @@ export function techRoutes(deps: Deps) {
           drawing: field(body, "signature"),
         }),
       );
+    })
+    .post("/tech/appointments/:id/photos", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+      const [photo] = uploads(body, "photo");
+      return act(ctx, csrf, params.id, "photos", body, set, request, () =>
+        addPhoto(ctx, params.id, { file: photo, caption: field(body, "caption") }),
+      );
+    })
+    .get("/tech/appointments/:id/photos/:photoId", async ({ user, ctxFor, params, query }) => {
+      // The assigned technician, and staff who may read work orders.
+      const ctx = ctxFor(requireUser(user));
+      const sha = await photoFile(ctx, params.id, params.photoId, query.size === "thumb" ? "thumb" : "full");
+      return new Response(deps.files.file(sha), {
+        headers: {
+          "content-type": "image/jpeg",
+          "cache-control": "private, max-age=86400",
+          "x-content-type-options": "nosniff",
+        },
+      });
+    })
+    .get("/tech/appointments/:id/report.pdf", async ({ user, ctxFor, params }) => {
+      const ctx = ctxFor(requireUser(user));
+      const pdf = await serviceReportPdf(ctx, params.id);
+      return new Response(new Uint8Array(pdf), {
+        headers: {
+          "content-type": "application/pdf",
+          "content-disposition": `inline; filename="service-report.pdf"`,
+          "cache-control": "private, no-store",
+        },
+      });
     })
     .get("/tech/appointments/:id/signature.png", async ({ user, ctxFor, params }) => {
       // The assigned technician, and staff who may read work orders.

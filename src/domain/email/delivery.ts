@@ -9,6 +9,7 @@ import type { Db } from "../../../db/client";
 import { mailboxes, outboxMessages } from "../../../db/schema";
 import { systemActor } from "../context";
 import { appendEvent } from "../events/log";
+import type { FileStore } from "../files/store";
 import { angle } from "./addresses";
 
 export interface DeliveryOptions {
@@ -18,6 +19,8 @@ export interface DeliveryOptions {
   /** True on the job's last attempt: a failure now is final. */
   lastAttempt: boolean;
   automatic?: boolean;
+  /** Where attached files are kept; needed only for mail with attachments. */
+  files?: FileStore;
 }
 
 export type DeliveryOutcome = "sent" | "kept" | "failed" | "already";
@@ -69,6 +72,10 @@ export async function deliverOutboxMessage(
       messageId: mail.messageId ? angle(mail.messageId) : undefined,
       inReplyTo: mail.inReplyTo ? angle(mail.inReplyTo) : undefined,
       references: mail.references.map(angle),
+      attachments: mail.attachments.map((a) => {
+        if (!options.files) throw new Error("file store missing for a mail with attachments");
+        return { filename: a.filename, contentType: a.contentType, path: options.files.pathOf(a.sha256) };
+      }),
       headers: options.automatic
         ? { "Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All" }
         : {},

@@ -7,6 +7,7 @@ import {
   contacts,
   inboundEmails,
   mailboxes,
+  type OutboxAttachment,
   organizations,
   outboxMessages,
   ticketFollowers,
@@ -30,6 +31,8 @@ export interface OutgoingMail {
   ticket?: { id: string; messageId?: string };
   /** Marks mail the product sends by itself (acknowledgements), so other systems do not answer it. */
   automatic?: boolean;
+  /** Files already in the file store, sent with the mail. */
+  attachments?: OutboxAttachment[];
 }
 
 interface Sender {
@@ -109,6 +112,7 @@ export async function queueMail(tx: DbOrTx, mail: OutgoingMail, now: Date): Prom
       mailboxId: sender.mailboxId,
       ticketId: mail.ticket?.id ?? null,
       ticketMessageId: mail.ticket?.messageId ?? null,
+      attachments: mail.attachments ?? [],
       status: "queued",
       createdAt: now,
     })

@@ -86,6 +86,23 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     },
   },
   {
+    kind: "service_report",
+    label: "Service report after a visit, with the PDF attached",
+    placeholders: [
+      "contact.name",
+      "work_order.number",
+      "work_order.subject",
+      "visit.date",
+      "technician.names",
+      "org.name",
+    ],
+    defaults: {
+      subject: "[{{work_order.number}}] Service report: {{work_order.subject}}",
+      text: "Hello {{contact.name}},\n\nThank you for having us on {{visit.date}}. {{technician.names}} completed the visit for “{{work_order.subject}}”. The service report, with the work done, parts, time and your signature, is attached.\n\nKind regards,\n{{org.name}}",
+      html: null,
+    },
+  },
+  {
     kind: "password_reset",
     label: "Password reset link",
     placeholders: ["user.name", "reset.url", "reset.minutes"],

@@ -1,5 +1,6 @@
 // Work orders: made from a ticket or directly, scheduled as appointments with technicians, priced
 // with line items. Each command checks the actor, writes in one transaction and appends events.
+
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, ilike, inArray, type SQL, sql } from "drizzle-orm";
 import { rowsOf } from "../../../db/client";
@@ -34,6 +35,7 @@ import { nextNumber } from "../orgs/counters";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isOneOf, isUuid } from "../tickets/rules";
 import { parseMoney, parsePercent, totals } from "./money";
+import { queueServiceReport } from "./report";
 import {
   canTransitionAppointment,
   canTransitionWorkOrder,
@@ -466,6 +468,7 @@ export async function changeAppointmentStatus(
       await tx.execute(sql`update time_entries set ended_at = ${ctx.now.toISOString()}::timestamptz
         where org_id = ${ctx.actor.orgId} and appointment_id = ${appointment.id} and ended_at is null`);
     }
+    if (to === "completed") await queueServiceReport(tx, ctx.actor.orgId, appointment.id, ctx.now);
     const [{ open }] = await tx
       .select({ open: sql<number>`count(*)::int` })
       .from(appointments)

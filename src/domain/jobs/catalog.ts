@@ -7,6 +7,7 @@ import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../emai
 import { acknowledgeQueue } from "../email/inbound";
 import { orgForMail, SEND_QUEUE } from "../email/outbox";
 import type { FileStore } from "../files/store";
+import { makeServiceReport, REPORT_QUEUE } from "../fsm/report";
 import { fetchMedia, MEDIA_QUEUE } from "../messaging/inbound";
 import { deliverText, TEXT_SEND_QUEUE } from "../messaging/outbound";
 import { sendDigests } from "../notifications/notify";
@@ -39,6 +40,7 @@ export function productQueues(
           now: ctx.now,
           lastAttempt: job.attempts >= job.maxAttempts,
           automatic: job.payload.automatic === true,
+          files,
         });
       },
     },
@@ -55,6 +57,16 @@ export function productQueues(
           allowPrivate: config.webhooksAllowPrivate,
           baseUrl: orgId ? (await orgForMail(ctx.db, orgId)).baseUrl : undefined,
         });
+      },
+    },
+    {
+      // A visit was completed: its PDF report is made once and mailed to the customer.
+      queue: REPORT_QUEUE,
+      concurrency: 1,
+      timeoutMs: 2 * 60_000,
+      async handler(job, ctx) {
+        if (!job.orgId) return;
+        await makeServiceReport(ctx.db, files, job.orgId, String(job.payload.appointmentId), ctx.now);
       },
     },
     {

@@ -347,7 +347,10 @@ export function WorkOrderPage({
                         </small>
                       ) : (
                         ""
-                      )}
+                      )}{" "}
+                      <a href={`/tech/appointments/${a.id}/report.pdf`} class="report-link">
+                        Service report
+                      </a>
                     </td>
                     <td>
                       {canManage && a.status === "scheduled" && !finished ? (

@@ -1,6 +1,8 @@
 // The technician's phone: small pages for a 360-px screen that work as plain forms without JS.
+
 import type { FieldErrors } from "../../domain/errors";
 import type { MyAppointment, MyAppointmentDetail } from "../../domain/fsm/field";
+import type { PhotoRow } from "../../domain/fsm/photos";
 import {
   APPOINTMENT_ACTIONS,
   APPOINTMENT_STATUS_LABELS,
@@ -9,6 +11,7 @@ import {
 } from "../../domain/fsm/rules";
 import { CsrfField, ErrorSummary, Field, Notice } from "../form";
 import { formatDateTime, priorityLabel } from "../format";
+import { VisitPhotos } from "./photos";
 
 export interface TechFailed {
   form: string;
@@ -142,6 +145,7 @@ export function AppointmentPage({
   timeZone,
   notice,
   failed,
+  photos = [],
 }: {
   csrf: string;
   name: string;
@@ -149,6 +153,7 @@ export function AppointmentPage({
   timeZone: string;
   notice?: string;
   failed?: TechFailed;
+  photos?: PhotoRow[];
 }) {
   const a = detail.appointment;
   const wo = detail.workOrder;
@@ -327,6 +332,8 @@ export function AppointmentPage({
           <button type="submit">Save note</button>
         </form>
       </section>
+
+      <VisitPhotos csrf={csrf} appointmentId={a.id} photos={photos} open={open} failed={form("photos")} />
 
       <section class="card">
         <h2>Customer signature</h2>

@@ -1,0 +1,138 @@
+// Photos a technician takes on a visit, from the phone's camera through a file input. Every upload
+// is decoded and re-encoded with sharp: turned upright by its EXIF orientation, scaled to at most
+// 1600 px, written as JPEG without EXIF (a phone's photo carries the GPS position of the customer's
+// home), plus a 320 px thumbnail. At most two are processed at once, so a batch of 12-megapixel
+// uploads keeps the server's memory bounded.
+import { and, asc, eq } from "drizzle-orm";
+import sharp from "sharp";
+import { appointmentPhotos } from "../../../db/schema";
+import { type Ctx, can } from "../context";
+import { conflict, type FieldErrors, forbidden, invalid, notFound } from "../errors";
+import { appendEvent, type DbOrTx } from "../events/log";
+import { isUuid } from "../tickets/rules";
+import { findAppointment } from "./workOrders";
+
+export const PHOTO_MAX_EDGE = 1600;
+export const THUMB_EDGE = 320;
+/** Larger images are refused before decoding (a 12 MP photo has 12 million). */
+const MAX_INPUT_PIXELS = 60_000_000;
+const CAPTION_MAX = 500;
+
+// libvips keeps decoded images in a cache by default; uploads are seen once.
+sharp.cache(false);
+
+let active = 0;
+const waiting: (() => void)[] = [];
+const MAX_AT_ONCE = 2;
+
+async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  if (active >= MAX_AT_ONCE) await new Promise<void>((resume) => waiting.push(resume));
+  active++;
+  try {
+    return await work();
+  } finally {
+    active--;
+    waiting.shift()?.();
+  }
+}
+
+export interface ProcessedPhoto {
+  full: Buffer;
+  thumb: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Decodes, turns upright, scales and re-encodes; throws a field error on `photo` for a non-image. */
+export function processPhoto(bytes: Uint8Array): Promise<ProcessedPhoto> {
+  return oneAtATime(async () => {
+    try {
+      const { data: full, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+        .rotate()
+        .resize({ width: PHOTO_MAX_EDGE, height: PHOTO_MAX_EDGE, fit: "inside", withoutEnlargement: true })
+        .jpeg({ quality: 80, mozjpeg: true })
+        .toBuffer({ resolveWithObject: true });
+      const thumb = await sharp(full)
+        .resize({ width: THUMB_EDGE, height: THUMB_EDGE, fit: "inside", withoutEnlargement: true })
+        .jpeg({ quality: 70 })
+        .toBuffer();
+      return { full, thumb, width: info.width, height: info.height };
+    } catch {
+      throw invalid({ photo: "This file is not a photo that can be read (JPEG, PNG, WebP, HEIC or GIF)." });
+    }
+  });
+}
+
+function mayAddPhotos(ctx: Ctx) {
+  if (!can(ctx.actor, "fsm.field") && !can(ctx.actor, "fsm.manage")) throw forbidden();
+}
+
+export async function addPhoto(ctx: Ctx, appointmentId: string, input: { file?: File; caption?: string }) {
+  mayAddPhotos(ctx);
+  const fields: FieldErrors = {};
+  const file = input.file;
+  if (!file || file.size === 0) fields.photo = "Choose a photo, or take one with the camera.";
+  const caption = (input.caption ?? "").trim();
+  if (caption.length > CAPTION_MAX) fields.caption = `Keep the caption under ${CAPTION_MAX} characters.`;
+  if (Object.keys(fields).length || !file) throw invalid(fields);
+  if (!ctx.files) throw new Error("file store missing from context");
+  ctx.files.check([file], "photo");
+  const appointment = await findAppointment(ctx.db, ctx, appointmentId);
+  if (appointment.status === "completed" || appointment.status === "cannot_complete")
+    throw conflict("This visit is finished; photos can no longer be added.");
+  const photo = await processPhoto(new Uint8Array(await file.arrayBuffer()));
+  const [full, thumb] = await Promise.all([
+    ctx.files.save(new File([new Uint8Array(photo.full)], "photo.jpg", { type: "image/jpeg" })),
+    ctx.files.save(new File([new Uint8Array(photo.thumb)], "thumb.jpg", { type: "image/jpeg" })),
+  ]);
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(appointmentPhotos)
+      .values({
+        orgId: ctx.actor.orgId,
+        appointmentId: appointment.id,
+        sha256: full.sha256,
+        thumbSha256: thumb.sha256,
+        width: photo.width,
+        height: photo.height,
+        sizeBytes: full.sizeBytes,
+        caption: caption || null,
+        userId: ctx.actor.userId ?? null,
+        createdAt: ctx.now,
+      })
+      .returning();
+    await appendEvent(tx, ctx, {
+      type: "appointment.photo_added",
+      data: { appointmentId: appointment.id, workOrderId: appointment.workOrderId, photoId: row.id },
+    });
+    return row;
+  });
+}
+
+export type PhotoRow = typeof appointmentPhotos.$inferSelect;
+
+export function photosOf(db: DbOrTx, orgId: string, appointmentId: string): Promise<PhotoRow[]> {
+  return db
+    .select()
+    .from(appointmentPhotos)
+    .where(and(eq(appointmentPhotos.orgId, orgId), eq(appointmentPhotos.appointmentId, appointmentId)))
+    .orderBy(asc(appointmentPhotos.createdAt));
+}
+
+/** The stored bytes' name of one photo (or its thumbnail) of a visit the actor may see. */
+export async function photoFile(ctx: Ctx, appointmentId: string, photoId: string, size: "full" | "thumb") {
+  const appointment = await findAppointment(ctx.db, ctx, appointmentId);
+  if (!isUuid(photoId)) throw notFound("That photo");
+  const [photo] = await ctx.db
+    .select()
+    .from(appointmentPhotos)
+    .where(
+      and(
+        eq(appointmentPhotos.orgId, ctx.actor.orgId),
+        eq(appointmentPhotos.appointmentId, appointment.id),
+        eq(appointmentPhotos.id, photoId),
+      ),
+    );
+  if (!photo) throw notFound("That photo");
+  return size === "thumb" ? photo.thumbSha256 : photo.sha256;
+}
