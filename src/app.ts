@@ -23,6 +23,7 @@ import { rateRoutes } from "./routes/rate";
 import { ruleRoutes } from "./routes/rules";
 import { slaRoutes } from "./routes/sla";
 import { techRoutes } from "./routes/tech";
+import { timesheetRoutes } from "./routes/timesheets";
 import { CsrfError, SignInRequired } from "./routes/web";
 import { webhookRoutes } from "./routes/webhooks";
 import { errorPage } from "./views/errors";
@@ -98,6 +99,7 @@ export function buildApp(deps: Deps) {
     .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
     .use(techRoutes(deps))
+    .use(timesheetRoutes(deps))
     .use(kbRoutes(deps))
     .use(helpRoutes(deps))
     .use(apiRoutes(deps));

@@ -1,4 +1,17 @@
-import { foreignKey, index, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { appointments } from "./fsm";
 import { organizations } from "./orgs";
@@ -56,5 +69,60 @@ export const serviceReports = pgTable(
       columns: [t.orgId, t.appointmentId],
       foreignColumns: [appointments.orgId, appointments.id],
     }).onDelete("cascade"),
+  ],
+);
+
+export const TIMESHEET_ENTRY_KINDS = ["work", "travel", "break", "training", "other"] as const;
+export type TimesheetEntryKind = (typeof TIMESHEET_ENTRY_KINDS)[number];
+
+/** Time a technician adds by hand to a day (training, a drive to the warehouse, a forgotten clock). */
+export const timesheetEntries = pgTable(
+  "timesheet_entries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull(),
+    /** The day it counts for, on the organization's calendar. */
+    day: date("day").notNull(),
+    kind: text("kind", { enum: TIMESHEET_ENTRY_KINDS }).notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }).notNull(),
+    note: text("note"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [users.orgId, users.id] }).onDelete("cascade"),
+    index("timesheet_entries_user_day").on(t.orgId, t.userId, t.day),
+    check("timesheet_entries_order", sql`${t.endedAt} > ${t.startedAt}`),
+  ],
+);
+
+export const TIMESHEET_STATUSES = ["open", "submitted", "approved", "rejected"] as const;
+export type TimesheetStatus = (typeof TIMESHEET_STATUSES)[number];
+
+/** A technician's day as submitted for approval, and the supervisor's decision. */
+export const timesheets = pgTable(
+  "timesheets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull(),
+    day: date("day").notNull(),
+    status: text("status", { enum: TIMESHEET_STATUSES }).notNull().default("open"),
+    /** Minutes by kind when submitted, so the approved figures never change afterwards. */
+    totals: jsonb("totals").$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    decidedBy: uuid("decided_by"),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    decisionNote: text("decision_note"),
+  },
+  (t) => [
+    unique("timesheets_user_day").on(t.orgId, t.userId, t.day),
+    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [users.orgId, users.id] }).onDelete("cascade"),
+    index("timesheets_status").on(t.orgId, t.status, t.day),
   ],
 );

@@ -42,6 +42,8 @@ const PERMISSIONS = {
   "fsm.read": ["admin", "supervisor", "dispatcher", "agent"],
   "fsm.from_ticket": ["admin", "supervisor", "dispatcher", "agent"],
   "fsm.field": ["technician"],
+  /** Approve or send back technicians' timesheets. */
+  "timesheets.approve": ["admin", "supervisor"],
   /** Write and edit knowledge-base drafts; read internal articles. */
   "kb.write": ["admin", "supervisor", "agent"],
   /** Publish and archive articles, manage categories and sections, read article feedback. */

@@ -32,6 +32,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       ) : (
         <a href="/fsm/work-orders">Work orders</a>
       )}
+      {viewer.role === "supervisor" || isAdmin ? <a href="/fsm/timesheets">Timesheets</a> : ""}
       <a href="/desk/kb">Knowledge base</a>
       <a href="/desk/search">Search</a>
       {isAdmin ? <a href="/admin">Admin</a> : ""}

@@ -20,7 +20,7 @@ export interface TechFailed {
   values: Record<string, string>;
 }
 
-function TechPage({
+export function TechPage({
   title,
   csrf,
   name,
@@ -49,6 +49,7 @@ function TechPage({
             <a class="brand" href="/tech">
               My jobs
             </a>
+            <a href="/tech/timesheet">Timesheet</a>
             <span class="spacer" />
             <span class="who" safe>
               {name}
