@@ -10,6 +10,7 @@ export * from "./kb";
 export * from "./macros";
 export * from "./notifications";
 export * from "./orgs";
+export * from "./relations";
 export * from "./satisfaction";
 export * from "./sla";
 export * from "./teams";

@@ -16,6 +16,7 @@ import {
 } from "../format";
 import { TicketWorkOrders } from "../fsm/workOrders";
 import { Page, type Viewer } from "../layout";
+import { MergedBanner, NoteText, RelationsAside, type RelationsProps } from "./relations";
 
 export interface TicketPageProps {
   csrf: string;
@@ -32,6 +33,8 @@ export interface TicketPageProps {
   notice?: string;
   /** The macros the agent may apply, by name. */
   macros?: { id: string; name: string; shortcut: string | null }[];
+  /** Links, followers, merges and time spent. */
+  relations?: RelationsProps;
   /** Text for the reply box (an applied macro's). */
   prefill?: Record<string, string>;
   /** Which form failed ("reply" or "properties"), with what the person typed. */
@@ -69,7 +72,7 @@ export function Thread({
               </time>
             </span>
           </header>
-          <MessageBody body={m.body} fromEmail={m.channel === "email"} />
+          <MessageBody body={m.body} fromEmail={m.channel === "email"} note={m.kind === "note"} />
           {m.email ? (
             <p class="mail-meta muted">
               <span safe>{m.email.reason}</span>{" "}
@@ -102,11 +105,11 @@ export function Thread({
 }
 
 /** A message body; for mail, the quoted conversation below the new text is folded away. */
-function MessageBody({ body, fromEmail }: { body: string; fromEmail: boolean }) {
+function MessageBody({ body, fromEmail, note }: { body: string; fromEmail: boolean; note?: boolean }) {
   const { visible, quoted } = fromEmail ? splitQuoted(body) : { visible: body, quoted: "" };
   return (
     <div class="body">
-      <span safe>{visible}</span>
+      {note ? <NoteText text={visible} /> : <span safe>{visible}</span>}
       {quoted ? (
         <details class="quoted">
           <summary>Show quoted text</summary>
@@ -435,6 +438,7 @@ export function TicketLiveRegion(props: TicketPageProps) {
             )}
           </p>
         </header>
+        {props.relations ? <MergedBanner data={props.relations.data} /> : ""}
         <Thread detail={props.detail} timeZone={props.timeZone} basePath="/desk" />
         <History detail={props.detail} timeZone={props.timeZone} />
       </section>
@@ -447,6 +451,18 @@ export function TicketLiveRegion(props: TicketPageProps) {
           workOrders={props.workOrders ?? []}
           canCreate={Boolean(props.canCreateWorkOrder) && t.status !== "closed"}
         />
+        {props.relations ? (
+          <RelationsAside
+            number={t.number}
+            detail={props.detail}
+            relations={props.relations}
+            csrf={props.csrf}
+            canWork={props.canWork}
+            timeZone={props.timeZone}
+          />
+        ) : (
+          ""
+        )}
       </aside>
     </div>
   );
