@@ -306,7 +306,7 @@ function SplitAndMergeCard(props: {
         <form method="post" action={`${path}/splits`} id="split-form">
           {split.message ? <ErrorSummary message={split.message} /> : ""}
           <CsrfField token={props.csrf} />
-          <Field label="Move a message to a new ticket" name="messageId" error={split.fields.messageId}>
+          <Field label="Split off into a new ticket" name="messageId" error={split.fields.messageId}>
             <Select
               name="messageId"
               value={split.values.messageId ?? ""}
@@ -496,7 +496,7 @@ function TimeEntryFields({ values, fields }: { values: Record<string, string>; f
       <Field label="Started" name="startedAt" error={fields.startedAt} hint="Empty: it just ended.">
         <input id="startedAt" name="startedAt" type="datetime-local" value={values.startedAt ?? ""} />
       </Field>
-      <Field label="Note" name="note" error={fields.note}>
+      <Field label="Work done" name="note" error={fields.note}>
         <input id="note" name="note" value={values.note ?? ""} maxlength="500" />
       </Field>
       <label>
