@@ -69,11 +69,31 @@ describe("merge", () => {
     );
     expect(old.document.querySelector("#merge-form")).toBeNull();
 
+    const history = [...after.document.querySelectorAll(".history li")].map((li) => li.textContent ?? "");
+    expect(
+      history.some((h) => h.includes(`merged ${duplicate.label} into this ticket (1 messages moved)`)),
+    ).toBe(true);
+
     const again = await agent.post(`/desk/tickets/${survivor.label}/merges`, { target: survivor.label });
     expect(again.status).toBe(422);
     expect(parse(await again.text()).querySelector("#target-error")?.textContent).toBe(
       "A ticket cannot be merged into itself.",
     );
+  });
+
+  test("the customer opening the merged request in the portal is taken to the one it continues in", async () => {
+    const customer = await signedIn(org, "customer");
+    const first = await createTicket(org.ctx("customer"), { subject: "Leaking tap", body: "Kitchen tap" });
+    const second = await createTicket(org.ctx("customer"), { subject: "Tap still leaking", body: "Still" });
+    const merged = await agent.post(`/desk/tickets/${formatTicketNumber(second.number)}/merges`, {
+      target: formatTicketNumber(first.number),
+    });
+    expect(merged.status).toBe(303);
+    const opened = await customer.get(`/portal/tickets/${formatTicketNumber(second.number)}`);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get("location")).toBe(`/portal/tickets/${formatTicketNumber(first.number)}`);
+    const page = await customer.page(`/portal/tickets/${formatTicketNumber(first.number)}`);
+    expect(page.document.querySelector("main")?.textContent).toContain("has been merged into");
   });
 });
 
@@ -158,9 +178,13 @@ describe("split, links and followers", () => {
     expect(page.document.querySelector(".message.note mark.mention")?.textContent).toBe(`@${handle}`);
     expect(page.document.querySelector(".message.note b")).toBeNull();
     const suggestions = await agent.page(`/desk/mentions?q=${handle.slice(0, 4)}`);
-    expect(suggestions.document.querySelector("#mention-suggestions li")?.textContent).toContain(
-      "Supervisor",
-    );
+    expect(suggestions.document.querySelector(".mention-list li")?.textContent).toContain("Supervisor");
+    // From the reply box: the @word being typed at the end of the text.
+    const typing = await agent.page(`/desk/mentions?body=${encodeURIComponent("Thanks, @Supe")}`);
+    expect(typing.document.querySelector(".mention-list li code")?.textContent).toBe(`@${handle}`);
+    const done = await agent.page(`/desk/mentions?body=${encodeURIComponent("@Supe done")}`);
+    expect(done.document.querySelectorAll(".mention-list li")).toHaveLength(0);
+    expect(page.document.querySelector("#mention-suggestions")?.getAttribute("hx-include")).toBe("#body");
   });
 });
 

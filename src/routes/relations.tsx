@@ -21,6 +21,7 @@ import {
   updateTimeEntry,
 } from "../domain/time/ticketTime";
 import {
+  MentionList,
   MergeCandidates,
   MergeConfirmPage,
   type PanelFailure,
@@ -170,16 +171,11 @@ export function relationRoutes(deps: Deps) {
     })
     .get("/desk/mentions", async ({ user, ctxFor, query }) => {
       const ctx = ctxFor(requireUserWith(user, "tickets.work"));
-      const colleagues = await suggestColleagues(ctx, String(query.q ?? ""));
-      return (
-        <ul id="mention-suggestions" class="candidates">
-          {colleagues.map((c) => (
-            <li>
-              <code safe>{`@${c.handle}`}</code> <span safe>{c.name}</span>
-            </li>
-          ))}
-        </ul>
-      );
+      // From the reply box: the @word at the end of what is being typed, if any.
+      const typing = /(?:^|\s)@([\p{L}\p{N}._+-]*)$/u.exec(String(query.body ?? ""));
+      const q = query.q ?? typing?.[1];
+      if (q === undefined) return <MentionList colleagues={[]} />;
+      return <MentionList colleagues={await suggestColleagues(ctx, String(q))} />;
     })
     .post("/desk/tickets/:number/timer", async ({ user, csrf, ctxFor, params, body, set, request }) => {
       const ctx = ctxFor(requireUserWith(user, "tickets.work"));

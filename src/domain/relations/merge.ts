@@ -41,6 +41,16 @@ export async function followMerges(db: DbOrTx, orgId: string, ticketId: string):
   return current;
 }
 
+/**
+ * The ticket a merged one continues in, when the actor may see it (a customer follows it once
+ * their ticket is merged); undefined otherwise.
+ */
+export async function continuationFor(ctx: Ctx, ticket: TicketRow): Promise<TicketRow | undefined> {
+  if (!ticket.mergedIntoId) return undefined;
+  const survivorId = await followMerges(ctx.db, ctx.actor.orgId, ticket.id);
+  return findVisibleTicket(ctx.db, ctx.actor, survivorId).catch(() => undefined);
+}
+
 /** Why this ticket cannot be merged into that one, in words; undefined when it can. */
 function mergeProblem(source: TicketRow, target: TicketRow): { field: string; message: string } | undefined {
   const name = (t: TicketRow) => formatTicketNumber(t.number);

@@ -38,6 +38,45 @@ export const RELATION_NOTICES = {
 
 const ticketPath = (number: number) => `/desk/tickets/${formatTicketNumber(number)}`;
 
+/** The history's words for the events of merges, splits, links, followers and time; undefined for others. */
+export function describeRelationEvent(type: string, d: Record<string, unknown>): string | undefined {
+  const key = (n: unknown) => formatTicketNumber(Number(n));
+  const minutes = (n: unknown) => formatMinutes(Number(n));
+  const linkWords: Record<string, string> = {
+    child: "as a child",
+    parent: "as its parent",
+    related: "as related",
+  };
+  switch (type) {
+    case "ticket.merged":
+      return `merged this ticket into ${key(d.intoNumber)} (${String(d.messages)} messages moved)`;
+    case "ticket.merge_received":
+      return `merged ${key(d.fromNumber)} into this ticket (${String(d.messages)} messages moved)`;
+    case "ticket.split":
+      return `split a message off into ${key(d.intoNumber)}`;
+    case "ticket.linked":
+      return `linked ${key(d.otherNumber)} ${linkWords[String(d.role)] ?? ""}`.trim();
+    case "ticket.unlinked":
+      return `removed the link to ${key(d.otherNumber)}`;
+    case "ticket.follower_added":
+      return d.email ? `copied ${String(d.email)} on the ticket` : "started following the ticket";
+    case "ticket.follower_removed":
+      return d.contactId ? "removed a copied contact" : "stopped following the ticket";
+    case "time.timer_started":
+      return "started a timer";
+    case "time.timer_stopped":
+      return `stopped a timer at ${minutes(d.minutes)}`;
+    case "time.entry_added":
+      return `booked ${minutes(d.minutes)}${d.billable ? "" : " (not billable)"}`;
+    case "time.entry_changed":
+      return `changed a time entry from ${minutes(d.from)} to ${minutes(d.to)}`;
+    case "time.entry_deleted":
+      return `deleted a time entry of ${minutes(d.minutes)}`;
+    default:
+      return undefined;
+  }
+}
+
 /** Parts of a note's text, with each @mention marked. */
 export function NoteText({ text }: { text: string }) {
   const parts = text.split(/((?<![\p{L}\p{N}_.])@[\p{L}\p{N}][\p{L}\p{N}._+-]*)/u);
@@ -53,6 +92,38 @@ export function NoteText({ text }: { text: string }) {
         ),
       )}
     </>
+  );
+}
+
+/** Colleagues to @mention, listed while a note is typed. */
+export function MentionList({ colleagues }: { colleagues: { name: string; handle: string }[] }) {
+  return (
+    <ul class="candidates mention-list">
+      {colleagues.map((c) => (
+        <li>
+          <code safe>{`@${c.handle}`}</code> <span safe>{c.name}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Under the reply box: how to mention a colleague; with htmx, the colleagues matching the @word
+ * being typed are listed (without JavaScript, typing the name works the same).
+ */
+export function MentionHint() {
+  return (
+    <div class="mention-hint">
+      <small class="hint">In an internal note, write @ and a colleague's name to tell them.</small>
+      <div
+        id="mention-suggestions"
+        hx-get="/desk/mentions"
+        hx-trigger="input changed delay:300ms from:#body"
+        hx-include="#body"
+        hx-swap="innerHTML"
+      />
+    </div>
   );
 }
 

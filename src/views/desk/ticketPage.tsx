@@ -16,7 +16,14 @@ import {
 } from "../format";
 import { TicketWorkOrders } from "../fsm/workOrders";
 import { Page, type Viewer } from "../layout";
-import { MergedBanner, NoteText, RelationsAside, type RelationsProps } from "./relations";
+import {
+  describeRelationEvent,
+  MentionHint,
+  MergedBanner,
+  NoteText,
+  RelationsAside,
+  type RelationsProps,
+} from "./relations";
 
 export interface TicketPageProps {
   csrf: string;
@@ -189,7 +196,7 @@ function describeEvent(e: TicketDetail["history"][number]): string {
     case "ticket.sla_escalated":
       return `SLA escalation: ${String(d.reason ?? d.step)}`;
     default:
-      return e.type;
+      return describeRelationEvent(e.type, d) ?? e.type;
   }
 }
 
@@ -383,6 +390,7 @@ function ReplyForm(props: TicketPageProps) {
         </label>
       </fieldset>
       <BodyField label="Message" rows={6} value={values.body} error={fields.body} />
+      <MentionHint />
       <AttachmentsField error={fields.attachments} />
       {/* "reply-status": the properties form above already has a field with the id "status". */}
       <Field label="Then set status to" name="reply-status" error={fields.status}>
