@@ -3,7 +3,14 @@
 // counted twice in reports. The new ticket is linked to the original as related, and both
 // histories record the split.
 import { and, asc, eq } from "drizzle-orm";
-import { attachments, inboundEmails, ticketLinks, ticketMessages, tickets } from "../../../db/schema";
+import {
+  attachments,
+  inboundEmails,
+  outboxMessages,
+  ticketLinks,
+  ticketMessages,
+  tickets,
+} from "../../../db/schema";
 import { runRules } from "../automation/engine";
 import { type Ctx, requirePermission } from "../context";
 import { conflict, invalid, notFound } from "../errors";
@@ -62,11 +69,15 @@ export async function splitMessage(ctx: Ctx, ref: TicketRef, input: { messageId:
       .update(attachments)
       .set({ ticketId: created.id })
       .where(and(eq(attachments.orgId, orgId), eq(attachments.messageId, message.id)));
-    // A reply to the mail that carried this message belongs to the new ticket now.
+    // A reply to the mail that carried this message (in or out) belongs to the new ticket now.
     await tx
       .update(inboundEmails)
       .set({ ticketId: created.id })
       .where(and(eq(inboundEmails.orgId, orgId), eq(inboundEmails.ticketMessageId, message.id)));
+    await tx
+      .update(outboxMessages)
+      .set({ ticketId: created.id })
+      .where(and(eq(outboxMessages.orgId, orgId), eq(outboxMessages.ticketMessageId, message.id)));
     const [a, b] = [ticket.id, created.id].sort();
     await tx.insert(ticketLinks).values({
       orgId,
