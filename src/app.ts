@@ -20,6 +20,7 @@ import { notificationRoutes } from "./routes/notifications";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
 import { rateRoutes } from "./routes/rate";
+import { relationRoutes } from "./routes/relations";
 import { ruleRoutes } from "./routes/rules";
 import { slaRoutes } from "./routes/sla";
 import { techRoutes } from "./routes/tech";
@@ -84,6 +85,7 @@ export function buildApp(deps: Deps) {
     .use(opsRoutes(deps))
     .use(authRoutes(deps))
     .use(deskRoutes(deps))
+    .use(relationRoutes(deps))
     .use(portalRoutes(deps))
     .use(adminRoutes(deps))
     .use(emailAdminRoutes(deps))

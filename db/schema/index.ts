@@ -12,6 +12,7 @@ export * from "./macros";
 export * from "./messaging";
 export * from "./notifications";
 export * from "./orgs";
+export * from "./relations";
 export * from "./satisfaction";
 export * from "./sla";
 export * from "./teams";

@@ -60,6 +60,8 @@ export const tickets = pgTable(
     /** When the next escalation step comes due; the sweep looks only at tickets past it. */
     slaAttentionAt: timestamp("sla_attention_at", { withTimezone: true }),
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', subject)`),
+    /** Set when this ticket was merged: it is closed and its conversation continues there. */
+    mergedIntoId: uuid("merged_into_id"),
   },
   (t) => [
     unique("tickets_org_number").on(t.orgId, t.number),
@@ -68,6 +70,7 @@ export const tickets = pgTable(
     foreignKey({ columns: [t.orgId, t.companyId], foreignColumns: [companies.orgId, companies.id] }),
     foreignKey({ columns: [t.orgId, t.assigneeId], foreignColumns: [users.orgId, users.id] }),
     foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
+    foreignKey({ columns: [t.orgId, t.mergedIntoId], foreignColumns: [t.orgId, t.id] }),
     // The desk's lists are keyset-paginated on (updated_at, id) within a status.
     index("tickets_org_status_updated").on(t.orgId, t.status, t.updatedAt, t.id),
     index("tickets_org_assignee_status").on(t.orgId, t.assigneeId, t.status, t.updatedAt),

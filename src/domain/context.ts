@@ -36,6 +36,8 @@ const PERMISSIONS = {
   "tickets.read_own": ["customer"],
   "org.admin": ["admin"],
   "macros.shared": ["admin", "supervisor"],
+  /** Change or delete anyone's time entries on tickets (everyone may change their own). */
+  "time.manage_all": ["admin", "supervisor"],
   // Field service: dispatchers run it; agents read work orders and make them from tickets;
   // technicians act on the appointments they are assigned to (checked per appointment).
   "fsm.manage": ["admin", "supervisor", "dispatcher"],

@@ -482,7 +482,11 @@ describe("documentation", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/api/v1/tickets",
       "/api/v1/tickets/{id}",
+      "/api/v1/tickets/{id}/links",
+      "/api/v1/tickets/{id}/links/{linkId}",
+      "/api/v1/tickets/{id}/merges",
       "/api/v1/tickets/{id}/messages",
+      "/api/v1/tickets/{id}/time-entries",
     ]);
     expect(Object.keys(doc.paths["/api/v1/tickets"]).sort()).toEqual(["get", "post"]);
     expect(Object.keys(doc.paths["/api/v1/tickets/{id}"]).sort()).toEqual(["get", "patch"]);
@@ -518,6 +522,11 @@ describe("documentation", () => {
       "patch /api/v1/tickets/{id}",
       "get /api/v1/tickets/{id}/messages",
       "post /api/v1/tickets/{id}/messages",
+      "post /api/v1/tickets/{id}/merges",
+      "get /api/v1/tickets/{id}/links",
+      "post /api/v1/tickets/{id}/links",
+      "delete /api/v1/tickets/{id}/links/{linkId}",
+      "get /api/v1/tickets/{id}/time-entries",
     ]);
     const list = document.querySelector('[data-endpoint="get /api/v1/tickets"]')!;
     const params = [...list.querySelectorAll("[data-parameter]")].map((p) =>

@@ -6,10 +6,12 @@ import { openapi, toOpenAPISchema } from "@elysiajs/openapi";
 import { Elysia, t } from "elysia";
 import { CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from "../../db/schema";
 import { actorForToken } from "../domain/auth/tokens";
-import type { Ctx } from "../domain/context";
+import { type Ctx, requirePermission } from "../domain/context";
 import { DomainError, type FieldErrors, isDomainError, notFound, unauthorized } from "../domain/errors";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
-import type { TicketRef } from "../domain/tickets/access";
+import { addLink, LINK_ROLES, type LinkedTicket, linksOf, removeLink } from "../domain/relations/links";
+import { mergeTickets } from "../domain/relations/merge";
+import { findVisibleTicket, type TicketRef } from "../domain/tickets/access";
 import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 import {
   getTicket,
@@ -19,6 +21,7 @@ import {
   type TicketDetail,
 } from "../domain/tickets/queries";
 import { BODY_MAX, SUBJECT_MAX, TAG_MAX, TAGS_PER_TICKET_MAX } from "../domain/tickets/rules";
+import { ticketTime } from "../domain/time/ticketTime";
 import { ApiDocsPage, type OpenApiDocument } from "../views/apiDocs";
 import type { Deps } from "./deps";
 import { metrics } from "./ops";
@@ -450,7 +453,10 @@ const OPENAPI_CONFIG = {
       description:
         "Tickets of one organization, for integrations. Every request sends an API token created by an admin at /admin/tokens; the token's role decides what it may do.",
     },
-    tags: [{ name: "Tickets", description: "Tickets and their messages." }],
+    tags: [
+      { name: "Tickets", description: "Tickets and their messages." },
+      { name: "Relations", description: "Merges, links between tickets, and time booked on them." },
+    ],
     components: {
       securitySchemes: {
         bearerAuth: {
@@ -468,16 +474,20 @@ const OPENAPI_CONFIG = {
  * The integrators' routes. The bearer token becomes the actor in `derive`, which runs before
  * validation: a request without a valid token gets its 401 and learns nothing about its input.
  */
+function tokenContext(deps: Deps) {
+  return new Elysia().derive({ as: "scoped" }, async ({ headers }) => {
+    const now = deps.clock();
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? "")?.[1];
+    const actor = await actorForToken(deps.database.db, token, now);
+    if (!actor) throw unauthorized("Send a valid API token: Authorization: Bearer <token>.");
+    const ctx: Ctx = { db: deps.database.db, actor, now, files: deps.files };
+    return { ctx };
+  });
+}
+
 function v1Routes(deps: Deps) {
   return new Elysia({ prefix: V1 })
-    .derive(async ({ headers }) => {
-      const now = deps.clock();
-      const token = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? "")?.[1];
-      const actor = await actorForToken(deps.database.db, token, now);
-      if (!actor) throw unauthorized("Send a valid API token: Authorization: Bearer <token>.");
-      const ctx: Ctx = { db: deps.database.db, actor, now, files: deps.files };
-      return { ctx };
-    })
+    .use(tokenContext(deps))
     .get(
       "/tickets",
       async ({ ctx, query, request }) => {
@@ -638,6 +648,185 @@ function v1Routes(deps: Deps) {
     );
 }
 
+// ---- Relations and time: merges, links, time entries ----------------------------------------------
+
+const LinkedTicketJson = t.Object({
+  linkId: t.String({ format: "uuid", description: "The link's id, to remove it." }),
+  key: t.String({ description: 'The other ticket, e.g. "TKT-000123".' }),
+  subject: t.String(),
+  status: oneOf(TICKET_STATUSES),
+});
+const Links = t.Object(
+  {
+    parent: t.Union([LinkedTicketJson, t.Null()], { description: "The ticket's parent, or null." }),
+    children: t.Array(LinkedTicketJson),
+    related: t.Array(LinkedTicketJson),
+  },
+  { description: "The ticket's links; a parent cannot be solved while a child is open." },
+);
+const LinkBody = t.Object({
+  ticket: t.String({ description: 'The other ticket\'s key ("TKT-000123") or number.', maxLength: 20 }),
+  role: oneOf(LINK_ROLES, {
+    description: "What the other ticket is to this one: its child, its parent, or related.",
+  }),
+});
+const MergeBody = t.Object({
+  target: t.String({
+    description: 'The ticket to merge into, by key ("TKT-000123") or number.',
+    maxLength: 20,
+  }),
+});
+const MergeResult = t.Object(
+  {
+    merged: t.String({ description: "The merged ticket's key; it is now closed and points to the other." }),
+    into: t.String({ description: "The ticket that carries on." }),
+    movedMessages: integer(),
+  },
+  { description: "The merge: messages, files, followers and tags moved; the customer was told." },
+);
+const TimeEntryJson = t.Object({
+  id: t.String({ format: "uuid" }),
+  user: Person,
+  startedAt: t.String({ format: "date-time" }),
+  endedAt: t.Union([t.String({ format: "date-time" }), t.Null()], {
+    description: "Null while the timer runs.",
+  }),
+  minutes: t.Union([integer(), t.Null()], { description: "Null while the timer runs." }),
+  billable: t.Boolean(),
+  note: t.String(),
+});
+const TimeEntries = t.Object(
+  {
+    data: t.Array(TimeEntryJson),
+    totals: t.Object({ billableMinutes: integer(), nonBillableMinutes: integer() }),
+  },
+  { description: "Time booked on the ticket, oldest first, with its totals." },
+);
+
+const linkedJson = (l: LinkedTicket) => ({
+  linkId: l.linkId,
+  key: formatTicketNumber(l.number),
+  subject: l.subject,
+  status: l.status,
+});
+
+async function linksJson(ctx: Ctx, ref: TicketRef) {
+  requirePermission(ctx.actor, "tickets.read_all");
+  const ticket = await findVisibleTicket(ctx.db, ctx.actor, ref);
+  const links = await linksOf(ctx.db, ctx.actor.orgId, ticket.id);
+  return {
+    parent: links.parent ? linkedJson(links.parent) : null,
+    children: links.children.map(linkedJson),
+    related: links.related.map(linkedJson),
+  };
+}
+
+function relationV1Routes(deps: Deps) {
+  const tags = ["Relations"];
+  return new Elysia({ prefix: V1 })
+    .use(tokenContext(deps))
+    .post(
+      "/tickets/:id/merges",
+      async ({ ctx, params, body, set }) => {
+        const result = await mergeTickets(ctx, ticketRef(params.id), body);
+        set.status = 201;
+        return {
+          merged: formatTicketNumber(result.source.number),
+          into: formatTicketNumber(result.target.number),
+          movedMessages: result.moved,
+        };
+      },
+      {
+        parse: "json",
+        params: TicketIdParams,
+        body: MergeBody,
+        response: { 201: MergeResult, ...ERRORS },
+        detail: {
+          operationId: "mergeTicket",
+          summary: "Merge a ticket into another",
+          description:
+            "Moves the ticket's messages, files, followers and tags to the target, closes it pointing there, and emails its customer where the request continues. Refused into itself, into a merged or closed ticket.",
+          tags,
+        },
+      },
+    )
+    .get("/tickets/:id/links", async ({ ctx, params }) => linksJson(ctx, ticketRef(params.id)), {
+      params: TicketIdParams,
+      response: { 200: Links, 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422] },
+      detail: { operationId: "listLinks", summary: "A ticket's links", tags },
+    })
+    .post(
+      "/tickets/:id/links",
+      async ({ ctx, params, body, set }) => {
+        await addLink(ctx, ticketRef(params.id), { other: body.ticket, role: body.role }).catch((error) =>
+          renameFields(error, { other: "ticket" }),
+        );
+        set.status = 201;
+        return linksJson(ctx, ticketRef(params.id));
+      },
+      {
+        parse: "json",
+        params: TicketIdParams,
+        body: LinkBody,
+        response: {
+          201: t.Object(Links.properties, { description: "The ticket's links after the change." }),
+          ...ERRORS,
+        },
+        detail: { operationId: "addLink", summary: "Link another ticket", tags },
+      },
+    )
+    .delete(
+      "/tickets/:id/links/:linkId",
+      async ({ ctx, params, set }) => {
+        await removeLink(ctx, ticketRef(params.id), params.linkId);
+        set.status = 204;
+        return "";
+      },
+      {
+        params: t.Object({ id: TicketIdParams.properties.id, linkId: t.String({ format: "uuid" }) }),
+        response: { 204: t.Literal("", { description: "Removed." }), ...ERRORS },
+        detail: { operationId: "removeLink", summary: "Remove a link", tags },
+      },
+    )
+    .get(
+      "/tickets/:id/time-entries",
+      async ({ ctx, params }) => {
+        requirePermission(ctx.actor, "tickets.read_all");
+        const ticket = await findVisibleTicket(ctx.db, ctx.actor, ticketRef(params.id));
+        const time = await ticketTime(ctx, ticket.id);
+        return {
+          data: time.entries.map((e) => ({
+            id: e.id,
+            user: { id: e.userId, name: e.userName },
+            startedAt: e.startedAt.toISOString(),
+            endedAt: e.endedAt?.toISOString() ?? null,
+            minutes: e.minutes,
+            billable: e.billable,
+            note: e.note,
+          })),
+          totals: { billableMinutes: time.billableMinutes, nonBillableMinutes: time.nonBillableMinutes },
+        };
+      },
+      {
+        params: TicketIdParams,
+        response: {
+          200: TimeEntries,
+          401: ERRORS[401],
+          403: ERRORS[403],
+          404: ERRORS[404],
+          422: ERRORS[422],
+        },
+        detail: {
+          operationId: "listTimeEntries",
+          summary: "Time booked on a ticket",
+          description:
+            "Entries and running timers of the ticket's agents, with billable and non-billable totals.",
+          tags,
+        },
+      },
+    );
+}
+
 export function apiRoutes(deps: Deps) {
   const api = new Elysia();
   // The document the plugin serves at /api/openapi.json, built by its own generator with the same
@@ -697,6 +886,7 @@ export function apiRoutes(deps: Deps) {
       detail: { hide: true },
     })
     .use(v1Routes(deps))
+    .use(relationV1Routes(deps))
     .all(
       "/api/*",
       ({ request }) => {

@@ -9,6 +9,7 @@ import { workOrdersForTicket } from "../domain/fsm/workOrders";
 import { applyMacro, listMacros } from "../domain/macros/macros";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
+import { ticketRelations } from "../domain/relations/panel";
 import { ticketSla } from "../domain/sla/tickets";
 import { addMessage, bulkUpdate, createTicket, updateTicket } from "../domain/tickets/commands";
 import {
@@ -24,7 +25,9 @@ import {
   type View,
   viewCounts,
 } from "../domain/tickets/queries";
+import { ticketTime } from "../domain/time/ticketTime";
 import { NewTicketPage } from "../views/desk/newTicket";
+import { RELATION_NOTICES } from "../views/desk/relations";
 import {
   TicketListPage,
   type TicketListProps,
@@ -51,6 +54,7 @@ const NOTICES: Record<string, string> = {
   sent: "Your reply was sent.",
   noted: "Internal note added.",
   saved: "Changes saved.",
+  ...RELATION_NOTICES,
 };
 
 /** "TKT-000123" → 123, or a 404 for anything else. */
@@ -319,12 +323,17 @@ const ticketSnapshots = new Snapshots<TicketDetail>(30_000, 2_000);
  * The ticket page's data. The thread and history are reused while the ticket's latest event stays
  * the same (every change to a ticket appends one); who may see the ticket is checked every time.
  */
-async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: number): Promise<TicketPageProps> {
+export async function ticketPageProps(
+  ctx: Ctx,
+  deps: Deps,
+  csrf: string,
+  number: number,
+): Promise<TicketPageProps> {
   const at = ctx.now.getTime();
   const { ticketId, version } = await ticketVersion(ctx, number);
   const key = `${ctx.actor.orgId}|${ticketId}`;
   const canWork = can(ctx.actor, "tickets.work");
-  const [detail, choices, timeZone, workOrders, macros] = await Promise.all([
+  const [detail, choices, timeZone, workOrders, macros, time] = await Promise.all([
     ticketSnapshots.get(key, version, at) ??
       getTicket(ctx, ticketId).then((fresh) => ticketSnapshots.set(key, version, at, fresh)),
     choiceSnapshots.get(ctx.actor.orgId, 0, at) ??
@@ -332,9 +341,12 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
     organizationTimeZone(deps.database.db, ctx.actor.orgId),
     workOrdersForTicket(ctx, ticketId),
     canWork ? listMacros(ctx) : [],
+    ticketTime(ctx, ticketId),
   ]);
   // Clocks move with time, not only with events: computed on every request from the cached log.
   const sla = await ticketSla(ctx, detail.ticket, detail.history);
+  // Read fresh: a linked ticket's status changes without an event on this one.
+  const relations = { data: await ticketRelations(ctx, detail.ticket), time };
   return {
     csrf,
     viewer: viewerOf(ctx.actor as SessionUser),
@@ -346,6 +358,7 @@ async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: numbe
     macros,
     workOrders,
     canCreateWorkOrder: can(ctx.actor, "fsm.from_ticket"),
+    relations,
   };
 }
 

@@ -4,6 +4,7 @@ import { isDomainError } from "../domain/errors";
 import { deflectionSuggestions, recordDeflection } from "../domain/kb/deflection";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
+import { continuationFor } from "../domain/relations/merge";
 import { searchOwnTickets } from "../domain/search/search";
 import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/queries";
@@ -92,9 +93,13 @@ export function portalRoutes(deps: Deps) {
       });
       return seeOther(set, request, "/portal/tickets?notice=deflected");
     })
-    .get("/portal/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
+    .get("/portal/tickets/:number", async ({ user, csrf, ctxFor, params, query, set, request }) => {
       const me = requireUserWith(user, "tickets.read_own");
       const detail = await getTicket(ctxFor(me), ticketNumberParam(params.number));
+      // A merged request continues in another ticket: the customer is taken there.
+      const continuation = await continuationFor(ctxFor(me), detail.ticket);
+      if (continuation)
+        return seeOther(set, request, `/portal/tickets/${formatTicketNumber(continuation.number)}`);
       return (
         <PortalTicketPage
           csrf={csrf}

@@ -21,6 +21,7 @@ import type { FileStore } from "../files/store";
 import { enqueue } from "../jobs/queue";
 import type { QueueDefinition } from "../jobs/runner";
 import { formatTicketNumber, parseTicketNumber } from "../orgs/counters";
+import { followMerges } from "../relations/merge";
 import { addMessage, createTicket } from "../tickets/commands";
 import { contactWritingIn, findOrCreateContact } from "../tickets/people";
 import { BODY_MAX, isUuid } from "../tickets/rules";
@@ -285,8 +286,22 @@ async function ticketById(tx: Tx, orgId: string, ticketId: string) {
   return ticket;
 }
 
-/** The threading rules, surest first. */
+/** The thread a message belongs to; a merged ticket's mail lands on the ticket it was merged into. */
 async function findThread(tx: Tx, mail: Incoming): Promise<Thread | undefined> {
+  const thread = await findThreadAsAddressed(tx, mail);
+  if (!thread) return undefined;
+  const orgId = mail.routed.mailbox.orgId;
+  const survivorId = await followMerges(tx, orgId, thread.ticket.id);
+  if (survivorId === thread.ticket.id) return thread;
+  const survivor = await ticketById(tx, orgId, survivorId);
+  return {
+    ticket: survivor,
+    because: `${thread.because}, which was merged into ${formatTicketNumber(survivor.number)}`,
+  };
+}
+
+/** The threading rules, surest first. */
+async function findThreadAsAddressed(tx: Tx, mail: Incoming): Promise<Thread | undefined> {
   const orgId = mail.routed.mailbox.orgId;
   if (mail.routed.token) {
     const [row] = await tx

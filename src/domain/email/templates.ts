@@ -40,6 +40,25 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     },
   },
   {
+    kind: "ticket_merged",
+    label: "A customer's ticket was merged into another",
+    placeholders: [
+      "ticket.number",
+      "ticket.subject",
+      "merged.number",
+      "merged.subject",
+      "contact.name",
+      "agent.name",
+      "portal.url",
+      "org.name",
+    ],
+    defaults: {
+      subject: "[{{ticket.number}}] {{ticket.subject}}",
+      text: "Hello {{contact.name}},\n\nYour request {{merged.number}} “{{merged.subject}}” has been merged into {{ticket.number}} “{{ticket.subject}}”, which covers the same matter. We will continue there; to add anything, reply to this email.\n\n—\n{{agent.name}}, {{org.name}}\nSee the ticket in the portal: {{portal.url}}",
+      html: null,
+    },
+  },
+  {
     kind: "ticket_received",
     label: "Acknowledgement of a new ticket sent by email",
     placeholders: ["ticket.number", "ticket.subject", "contact.name", "portal.url", "org.name"],

@@ -22,6 +22,8 @@ import type { StoredFile } from "../files/store";
 import { isTextChannel, queueText } from "../messaging/outbound";
 import { notifyUsers } from "../notifications/notify";
 import { formatTicketNumber, nextNumber } from "../orgs/counters";
+import { afterMessage } from "../relations/followers";
+import { openChildrenProblem } from "../relations/links";
 import { requestRating } from "../satisfaction/survey";
 import { loadOrgSla, type OrgSla, refreshTicketSla } from "../sla/tickets";
 import { findVisibleTicket, type TicketRef, type TicketRow } from "./access";
@@ -73,7 +75,7 @@ async function rememberTags(tx: DbOrTx, orgId: string, names: string[], now: Dat
     .onConflictDoNothing();
 }
 
-async function insertMessage(
+export async function insertMessage(
   tx: DbOrTx,
   ctx: Ctx,
   ticket: { id: string },
@@ -231,6 +233,10 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
     const ticket = await findVisibleTicket(tx, ctx.actor, current.id, { forUpdate: true });
     const target = targetStatusAfterMessage(ticket, isCustomer, input);
     checkMessageTransition(ticket, target);
+    if (target === "solved" && ticket.status !== "solved") {
+      const openChildren = await openChildrenProblem(tx, ctx.actor.orgId, ticket.id);
+      if (openChildren) throw invalid({ status: openChildren });
+    }
     const messageId = await insertMessage(
       tx,
       ctx,
@@ -278,6 +284,12 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
         ctx.now,
       );
     }
+    await afterMessage(tx, ctx, ticket, {
+      id: messageId,
+      kind: input.kind,
+      body: input.body,
+      assigneeTold: isCustomer && !!ticket.assigneeId,
+    });
     await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
     return { messageId, status: target };
   });
@@ -397,9 +409,15 @@ async function planPatch(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, patch: TicketP
     else if (!canTransition(ticket.status, patch.status)) {
       fields.status = `A ${STATUS_LABELS[ticket.status].toLowerCase()} ticket cannot become ${STATUS_LABELS[patch.status].toLowerCase()}.`;
     } else {
-      set.status = patch.status;
-      if (patch.status === "solved") set.solvedAt = ctx.now;
-      changes.push({ type: "ticket.status_changed", data: { from: ticket.status, to: patch.status } });
+      // A parent waits for its children: solving it would tell its customers a matter is settled that is not.
+      const openChildren =
+        patch.status === "solved" ? await openChildrenProblem(tx, ctx.actor.orgId, ticket.id) : undefined;
+      if (openChildren) fields.status = openChildren;
+      else {
+        set.status = patch.status;
+        if (patch.status === "solved") set.solvedAt = ctx.now;
+        changes.push({ type: "ticket.status_changed", data: { from: ticket.status, to: patch.status } });
+      }
     }
   }
   if (patch.priority !== undefined && patch.priority !== ticket.priority) {

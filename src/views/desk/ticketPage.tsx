@@ -16,6 +16,14 @@ import {
 } from "../format";
 import { TicketWorkOrders } from "../fsm/workOrders";
 import { Page, type Viewer } from "../layout";
+import {
+  describeRelationEvent,
+  MentionHint,
+  MergedBanner,
+  NoteText,
+  RelationsAside,
+  type RelationsProps,
+} from "./relations";
 
 export interface TicketPageProps {
   csrf: string;
@@ -32,6 +40,8 @@ export interface TicketPageProps {
   notice?: string;
   /** The macros the agent may apply, by name. */
   macros?: { id: string; name: string; shortcut: string | null }[];
+  /** Links, followers, merges and time spent. */
+  relations?: RelationsProps;
   /** Text for the reply box (an applied macro's). */
   prefill?: Record<string, string>;
   /** Which form failed ("reply" or "properties"), with what the person typed. */
@@ -69,7 +79,7 @@ export function Thread({
               </time>
             </span>
           </header>
-          <MessageBody body={m.body} fromEmail={m.channel === "email"} />
+          <MessageBody body={m.body} fromEmail={m.channel === "email"} note={m.kind === "note"} />
           {m.email ? (
             <p class="mail-meta muted">
               <span safe>{m.email.reason}</span>{" "}
@@ -103,11 +113,11 @@ export function Thread({
 }
 
 /** A message body; for mail, the quoted conversation below the new text is folded away. */
-function MessageBody({ body, fromEmail }: { body: string; fromEmail: boolean }) {
+function MessageBody({ body, fromEmail, note }: { body: string; fromEmail: boolean; note?: boolean }) {
   const { visible, quoted } = fromEmail ? splitQuoted(body) : { visible: body, quoted: "" };
   return (
     <div class="body">
-      <span safe>{visible}</span>
+      {note ? <NoteText text={visible} /> : <span safe>{visible}</span>}
       {quoted ? (
         <details class="quoted">
           <summary>Show quoted text</summary>
@@ -211,7 +221,7 @@ function describeEvent(e: TicketDetail["history"][number]): string {
     case "ticket.sla_escalated":
       return `SLA escalation: ${String(d.reason ?? d.step)}`;
     default:
-      return e.type;
+      return describeRelationEvent(e.type, d) ?? e.type;
   }
 }
 
@@ -405,6 +415,7 @@ function ReplyForm(props: TicketPageProps) {
         </label>
       </fieldset>
       <BodyField label="Message" rows={6} value={values.body} error={fields.body} />
+      <MentionHint />
       <AttachmentsField error={fields.attachments} />
       {/* "reply-status": the properties form above already has a field with the id "status". */}
       <Field label="Then set status to" name="reply-status" error={fields.status}>
@@ -464,6 +475,7 @@ export function TicketLiveRegion(props: TicketPageProps) {
             )}
           </p>
         </header>
+        {props.relations ? <MergedBanner data={props.relations.data} /> : ""}
         <Thread detail={props.detail} timeZone={props.timeZone} basePath="/desk" />
         <History detail={props.detail} timeZone={props.timeZone} />
       </section>
@@ -476,6 +488,18 @@ export function TicketLiveRegion(props: TicketPageProps) {
           workOrders={props.workOrders ?? []}
           canCreate={Boolean(props.canCreateWorkOrder) && t.status !== "closed"}
         />
+        {props.relations ? (
+          <RelationsAside
+            number={t.number}
+            detail={props.detail}
+            relations={props.relations}
+            csrf={props.csrf}
+            canWork={props.canWork}
+            timeZone={props.timeZone}
+          />
+        ) : (
+          ""
+        )}
       </aside>
     </div>
   );
