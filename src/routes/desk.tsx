@@ -242,7 +242,7 @@ export function deskRoutes(deps: Deps) {
     })
     .get("/desk/live", ({ user, request }) => {
       const me = requireUserWith(user, "tickets.read_all");
-      return liveStream(deps.bus, me.orgId, request.signal);
+      return liveStream(deps.bus, me.orgId, request.signal, me.userId);
     });
 }
 

@@ -54,9 +54,13 @@ function eventStream(
   });
 }
 
-export function liveStream(bus: EventBus, orgId: string, signal: AbortSignal): Response {
+/** The desk's stream; `userId`'s own notifications ring its bell ("notifications"). */
+export function liveStream(bus: EventBus, orgId: string, signal: AbortSignal, userId?: string): Response {
   return eventStream(bus, signal, (event) => {
-    if (event.orgId !== orgId || !event.ticketId) return undefined;
+    if (event.orgId !== orgId) return undefined;
+    if (event.type === "notification.created")
+      return userId && event.userIds?.includes(userId) ? "event: notifications\ndata: new\n\n" : undefined;
+    if (!event.ticketId) return undefined;
     return `event: tickets-changed\ndata: ${event.ticketId}\n\nevent: ticket-${event.ticketId}\ndata: ${event.type}\n\n`;
   });
 }

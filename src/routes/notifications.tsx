@@ -1,7 +1,8 @@
 // A person's notifications, and how they want them by email.
 import { Elysia } from "elysia";
-import { listNotifications, markRead, setEmailMode } from "../domain/notifications/notify";
+import { listNotifications, markRead, setEmailMode, unreadCount } from "../domain/notifications/notify";
 import { organizationTimeZone } from "../domain/orgs/resolve";
+import { NotificationBell } from "../views/bell";
 import { NotificationsPage } from "../views/notifications";
 import type { Deps } from "./deps";
 import { field, requireUserWith, seeOther, viewerOf, webContext } from "./web";
@@ -19,6 +20,11 @@ export function notificationRoutes(deps: Deps) {
           timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
         />
       );
+    })
+    .get("/notifications/bell", async ({ user, ctxFor, set }) => {
+      const me = requireUserWith(user, "tickets.read_all");
+      set.headers["cache-control"] = "no-store";
+      return <NotificationBell unread={await unreadCount(ctxFor(me))} />;
     })
     .post("/notifications/read", async ({ user, ctxFor, body, set, request }) => {
       const me = requireUserWith(user, "tickets.read_all");

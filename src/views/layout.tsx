@@ -1,4 +1,5 @@
 import type { Role } from "../../db/schema";
+import { NotificationBell } from "./bell";
 
 export interface Viewer {
   name: string;
@@ -26,7 +27,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       <a href="/desk/tickets/new">New ticket</a>
       <a href="/desk/chats">Chats</a>
       <a href="/desk/macros">Macros</a>
-      <a href="/notifications">Notifications</a>
+      <NotificationBell />
       {viewer.role === "technician" ? (
         <a href="/tech">My jobs</a>
       ) : (

@@ -15,6 +15,8 @@ export interface LiveEvent {
   actorUserId: string | null;
   /** For chat events: the chat, so only its open pages refresh. */
   chatId?: string | null;
+  /** For new notifications: whose bells to ring. */
+  userIds?: string[];
 }
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];

@@ -1,13 +1,13 @@
 // Notifications for the organization's people: kept in the product and mailed the way each
 // person chose — at once, in one digest a day, or not at all. Written in the transaction of the
 // change they announce, so a rolled-back change notifies nobody.
-import { and, asc, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { type EmailMode, notificationSettings, notifications, users } from "../../../db/schema";
 import type { Ctx } from "../context";
 import { orgForMail, queueMail } from "../email/outbox";
 import { invalid, notFound } from "../errors";
-import type { DbOrTx } from "../events/log";
+import { type DbOrTx, EVENTS_CHANNEL, type LiveEvent } from "../events/log";
 import { isUuid } from "../tickets/rules";
 
 export interface Notice {
@@ -46,7 +46,33 @@ export async function notifyUsers(tx: DbOrTx, notice: Notice, now: Date): Promis
     });
     if (instant) await mailNotice(tx, notice, { email: person.email, name: person.name }, org, now);
   }
+  // Rings the bells of the people notified, on every app server, once the change commits.
+  const ring: LiveEvent = {
+    orgId: notice.orgId,
+    seq: 0,
+    type: "notification.created",
+    ticketId: null,
+    actorUserId: null,
+    userIds: people.map((p) => p.id),
+  };
+  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(ring)})`);
   return people.length;
+}
+
+/** How many of the signed-in person's notifications are unread. */
+export async function unreadCount(ctx: Ctx): Promise<number> {
+  if (!ctx.actor.userId) return 0;
+  const [row] = await ctx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.orgId, ctx.actor.orgId),
+        eq(notifications.userId, ctx.actor.userId),
+        isNull(notifications.readAt),
+      ),
+    );
+  return Number(row?.n ?? 0);
 }
 
 /** Emails one notification, also to someone outside the organization's people (an escalation contact). */
