@@ -9,6 +9,7 @@ import { chatRoutes } from "./routes/chat";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
+import { fieldRoutes } from "./routes/fields";
 import { formRoutes } from "./routes/forms";
 import { fsmRoutes } from "./routes/fsm";
 import { helpRoutes } from "./routes/help";
@@ -90,6 +91,7 @@ export function buildApp(deps: Deps) {
     .use(notificationRoutes(deps))
     .use(ruleRoutes(deps))
     .use(macroRoutes(deps))
+    .use(fieldRoutes(deps))
     .use(rateRoutes(deps))
     .use(slaRoutes(deps))
     .use(webhookRoutes(deps))
