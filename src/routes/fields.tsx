@@ -62,7 +62,11 @@ function fieldInput(body: unknown): FieldInput {
 }
 
 /** Runs a save; a 422 comes back as the form again with what was typed. */
-async function orForm<T>(set: { status?: number | string }, save: () => Promise<T>, form: (error: { fields?: Record<string, string>; message: string }) => Promise<JSX.Element> | JSX.Element) {
+async function orForm<T>(
+  set: { status?: number | string },
+  save: () => Promise<T>,
+  form: (error: { fields?: Record<string, string>; message: string }) => Promise<JSX.Element> | JSX.Element,
+) {
   try {
     return { saved: await save() };
   } catch (error) {
@@ -89,16 +93,20 @@ export function fieldRoutes(deps: Deps) {
     .post("/admin/fields/categories", async ({ user, csrf, ctxFor, body, set, request }) => {
       const me = requireUserWith(user, "org.admin");
       const ctx = ctxFor(me);
-      const result = await orForm(set, () => saveCategory(ctx, null, categoryInput(body)), async (error) => (
-        <FieldsAdminPage
-          csrf={csrf}
-          viewer={viewerOf(me)}
-          catalog={await adminCatalog(ctx)}
-          values={formValues(body)}
-          fields={error.fields}
-          message={error.message}
-        />
-      ));
+      const result = await orForm(
+        set,
+        () => saveCategory(ctx, null, categoryInput(body)),
+        async (error) => (
+          <FieldsAdminPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            catalog={await adminCatalog(ctx)}
+            values={formValues(body)}
+            fields={error.fields}
+            message={error.message}
+          />
+        ),
+      );
       return "page" in result ? result.page : seeOther(set, request, "/admin/fields?notice=category-saved");
     })
     .get("/admin/fields/categories/:id", async ({ user, csrf, ctxFor, params }) => {
@@ -119,17 +127,21 @@ export function fieldRoutes(deps: Deps) {
       const me = requireUserWith(user, "org.admin");
       const ctx = ctxFor(me);
       const category = await getCategory(ctx, params.id);
-      const result = await orForm(set, () => saveCategory(ctx, category.id, categoryInput(body)), async (error) => (
-        <CategoryFormPage
-          csrf={csrf}
-          viewer={viewerOf(me)}
-          catalog={await adminCatalog(ctx)}
-          category={category}
-          values={formValues(body)}
-          fields={error.fields}
-          message={error.message}
-        />
-      ));
+      const result = await orForm(
+        set,
+        () => saveCategory(ctx, category.id, categoryInput(body)),
+        async (error) => (
+          <CategoryFormPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            catalog={await adminCatalog(ctx)}
+            category={category}
+            values={formValues(body)}
+            fields={error.fields}
+            message={error.message}
+          />
+        ),
+      );
       return "page" in result ? result.page : seeOther(set, request, "/admin/fields?notice=category-saved");
     })
     .post("/admin/fields/categories/:id/move", async ({ user, ctxFor, params, body, set, request }) => {
@@ -159,20 +171,24 @@ export function fieldRoutes(deps: Deps) {
     .post("/admin/fields", async ({ user, csrf, ctxFor, body, set, request }) => {
       const me = requireUserWith(user, "org.admin");
       const ctx = ctxFor(me);
-      const result = await orForm(set, () => saveField(ctx, null, fieldInput(body)), async (error) => {
-        const catalog = await adminCatalog(ctx);
-        return (
-          <FieldFormPage
-            csrf={csrf}
-            viewer={viewerOf(me)}
-            catalog={catalog}
-            controllers={possibleControllers(catalog, field(body, "categoryId"))}
-            values={formValues(body)}
-            fields={error.fields}
-            message={error.message}
-          />
-        );
-      });
+      const result = await orForm(
+        set,
+        () => saveField(ctx, null, fieldInput(body)),
+        async (error) => {
+          const catalog = await adminCatalog(ctx);
+          return (
+            <FieldFormPage
+              csrf={csrf}
+              viewer={viewerOf(me)}
+              catalog={catalog}
+              controllers={possibleControllers(catalog, field(body, "categoryId"))}
+              values={formValues(body)}
+              fields={error.fields}
+              message={error.message}
+            />
+          );
+        },
+      );
       return "page" in result ? result.page : seeOther(set, request, "/admin/fields?notice=field-saved");
     })
     .get("/admin/fields/:id", async ({ user, csrf, ctxFor, params }) => {
@@ -195,21 +211,25 @@ export function fieldRoutes(deps: Deps) {
       const me = requireUserWith(user, "org.admin");
       const ctx = ctxFor(me);
       const def = await getField(ctx, params.id);
-      const result = await orForm(set, () => saveField(ctx, def.id, fieldInput(body)), async (error) => {
-        const catalog = await adminCatalog(ctx);
-        return (
-          <FieldFormPage
-            csrf={csrf}
-            viewer={viewerOf(me)}
-            catalog={catalog}
-            field={def}
-            controllers={possibleControllers(catalog, def.categoryId, def.key)}
-            values={{ ...formValues(body), key: def.key, categoryId: def.categoryId }}
-            fields={error.fields}
-            message={error.message}
-          />
-        );
-      });
+      const result = await orForm(
+        set,
+        () => saveField(ctx, def.id, fieldInput(body)),
+        async (error) => {
+          const catalog = await adminCatalog(ctx);
+          return (
+            <FieldFormPage
+              csrf={csrf}
+              viewer={viewerOf(me)}
+              catalog={catalog}
+              field={def}
+              controllers={possibleControllers(catalog, def.categoryId, def.key)}
+              values={{ ...formValues(body), key: def.key, categoryId: def.categoryId }}
+              fields={error.fields}
+              message={error.message}
+            />
+          );
+        },
+      );
       return "page" in result ? result.page : seeOther(set, request, "/admin/fields?notice=field-saved");
     })
     .post("/admin/fields/:id/move", async ({ user, ctxFor, params, body, set, request }) => {

@@ -1,12 +1,14 @@
 // The customer portal: works entirely without JavaScript — plain forms, POST-redirect-GET.
 import { Elysia } from "elysia";
 import { isDomainError } from "../domain/errors";
+import { readCatalog } from "../domain/fields/catalog";
 import { deflectionSuggestions, recordDeflection } from "../domain/kb/deflection";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { searchOwnTickets } from "../domain/search/search";
 import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/queries";
+import { fieldValuesFromBody } from "../views/fields/form";
 import { DeflectionSuggestions } from "../views/kb/help";
 import { PortalNewTicketPage, PortalTicketPage, PortalTicketsPage } from "../views/portal/pages";
 import type { Deps } from "./deps";
@@ -40,11 +42,28 @@ export function portalRoutes(deps: Deps) {
         />
       );
     })
-    .get("/portal/tickets/new", ({ user, csrf }) => (
-      <PortalNewTicketPage csrf={csrf} viewer={viewerOf(requireUserWith(user, "tickets.read_own"))} />
-    ))
+    .get("/portal/tickets/new", async ({ user, csrf, ctxFor }) => {
+      const me = requireUserWith(user, "tickets.read_own");
+      return (
+        <PortalNewTicketPage csrf={csrf} viewer={viewerOf(me)} catalog={await readCatalog(ctxFor(me))} />
+      );
+    })
     .post("/portal/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
       const me = requireUserWith(user, "tickets.read_own");
+      const catalog = await readCatalog(ctxFor(me));
+      const fieldValues = fieldValuesFromBody(body);
+      // "Continue": the same form again, with the chosen category's fields and everything typed.
+      if (field(body, "continue")) {
+        return (
+          <PortalNewTicketPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            values={formValues(body)}
+            catalog={catalog}
+            fieldValues={fieldValues}
+          />
+        );
+      }
       // The first submit offers matching articles; submitting again creates the ticket.
       const files = uploads(body);
       if (field(body, "suggested") !== "1" && files.length === 0 && field(body, "subject").trim()) {
@@ -58,6 +77,8 @@ export function portalRoutes(deps: Deps) {
               csrf={csrf}
               viewer={viewerOf(me)}
               values={formValues(body)}
+              catalog={catalog}
+              fieldValues={fieldValues}
               suggestions={<DeflectionSuggestions csrf={csrf} subject={field(body, "subject")} hits={hits} />}
             />
           );
@@ -68,6 +89,9 @@ export function portalRoutes(deps: Deps) {
           subject: field(body, "subject"),
           body: field(body, "body"),
           files,
+          category: field(body, "category") || null,
+          fields: fieldValues,
+          wholeForm: true,
         });
         return seeOther(set, request, `/portal/tickets/${formatTicketNumber(ticket.number)}?notice=created`);
       } catch (error) {
@@ -80,6 +104,8 @@ export function portalRoutes(deps: Deps) {
             values={formValues(body)}
             fields={error.fields}
             message={error.message}
+            catalog={catalog}
+            fieldValues={fieldValues}
           />
         );
       }

@@ -10,8 +10,8 @@ import { appendEvent, type DbOrTx } from "../events/log";
 import { isUuid } from "../tickets/rules";
 import {
   type Catalog,
-  CHECKED,
   type CategoryDef,
+  CHECKED,
   categoryById,
   type FieldDef,
   fieldsOf,
@@ -225,7 +225,10 @@ export async function moveCategory(ctx: Ctx, id: string, direction: "up" | "down
         .update(ticketCategories)
         .set({ position: i + 1 })
         .where(and(eq(ticketCategories.orgId, orgId), eq(ticketCategories.id, categoryId)));
-    await appendEvent(tx, ctx, { type: "ticket_category.moved", data: { categoryId: category.id, direction } });
+    await appendEvent(tx, ctx, {
+      type: "ticket_category.moved",
+      data: { categoryId: category.id, direction },
+    });
   });
 }
 
@@ -285,7 +288,7 @@ export function possibleControllers(catalog: Catalog, categoryId: string, selfKe
   );
 }
 
-async function checkField(ctx: Ctx, catalog: Catalog, existing: FieldDef | undefined, input: FieldInput) {
+function checkField(catalog: Catalog, existing: FieldDef | undefined, input: FieldInput) {
   const fields: FieldErrors = {};
   const categoryId = existing?.categoryId ?? input.categoryId ?? "";
   const category = categoryById(catalog, isUuid(categoryId) ? categoryId : "");
@@ -330,7 +333,11 @@ async function checkField(ctx: Ctx, catalog: Catalog, existing: FieldDef | undef
   if (visibleWhenKey && category) {
     const controller = possibleControllers(catalog, category.id, key).find((f) => f.key === visibleWhenKey);
     if (!controller) fields.visibleWhenKey = "Choose a select, multi-select or checkbox of the same form.";
-    else if (controller.type === "checkbox" ? visibleWhenValue !== CHECKED : !controller.options.includes(visibleWhenValue ?? ""))
+    else if (
+      controller.type === "checkbox"
+        ? visibleWhenValue !== CHECKED
+        : !controller.options.includes(visibleWhenValue ?? "")
+    )
       fields.visibleWhenValue =
         controller.type === "checkbox"
           ? `For a checkbox, write “${CHECKED}”.`
@@ -373,7 +380,7 @@ export async function saveField(ctx: Ctx, id: string | null, input: FieldInput):
   const catalog = await loadCatalog(ctx.db, orgId);
   const existing = id ? catalog.fields.find((f) => f.id === id && isUuid(id)) : undefined;
   if (id && !existing) throw notFound("That field");
-  const values = await checkField(ctx, catalog, existing, input);
+  const values = checkField(catalog, existing, input);
   return ctx.db.transaction(async (tx) => {
     let fieldId = existing?.id;
     if (existing) {

@@ -58,7 +58,9 @@ export async function planClassification(
   if (input.category !== undefined) {
     const split = splitCategory(catalog, input.category || null);
     const category = categoryById(catalog, input.category || null);
-    const unchanged = category && (category.id === before.subcategoryId || (category.id === before.categoryId && !before.subcategoryId));
+    const unchanged =
+      category &&
+      (category.id === before.subcategoryId || (category.id === before.categoryId && !before.subcategoryId));
     if (!split || (category && !unchanged && !isOffered(catalog, category, audience))) {
       errors.category = "Choose one of the categories offered.";
       return undefined;
@@ -98,7 +100,9 @@ export function describeChanges(catalog: Catalog, before: Classification, after:
   }
   const keys = [...new Set([...Object.keys(before.customFields), ...Object.keys(after.customFields)])];
   const fieldChanges = keys
-    .filter((k) => JSON.stringify(before.customFields[k] ?? null) !== JSON.stringify(after.customFields[k] ?? null))
+    .filter(
+      (k) => JSON.stringify(before.customFields[k] ?? null) !== JSON.stringify(after.customFields[k] ?? null),
+    )
     .map((k) => ({
       key: k,
       label: catalog.fields.find((f) => f.key === k)?.label ?? k,

@@ -78,7 +78,8 @@ export function categoryPath(catalog: Catalog, id: string | null | undefined): s
 
 /** Top-level categories in order, each with its subcategories in order. */
 export function categoryTree(catalog: Catalog) {
-  const byPosition = (a: CategoryDef, b: CategoryDef) => a.position - b.position || a.name.localeCompare(b.name);
+  const byPosition = (a: CategoryDef, b: CategoryDef) =>
+    a.position - b.position || a.name.localeCompare(b.name);
   return catalog.categories
     .filter((c) => !c.parentId)
     .sort(byPosition)
@@ -118,9 +119,7 @@ export function fieldsOf(
   subcategoryId: string | null,
 ): FieldDef[] {
   const level = (id: string | null) =>
-    id
-      ? catalog.fields.filter((f) => f.categoryId === id).sort((a, b) => a.position - b.position)
-      : [];
+    id ? catalog.fields.filter((f) => f.categoryId === id).sort((a, b) => a.position - b.position) : [];
   return [...level(categoryId), ...level(subcategoryId)];
 }
 
@@ -210,10 +209,12 @@ function parseNumber(def: FieldDef, raw: unknown): { value: number | null } | { 
   const text = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : "";
   if (text === "") return typeof raw === "string" ? { value: null } : { problem: "Give a number." };
   const value = Number(text.replace(/,/g, ""));
-  if (!Number.isFinite(value) || !/^-?[\d,]*\.?\d+(e-?\d+)?$/i.test(text)) return { problem: "Give a number, e.g. 12 or 2.5." };
+  if (!Number.isFinite(value) || !/^-?[\d,]*\.?\d+(e-?\d+)?$/i.test(text))
+    return { problem: "Give a number, e.g. 12 or 2.5." };
   if (def.minValue !== null && value < def.minValue)
     return { problem: `Give a number of at least ${def.minValue}.` };
-  if (def.maxValue !== null && value > def.maxValue) return { problem: `Give a number of at most ${def.maxValue}.` };
+  if (def.maxValue !== null && value > def.maxValue)
+    return { problem: `Give a number of at most ${def.maxValue}.` };
   return { value };
 }
 
@@ -269,7 +270,8 @@ export function resolveValues(r: ResolveInput): { values: Record<string, FieldVa
       delete values[def.key];
       delete errors[errorKey(def.key)];
     } else if (r.enforceRequired && def.required && editable(def) && isEmpty(values[def.key])) {
-      errors[errorKey(def.key)] ??= def.type === "checkbox" ? `Tick “${def.label}”.` : `Fill in “${def.label}”.`;
+      errors[errorKey(def.key)] ??=
+        def.type === "checkbox" ? `Tick “${def.label}”.` : `Fill in “${def.label}”.`;
     }
   }
   return { values: values as Record<string, FieldValue>, errors };

@@ -3,8 +3,8 @@ import { FIELD_TYPES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import {
   type Catalog,
-  CHECKED,
   type CategoryDef,
+  CHECKED,
   categoryById,
   categoryPath,
   categoryTree,
@@ -34,7 +34,9 @@ function describeField(f: FieldDef, fields: FieldDef[]): string {
   if (f.agentsOnly) parts.push("agents only");
   if (f.visibleWhenKey) {
     const controller = fields.find((c) => c.key === f.visibleWhenKey);
-    parts.push(`shown when ${controller?.label ?? f.visibleWhenKey} ${controller?.type === "multiselect" ? "has" : "is"} ${f.visibleWhenValue}`);
+    parts.push(
+      `shown when ${controller?.label ?? f.visibleWhenKey} ${controller?.type === "multiselect" ? "has" : "is"} ${f.visibleWhenValue}`,
+    );
   }
   if (f.options.length) parts.push(`${f.options.length} choices`);
   if (f.archived) parts.push("archived");
@@ -42,7 +44,9 @@ function describeField(f: FieldDef, fields: FieldDef[]): string {
 }
 
 function FieldList({ csrf, catalog, category }: { csrf: string; catalog: Catalog; category: CategoryDef }) {
-  const fields = catalog.fields.filter((f) => f.categoryId === category.id).sort((a, b) => a.position - b.position);
+  const fields = catalog.fields
+    .filter((f) => f.categoryId === category.id)
+    .sort((a, b) => a.position - b.position);
   return (
     <>
       {fields.length === 0 ? <p class="muted">No fields.</p> : ""}
@@ -67,7 +71,9 @@ function FieldList({ csrf, catalog, category }: { csrf: string; catalog: Catalog
 }
 
 function CategoryHeading({ csrf, category, level }: { csrf: string; category: CategoryDef; level: 2 | 3 }) {
-  const flags = [category.agentsOnly ? "agents only" : "", category.archived ? "archived" : ""].filter(Boolean).join(" · ");
+  const flags = [category.agentsOnly ? "agents only" : "", category.archived ? "archived" : ""]
+    .filter(Boolean)
+    .join(" · ");
   const inner = (
     <>
       <span safe>{category.name}</span>{" "}
@@ -172,8 +178,8 @@ function CategoryFormFields({
       </Field>
       <div class="field">
         <label>
-          <input type="checkbox" name="agentsOnly" value="1" checked={values.agentsOnly === "1"} /> Agents only (not
-          offered on the customer portal)
+          <input type="checkbox" name="agentsOnly" value="1" checked={values.agentsOnly === "1"} /> Agents
+          only (not offered on the customer portal)
         </label>
       </div>
     </>
@@ -181,7 +187,12 @@ function CategoryFormFields({
 }
 
 export function categoryFormValues(c: CategoryDef): Record<string, string> {
-  return { name: c.name, parentId: c.parentId ?? "", agentsOnly: c.agentsOnly ? "1" : "", archived: c.archived ? "1" : "" };
+  return {
+    name: c.name,
+    parentId: c.parentId ?? "",
+    agentsOnly: c.agentsOnly ? "1" : "",
+    archived: c.archived ? "1" : "",
+  };
 }
 
 export function CategoryFormPage({
@@ -213,8 +224,8 @@ export function CategoryFormPage({
         <CategoryFormFields catalog={catalog} values={values} fields={fields} self={category.id} />
         <div class="field">
           <label>
-            <input type="checkbox" name="archived" value="1" checked={values.archived === "1"} /> Archived (no longer
-            offered; tickets keep it)
+            <input type="checkbox" name="archived" value="1" checked={values.archived === "1"} /> Archived (no
+            longer offered; tickets keep it)
           </label>
         </div>
         <button type="submit">Save category</button>
@@ -296,11 +307,20 @@ export function FieldFormPage({
           label="Key"
           name="key"
           error={fields.key}
-          hint={field ? "Keys never change: tickets, rules and the API use them." : "Made from the label when left empty, e.g. unit_model. It cannot change later."}
+          hint={
+            field
+              ? "Keys never change: tickets, rules and the API use them."
+              : "Made from the label when left empty, e.g. unit_model. It cannot change later."
+          }
         >
           <input id="key" name="key" maxlength="40" value={values.key ?? ""} readonly={Boolean(field)} />
         </Field>
-        <Field label="Kind" name="type" error={fields.type} hint={field ? "The kind cannot change once tickets may have values." : undefined}>
+        <Field
+          label="Kind"
+          name="type"
+          error={fields.type}
+          hint={field ? "The kind cannot change once tickets may have values." : undefined}
+        >
           {field ? (
             <input id="type" value={FIELD_TYPE_LABELS[field.type]} readonly />
           ) : (
@@ -311,7 +331,12 @@ export function FieldFormPage({
             />
           )}
         </Field>
-        <Field label="Choices (select and multi-select)" name="options" error={fields.options} hint="One per line, in the order shown.">
+        <Field
+          label="Choices (select and multi-select)"
+          name="options"
+          error={fields.options}
+          hint="One per line, in the order shown."
+        >
           <textarea id="options" name="options" rows="6" safe>
             {values.options ?? ""}
           </textarea>
@@ -347,16 +372,17 @@ export function FieldFormPage({
         </div>
         <div class="field">
           <label>
-            <input type="checkbox" name="required" value="1" checked={values.required === "1"} /> Required (when shown)
+            <input type="checkbox" name="required" value="1" checked={values.required === "1"} /> Required
+            (when shown)
           </label>
           <label>
-            <input type="checkbox" name="agentsOnly" value="1" checked={values.agentsOnly === "1"} /> Agents only
-            (customers neither see nor fill it)
+            <input type="checkbox" name="agentsOnly" value="1" checked={values.agentsOnly === "1"} /> Agents
+            only (customers neither see nor fill it)
           </label>
           {field ? (
             <label>
-              <input type="checkbox" name="archived" value="1" checked={values.archived === "1"} /> Archived (no
-              longer asked for; tickets keep their values)
+              <input type="checkbox" name="archived" value="1" checked={values.archived === "1"} /> Archived
+              (no longer asked for; tickets keep their values)
             </label>
           ) : (
             ""

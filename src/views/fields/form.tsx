@@ -3,6 +3,8 @@
 // form with the chosen category's fields, and every conditional field shown with a note on when it
 // applies. With htmx the block re-renders itself on a change of the category or of a field others
 // depend on, hiding the fields whose condition does not hold.
+
+import type { FieldErrors } from "../../domain/errors";
 import {
   type Audience,
   type Catalog,
@@ -17,7 +19,6 @@ import {
   splitCategory,
   visibleKeys,
 } from "../../domain/fields/values";
-import type { FieldErrors } from "../../domain/errors";
 
 /** What the form shows: the chosen category id and each field's raw value (form strings or stored values). */
 export interface ClassificationValues {
@@ -60,7 +61,9 @@ export function CategorySelect({
     >
       <option value="">No category</option>
       {categoryTree(catalog)
-        .filter(({ category }) => offered(category.id) || category.id === categoryById(catalog, value)?.parentId)
+        .filter(
+          ({ category }) => offered(category.id) || category.id === categoryById(catalog, value)?.parentId,
+        )
         .map(({ category, children }) => {
           const subs = children.filter((c) => offered(c.id));
           if (subs.length === 0)
@@ -101,7 +104,17 @@ function conditionHint(def: FieldDef, defs: FieldDef[]): string {
     : `Only needed when “${controller.label}” is “${def.visibleWhenValue}”.`;
 }
 
-function FieldInput({ def, raw, error, refresh }: { def: FieldDef; raw: unknown; error?: string; refresh: boolean }) {
+function FieldInput({
+  def,
+  raw,
+  error,
+  refresh,
+}: {
+  def: FieldDef;
+  raw: unknown;
+  error?: string;
+  refresh: boolean;
+}) {
   const name = inputName(def.key);
   const describedBy = error ? `${name}-error` : undefined;
   const controls = refresh ? "1" : undefined;
@@ -308,4 +321,9 @@ export function fieldValuesFromBody(body: unknown): Record<string, unknown> {
     values[name.slice(3)] = list.length > 1 ? list : (list[0] ?? "");
   }
   return values;
+}
+
+/** The custom field values among a form's text values (a multi-select's first choice only). */
+export function fieldValuesFromValues(values: Record<string, string>): Record<string, unknown> {
+  return fieldValuesFromBody(values);
 }

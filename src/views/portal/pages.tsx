@@ -1,7 +1,9 @@
 import type { TicketStatus } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
+import type { Catalog } from "../../domain/fields/values";
 import type { TicketDetail } from "../../domain/tickets/queries";
 import { Thread } from "../desk/ticketPage";
+import { ClassificationFields } from "../fields/form";
 import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Notice } from "../form";
 import { formatDateTime, formatTicketNumber, statusLabel } from "../format";
 import { Page, type Viewer } from "../layout";
@@ -92,6 +94,8 @@ export function PortalNewTicketPage({
   fields = {},
   message,
   suggestions,
+  catalog = { categories: [], fields: [] },
+  fieldValues = {},
 }: {
   csrf: string;
   viewer: Viewer;
@@ -100,6 +104,10 @@ export function PortalNewTicketPage({
   message?: string;
   /** Articles shown once before the ticket is created (deflection). */
   suggestions?: JSX.Element;
+  /** Categories and fields offered to customers. */
+  catalog?: Catalog;
+  /** Custom field values as sent (lists for multi-selects). */
+  fieldValues?: Record<string, unknown>;
 }) {
   return (
     <Page title="Submit a ticket" csrf={csrf} viewer={viewer}>
@@ -114,6 +122,12 @@ export function PortalNewTicketPage({
             <input id="subject" name="subject" required maxlength="250" value={values.subject ?? ""} />
           </Field>
           <BodyField label="How can we help?" rows={8} value={values.body} error={fields.body} />
+          <ClassificationFields
+            catalog={catalog}
+            audience="customer"
+            values={{ category: values.category ?? "", fields: fieldValues }}
+            errors={fields}
+          />
           <AttachmentsField label="Attachments (optional)" error={fields.attachments} />
           <button type="submit">Submit</button>
         </form>
