@@ -71,7 +71,7 @@ export function deskRoutes(deps: Deps) {
         const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
         const filters = parseFilters(query);
         if (!filters.view && !hasFilters(filters)) filters.view = "open";
-        const { table, nextCursor, counts, choices } = await listPageData(ctx, filters, now);
+        const { table, nextCursor, counts, choices, catalog } = await listPageData(ctx, filters, now);
         const url = new URL(request.url);
         for (const key of ["fragment", "notice", "bulk", "updated", "skipped"]) url.searchParams.delete(key);
         const props: TicketListProps = {
@@ -325,6 +325,8 @@ async function listPageData(ctx: Ctx, filters: TicketFilters, now: Date) {
   const version = await latestEventSeq(ctx);
   const choices =
     choiceSnapshots.get(org, 0, at) ?? choiceSnapshots.set(org, 0, at, await assignmentChoices(ctx));
+  // Category changes append an event of the organization, so the version below covers their names.
+  const catalog = await readCatalog(ctx);
   const counts =
     countSnapshots.get(`${org}|${user}`, version, at) ??
     countSnapshots.set(`${org}|${user}`, version, at, await viewCounts(ctx));
@@ -336,15 +338,23 @@ async function listPageData(ctx: Ctx, filters: TicketFilters, now: Date) {
   let list = listKey ? listSnapshots.get(listKey, version, at) : undefined;
   if (!list) {
     const { rows, nextCursor } = await listTickets(ctx, filters);
-    list = { table: (<TicketTable rows={rows} now={now} />) as string, nextCursor };
+    list = { table: (<TicketTable rows={rows} now={now} catalog={catalog} />) as string, nextCursor };
     if (listKey) listSnapshots.set(listKey, version, at, list);
   }
-  return { ...list, counts, choices };
+  return { ...list, counts, choices, catalog };
 }
 
 function hasFilters(f: ReturnType<typeof parseFilters>): boolean {
   return Boolean(
-    f.status?.length || f.priority?.length || f.assignee || f.teamId || f.tag || f.channel || f.q,
+    f.status?.length ||
+      f.priority?.length ||
+      f.assignee ||
+      f.teamId ||
+      f.tag ||
+      f.channel ||
+      f.categoryId ||
+      f.field ||
+      f.q,
   );
 }
 
