@@ -82,6 +82,7 @@ export function deskRoutes(deps: Deps) {
           table,
           nextCursor,
           choices,
+          catalog,
           selfUrl: url.pathname + url.search,
           now,
           notice: NOTICES[query.notice ?? ""],

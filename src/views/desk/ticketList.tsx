@@ -218,6 +218,8 @@ function BulkBar({ choices }: Pick<TicketListProps, "choices">) {
 
 export function TicketTable({ rows, now, catalog }: { rows: TicketListRow[]; now: Date; catalog?: Catalog }) {
   if (rows.length === 0) return <p class="empty">No tickets match.</p>;
+  const categoryName = (t: TicketListRow): string =>
+    catalog ? categoryPath(catalog, t.subcategoryId ?? t.categoryId) : "";
   return (
     <table class="tickets">
       <thead>
@@ -260,7 +262,7 @@ export function TicketTable({ rows, now, catalog }: { rows: TicketListRow[]; now
                 ))}
               </td>
               <td class="category" safe>
-                {catalog ? categoryPath(catalog, t.subcategoryId ?? t.categoryId) : ""}
+                {categoryName(t)}
               </td>
               <td safe>{t.contactName}</td>
               <td>
