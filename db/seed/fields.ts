@@ -166,8 +166,8 @@ export interface DemoCategories {
 export async function seedCategories(tx: Tx, orgId: string, now: Date): Promise<DemoCategories> {
   const ids = new Map<string, string>();
   const fieldRows: (typeof ticketFields.$inferInsert)[] = [];
-  const addFields = (categoryId: string, fields: FieldSeed[] = []) =>
-    fields.forEach((f, i) =>
+  const addFields = (categoryId: string, fields: FieldSeed[] = []) => {
+    for (const [i, f] of fields.entries())
       fieldRows.push({
         orgId,
         categoryId,
@@ -185,8 +185,8 @@ export async function seedCategories(tx: Tx, orgId: string, now: Date): Promise<
         position: i + 1,
         createdAt: now,
         updatedAt: now,
-      }),
-    );
+      });
+  };
   for (const [i, seed] of CATALOG.entries()) {
     const [parent] = await tx
       .insert(ticketCategories)
