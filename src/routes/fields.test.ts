@@ -353,3 +353,52 @@ describe("the ticket page and the list", () => {
     ).toBe(404);
   });
 });
+
+describe("automation rules on categories and fields, in the form", () => {
+  test("the rule form offers custom fields and categories; a category typed by name is kept and shown by name", async () => {
+    const k = catalog.keys;
+    const form = await admin.page("/admin/rules/new");
+    expect(
+      form.document.querySelector(`select[name="c0_field"] option[value="field.${k.btu}"]`)?.textContent,
+    ).toBe("Field: Capacity (BTU)");
+    expect(
+      form.document.querySelector(
+        `select[name="a0_choice"] optgroup[label="Categories"] option[value="${catalog.leaking}"]`,
+      )?.textContent,
+    ).toBe("Air conditioning › Leaking");
+    const rule = {
+      name: "Big leaks",
+      trigger: "ticket.created",
+      match: "all",
+      c0_field: "category",
+      c0_op: "is",
+      c0_value: "Air conditioning / Leaking",
+      c1_field: `field.${k.btu}`,
+      c1_op: "contains",
+      c1_value: "9000",
+      a0_type: "set_priority",
+      a0_choice: "high",
+      active: "1",
+    };
+    const bad = await admin.post("/admin/rules", rule);
+    expect(bad.status).toBe(422);
+    const marked = parse(await bad.text());
+    expect(marked.querySelectorAll(".row.invalid .field-error")[0]?.textContent).toContain(">");
+    const saved = await admin.post("/admin/rules", { ...rule, c1_op: "gt" });
+    expect(saved.status).toBe(303);
+    const page = await admin.page(String(saved.headers.get("location")));
+    expect(page.document.querySelector('input[name="c0_value"]')?.getAttribute("value")).toBe(
+      "Air conditioning › Leaking",
+    );
+    const ticket = await agent.post("/desk/tickets", {
+      requesterEmail: "bigleak@client.test",
+      subject: "Big leak",
+      body: "x",
+      category: catalog.leaking,
+      [`cf_${k.model}`]: "Carrier X",
+      [`cf_${k.location}`]: "Piping",
+      [`cf_${k.btu}`]: "24000",
+    });
+    expect((await ticketByLocation(ticket.headers.get("location"))).priority).toBe("high");
+  });
+});
