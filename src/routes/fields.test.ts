@@ -2,7 +2,7 @@
 // ticket forms without JavaScript (Continue, errors next to the field, everything kept), the htmx
 // block, the ticket page, the list filter, and who may do what.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { events, tickets } from "../../db/schema";
 import { type Client, createOrg, type Fixture, parse, signedIn, testDatabase } from "../../test/helpers";
 import { airconCatalog } from "../domain/fields/fixtures";
@@ -30,7 +30,7 @@ async function ticketByLocation(location: string | null) {
   const [row] = await db
     .select()
     .from(tickets)
-    .where(eq(tickets.number, number ?? -1));
+    .where(and(eq(tickets.orgId, org.orgId), eq(tickets.number, number ?? -1)));
   return row;
 }
 
@@ -277,6 +277,20 @@ describe("the customer portal form", () => {
     });
     expect(sneaky.status).toBe(422);
     expect(parse(await sneaky.text()).querySelector("#category-error")).toBeTruthy();
+
+    const leak = await customer.post("/portal/tickets", {
+      subject: "Zzqx leak",
+      body: "Zzqx",
+      category: catalog.leaking,
+      suggested: "1",
+      [`cf_${catalog.keys.model}`]: "Panasonic CS-PU12",
+      [`cf_${catalog.keys.location}`]: "Piping",
+    });
+    expect(leak.status).toBe(303);
+    const mine = await customer.page(String(leak.headers.get("location")));
+    const summary = mine.document.querySelector(".classification-summary")?.textContent ?? "";
+    expect(summary).toContain("Air conditioning › Leaking");
+    expect(summary).toContain("Panasonic CS-PU12");
 
     const done = await customer.post("/portal/tickets", {
       subject: "Zzqx billing",

@@ -128,6 +128,7 @@ export function portalRoutes(deps: Deps) {
           detail={detail}
           timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
           notice={NOTICES[query.notice ?? ""]}
+          catalog={await readCatalog(ctxFor(me))}
         />
       );
     })
@@ -151,6 +152,7 @@ export function portalRoutes(deps: Deps) {
             viewer={viewerOf(me)}
             detail={detail}
             timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
+            catalog={await readCatalog(ctxFor(me))}
             failed={{ message: error.message, fields: error.fields ?? {}, values: formValues(body) }}
           />
         );

@@ -229,11 +229,11 @@ export function TicketTable({ rows, now, catalog }: { rows: TicketListRow[]; now
           </th>
           <th>Ticket</th>
           <th>Subject</th>
-          <th>Category</th>
           <th>Requester</th>
           <th>Status</th>
           <th>Priority</th>
           <th>Assignee</th>
+          <th>Category</th>
           <th>SLA due</th>
           <th>Updated</th>
         </tr>
@@ -261,9 +261,6 @@ export function TicketTable({ rows, now, catalog }: { rows: TicketListRow[]; now
                   </span>
                 ))}
               </td>
-              <td class="category" safe>
-                {categoryName(t)}
-              </td>
               <td safe>{t.contactName}</td>
               <td>
                 <span class={`badge status-${t.status}`} safe>
@@ -276,6 +273,9 @@ export function TicketTable({ rows, now, catalog }: { rows: TicketListRow[]; now
                 </span>
               </td>
               <td safe>{t.assigneeName ?? "—"}</td>
+              <td class="category" safe>
+                {categoryName(t)}
+              </td>
               <td class="sla-due">
                 {OPEN.has(t.status) && t.slaNextDueAt ? (
                   <time

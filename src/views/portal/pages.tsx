@@ -4,6 +4,7 @@ import type { Catalog } from "../../domain/fields/values";
 import type { TicketDetail } from "../../domain/tickets/queries";
 import { Thread } from "../desk/ticketPage";
 import { ClassificationFields } from "../fields/form";
+import { ClassificationSummary } from "../fields/summary";
 import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Notice } from "../form";
 import { formatDateTime, formatTicketNumber, statusLabel } from "../format";
 import { Page, type Viewer } from "../layout";
@@ -143,6 +144,7 @@ export function PortalTicketPage({
   timeZone,
   notice,
   failed,
+  catalog,
 }: {
   csrf: string;
   viewer: Viewer;
@@ -150,6 +152,8 @@ export function PortalTicketPage({
   timeZone: string;
   notice?: string;
   failed?: { message: string; fields: FieldErrors; values: Record<string, string> };
+  /** Categories and fields, to show the ticket's own. */
+  catalog?: Catalog;
 }) {
   const t = detail.ticket;
   const number = formatTicketNumber(t.number);
@@ -172,6 +176,7 @@ export function PortalTicketPage({
           {statusLabel(t.status)}
         </span>
       </p>
+      {catalog ? <ClassificationSummary catalog={catalog} ticket={t} /> : ""}
       <Thread detail={detail} timeZone={timeZone} basePath="/portal" />
       {t.status !== "closed" ? (
         <form
