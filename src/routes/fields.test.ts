@@ -157,6 +157,7 @@ describe("the agent's new ticket form", () => {
     const conditional = document.querySelector(`[data-field="${catalog.keys.warrantyNo}"]`);
     expect(conditional?.hasAttribute("hidden")).toBe(false);
     expect(conditional?.querySelector(".hint")?.textContent).toContain("Under warranty");
+    expect(document.querySelector("#classification")?.getAttribute("hx-trigger")).toStartWith("load, change");
   });
 
   test("server validation marks each field; hidden fields are ignored; a good form creates the ticket", async () => {
@@ -185,6 +186,8 @@ describe("the agent's new ticket form", () => {
       "R410A",
     );
     expect(error(k.warrantyNo)).toBe("");
+    // With htmx, the block asks for itself again on load only when it has no problems to show.
+    expect(document.querySelector("#classification")?.getAttribute("hx-trigger")).not.toContain("load");
     expect(document.querySelector(`#cf_${k.installed}`)?.getAttribute("value")).toBe("2025-02-30");
     expect(document.querySelector(`#subject`)?.getAttribute("value")).toBe("Leak");
 

@@ -439,7 +439,7 @@ export async function deleteField(ctx: Ctx, id: string): Promise<void> {
     const [{ used }] = await tx
       .select({ used: sql<number>`count(*)::int` })
       .from(tickets)
-      .where(and(eq(tickets.orgId, orgId), sql`(${tickets.customFields} -> ${field.key}) is not null`));
+      .where(and(eq(tickets.orgId, orgId), sql`(${tickets.customFields} -> ${field.key}::text) is not null`));
     if (Number(used) > 0)
       throw conflict(
         `${Number(used).toLocaleString("en")} ticket(s) have a value in this field: archive it instead, so they keep it.`,

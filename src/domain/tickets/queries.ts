@@ -174,13 +174,14 @@ export function filterConditions(ctx: Ctx, filters: TicketFilters): SQL[] {
 /**
  * Tickets whose custom field has the value, as containments the GIN index on custom_fields serves:
  * the text itself, a list holding it (multi-select), and the number or true it may stand for.
+ * Sent as text and cast: a driver may otherwise encode the JSON string as a JSON string value.
  */
 function fieldValueCondition(key: string, value: string): SQL {
   const candidates: unknown[] = [value, [value]];
   if (/^-?\d+(\.\d+)?$/.test(value)) candidates.push(Number(value));
   if (value === "true") candidates.push(true);
   return or(
-    ...candidates.map((v) => sql`${tickets.customFields} @> ${JSON.stringify({ [key]: v })}::jsonb`),
+    ...candidates.map((v) => sql`${tickets.customFields} @> ${JSON.stringify({ [key]: v })}::text::jsonb`),
   )!;
 }
 

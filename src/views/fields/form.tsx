@@ -270,7 +270,13 @@ export function ClassificationFields({
       id="classification"
       class="classification"
       hx-post={refreshUrl}
-      hx-trigger={refreshUrl ? "load, change[target.hasAttribute('data-refresh')]" : undefined}
+      // On load the page's block asks for itself again to hide what does not apply (the answer does
+      // not ask again), unless it shows problems: those stay, with every field, until a change.
+      hx-trigger={
+        refreshUrl
+          ? `${enhanced || Object.keys(errors).length ? "" : "load, "}change[target.hasAttribute('data-refresh')]`
+          : undefined
+      }
       hx-swap={refreshUrl ? "outerHTML" : undefined}
     >
       <legend>Category</legend>
