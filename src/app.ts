@@ -23,6 +23,7 @@ import { rateRoutes } from "./routes/rate";
 import { ruleRoutes } from "./routes/rules";
 import { slaRoutes } from "./routes/sla";
 import { techRoutes } from "./routes/tech";
+import { ticketFieldRoutes } from "./routes/ticketFields";
 import { CsrfError, SignInRequired } from "./routes/web";
 import { webhookRoutes } from "./routes/webhooks";
 import { errorPage } from "./views/errors";
@@ -92,6 +93,7 @@ export function buildApp(deps: Deps) {
     .use(ruleRoutes(deps))
     .use(macroRoutes(deps))
     .use(fieldRoutes(deps))
+    .use(ticketFieldRoutes(deps))
     .use(rateRoutes(deps))
     .use(slaRoutes(deps))
     .use(webhookRoutes(deps))

@@ -5,6 +5,7 @@ import { type Ctx, can } from "../domain/context";
 import { inboundOriginal } from "../domain/email/inbound";
 import { isDomainError, notFound } from "../domain/errors";
 import { readCatalog } from "../domain/fields/catalog";
+import type { Catalog } from "../domain/fields/values";
 import { servesInline } from "../domain/files/store";
 import { workOrdersForTicket } from "../domain/fsm/workOrders";
 import { applyMacro, listMacros } from "../domain/macros/macros";
@@ -33,7 +34,7 @@ import {
   TicketTable,
 } from "../views/desk/ticketList";
 import { TicketLiveRegion, TicketPage, type TicketPageProps } from "../views/desk/ticketPage";
-import { ClassificationFields, fieldValuesFromBody } from "../views/fields/form";
+import { fieldValuesFromBody } from "../views/fields/form";
 import type { Deps } from "./deps";
 import { liveStream } from "./live";
 import { Snapshots } from "./snapshots";
@@ -63,247 +64,205 @@ export function ticketNumberParam(value: string): number {
 }
 
 export function deskRoutes(deps: Deps) {
-  return (
-    new Elysia()
-      .use(webContext(deps))
-      .get("/desk", ({ set, request }) => seeOther(set, request, "/desk/tickets"))
-      .get("/desk/tickets", async ({ user, csrf, ctxFor, query, request, now }) => {
-        const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
-        const filters = parseFilters(query);
-        if (!filters.view && !hasFilters(filters)) filters.view = "open";
-        const { table, nextCursor, counts, choices, catalog } = await listPageData(ctx, filters, now);
-        const url = new URL(request.url);
-        for (const key of ["fragment", "notice", "bulk", "updated", "skipped"]) url.searchParams.delete(key);
-        const props: TicketListProps = {
-          csrf,
-          viewer: viewerOf(ctx.actor as SessionUser),
-          counts,
-          filters,
-          table,
-          nextCursor,
-          choices,
-          catalog,
-          selfUrl: url.pathname + url.search,
-          now,
-          notice: NOTICES[query.notice ?? ""],
-          error: bulkMessage(query),
-        };
-        return query.fragment ? <TicketListRegion {...props} /> : <TicketListPage {...props} />;
-      })
-      .get("/desk/tickets/new", async ({ user, csrf, ctxFor }) => {
-        const me = requireUserWith(user, "tickets.work");
-        const ctx = ctxFor(me);
+  return new Elysia()
+    .use(webContext(deps))
+    .get("/desk", ({ set, request }) => seeOther(set, request, "/desk/tickets"))
+    .get("/desk/tickets", async ({ user, csrf, ctxFor, query, request, now }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
+      const filters = parseFilters(query);
+      if (!filters.view && !hasFilters(filters)) filters.view = "open";
+      const { table, nextCursor, counts, choices, catalog } = await listPageData(ctx, filters, now);
+      const url = new URL(request.url);
+      for (const key of ["fragment", "notice", "bulk", "updated", "skipped"]) url.searchParams.delete(key);
+      const props: TicketListProps = {
+        csrf,
+        viewer: viewerOf(ctx.actor as SessionUser),
+        counts,
+        filters,
+        table,
+        nextCursor,
+        choices,
+        catalog,
+        selfUrl: url.pathname + url.search,
+        now,
+        notice: NOTICES[query.notice ?? ""],
+        error: bulkMessage(query),
+      };
+      return query.fragment ? <TicketListRegion {...props} /> : <TicketListPage {...props} />;
+    })
+    .get("/desk/tickets/new", async ({ user, csrf, ctxFor }) => {
+      const me = requireUserWith(user, "tickets.work");
+      const ctx = ctxFor(me);
+      const [choices, catalog] = await Promise.all([assignmentChoices(ctx), readCatalog(ctx)]);
+      return <NewTicketPage csrf={csrf} viewer={viewerOf(me)} choices={choices} catalog={catalog} />;
+    })
+    .post("/desk/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
+      const me = requireUserWith(user, "tickets.work");
+      const ctx = ctxFor(me);
+      // "Continue" (no JavaScript): the same form again, with the chosen category's fields.
+      if (field(body, "continue")) {
         const [choices, catalog] = await Promise.all([assignmentChoices(ctx), readCatalog(ctx)]);
-        return <NewTicketPage csrf={csrf} viewer={viewerOf(me)} choices={choices} catalog={catalog} />;
-      })
-      // htmx: the category block of a ticket form again, for the category and values sent.
-      .post("/desk/fields/form", async ({ user, ctxFor, body }) => {
-        const me = requireUserWith(user, "tickets.work");
         return (
-          <ClassificationFields
-            catalog={await readCatalog(ctxFor(me))}
-            audience="staff"
-            values={{ category: field(body, "category"), fields: fieldValuesFromBody(body) }}
-            refreshUrl="/desk/fields/form"
-            enhanced
+          <NewTicketPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            choices={choices}
+            catalog={catalog}
+            values={formValues(body)}
+            fieldValues={fieldValuesFromBody(body)}
           />
         );
-      })
-      .post("/desk/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
-        const me = requireUserWith(user, "tickets.work");
-        const ctx = ctxFor(me);
-        // "Continue" (no JavaScript): the same form again, with the chosen category's fields.
-        if (field(body, "continue")) {
-          const [choices, catalog] = await Promise.all([assignmentChoices(ctx), readCatalog(ctx)]);
-          return (
-            <NewTicketPage
-              csrf={csrf}
-              viewer={viewerOf(me)}
-              choices={choices}
-              catalog={catalog}
-              values={formValues(body)}
-              fieldValues={fieldValuesFromBody(body)}
-            />
-          );
-        }
-        try {
-          const ticket = await createTicket(ctx, {
-            subject: field(body, "subject"),
-            body: field(body, "body"),
-            priority: field(body, "priority"),
-            type: field(body, "type"),
-            requesterEmail: field(body, "requesterEmail"),
-            requesterName: field(body, "requesterName"),
-            assigneeId: field(body, "assigneeId") || null,
-            teamId: field(body, "teamId") || null,
-            tags: field(body, "tags"),
-            files: uploads(body),
-            category: field(body, "category") || null,
-            fields: fieldValuesFromBody(body),
-            wholeForm: true,
-          });
-          return seeOther(set, request, `/desk/tickets/${formatTicketNumber(ticket.number)}?notice=created`);
-        } catch (error) {
-          if (!isDomainError(error) || error.status === 403) throw error;
-          set.status = error.status;
-          return (
-            <NewTicketPage
-              csrf={csrf}
-              viewer={viewerOf(me)}
-              choices={await assignmentChoices(ctx)}
-              catalog={await readCatalog(ctx)}
-              values={formValues(body)}
-              fieldValues={fieldValuesFromBody(body)}
-              fields={error.fields}
-              message={error.message}
-            />
-          );
-        }
-      })
-      .post("/desk/tickets/bulk", async ({ user, ctxFor, body, set, request }) => {
-        const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
-        const back = field(body, "back").startsWith("/desk/tickets") ? field(body, "back") : "/desk/tickets";
-        const assignee = field(body, "assigneeId");
-        try {
-          const result = await bulkUpdate(ctx, fieldList(body, "ids"), {
-            assigneeId: assignee === "none" ? null : assignee || undefined,
-            status: field(body, "status") || undefined,
-            priority: field(body, "priority") || undefined,
-            addTags: field(body, "addTags") || undefined,
-          });
-          const outcome: Record<string, string> = result.skipped.length
-            ? {
-                bulk: "partial",
-                updated: String(result.updated),
-                skipped: result.skipped.map((t) => formatTicketNumber(t.number)).join(","),
-              }
-            : { notice: "saved" };
-          return seeOther(set, request, withQuery(back, outcome));
-        } catch (error) {
-          if (!isDomainError(error) || error.status === 403) throw error;
-          const problem = Object.keys(error.fields ?? {}).find((k) => k in BULK_PROBLEMS) ?? "action";
-          return seeOther(set, request, withQuery(back, { bulk: problem }));
-        }
-      })
-      .get("/desk/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
-        const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
-        const props = await ticketPageProps(ctx, deps, csrf, ticketNumberParam(params.number));
-        props.notice = NOTICES[query.notice ?? ""];
-        return query.fragment ? <TicketLiveRegion {...props} /> : <TicketPage {...props} />;
-      })
-      .post("/desk/tickets/:number/messages", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-        const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
-        const number = ticketNumberParam(params.number);
-        const kind = field(body, "kind") === "note" ? "note" : "reply";
-        try {
-          await addMessage(ctx, number, {
-            kind,
-            body: field(body, "body"),
-            status: field(body, "status") || undefined,
-            files: uploads(body),
-          });
-          return seeOther(
-            set,
-            request,
-            `/desk/tickets/${formatTicketNumber(number)}?notice=${kind === "note" ? "noted" : "sent"}`,
-          );
-        } catch (error) {
-          if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
-          set.status = error.status;
-          const props = await ticketPageProps(ctx, deps, csrf, number);
-          props.failed = {
-            form: "reply",
-            message: error.message,
-            fields: error.fields ?? {},
-            values: formValues(body),
-          };
-          return <TicketPage {...props} />;
-        }
-      })
-      .post(
-        "/desk/tickets/:number/properties",
-        async ({ user, csrf, ctxFor, params, body, set, request }) => {
-          const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
-          const number = ticketNumberParam(params.number);
-          try {
-            await updateTicket(ctx, number, {
-              status: field(body, "status") || undefined,
-              priority: field(body, "priority") || undefined,
-              type: field(body, "type") || undefined,
-              assigneeId: field(body, "assigneeId") || null,
-              teamId: field(body, "teamId") || null,
-              tags: field(body, "tags"),
-              requesterEmail: field(body, "requesterEmail") || undefined,
-            });
-            return seeOther(set, request, `/desk/tickets/${formatTicketNumber(number)}?notice=saved`);
-          } catch (error) {
-            if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
-            set.status = error.status;
-            const props = await ticketPageProps(ctx, deps, csrf, number);
-            props.failed = {
-              form: "properties",
-              message: error.message,
-              fields: error.fields ?? {},
-              values: formValues(body),
-            };
-            return <TicketPage {...props} />;
-          }
-        },
-      )
-      .post("/desk/tickets/:number/fields", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-        const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
-        const number = ticketNumberParam(params.number);
-        const values = { category: field(body, "category"), fields: fieldValuesFromBody(body) };
-        if (field(body, "continue")) {
-          const props = await ticketPageProps(ctx, deps, csrf, number);
-          props.classification = { values, errors: {} };
-          return <TicketPage {...props} />;
-        }
-        try {
-          await updateTicket(ctx, number, {
-            category: values.category || null,
-            fields: values.fields,
-            wholeForm: true,
-          });
-          return seeOther(set, request, `/desk/tickets/${formatTicketNumber(number)}?notice=saved`);
-        } catch (error) {
-          if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
-          set.status = error.status;
-          const props = await ticketPageProps(ctx, deps, csrf, number);
-          props.classification = { values, errors: error.fields ?? {}, message: error.message };
-          return <TicketPage {...props} />;
-        }
-      })
-      .post("/desk/tickets/:number/macro", async ({ user, csrf, ctxFor, params, body, set }) => {
-        const ctx = ctxFor(requireUserWith(user, "tickets.work"));
-        const number = ticketNumberParam(params.number);
-        try {
-          const { body: text } = await applyMacro(ctx, number, field(body, "macroId"));
-          const props = await ticketPageProps(ctx, deps, csrf, number);
-          props.prefill = { body: text, kind: "reply" };
-          props.notice = "Macro applied: its changes are saved; check the reply and send it.";
-          return <TicketPage {...props} />;
-        } catch (error) {
-          if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
-          set.status = error.status;
-          const props = await ticketPageProps(ctx, deps, csrf, number);
-          props.notice = `The macro could not be applied: ${Object.values(error.fields ?? {}).join(" ") || error.message}`;
-          return <TicketPage {...props} />;
-        }
-      })
-      .get("/desk/attachments/:id", async ({ user, ctxFor, params }) => {
-        const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
-        return attachmentResponse(deps, await getAttachment(ctx, params.id));
-      })
-      .get("/desk/emails/:id/original", async ({ user, ctxFor, params }) => {
-        const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
-        return attachmentResponse(deps, await inboundOriginal(ctx, params.id));
-      })
-      .get("/desk/live", ({ user, request }) => {
-        const me = requireUserWith(user, "tickets.read_all");
-        return liveStream(deps.bus, me.orgId, request.signal);
-      })
-  );
+      }
+      try {
+        const ticket = await createTicket(ctx, {
+          subject: field(body, "subject"),
+          body: field(body, "body"),
+          priority: field(body, "priority"),
+          type: field(body, "type"),
+          requesterEmail: field(body, "requesterEmail"),
+          requesterName: field(body, "requesterName"),
+          assigneeId: field(body, "assigneeId") || null,
+          teamId: field(body, "teamId") || null,
+          tags: field(body, "tags"),
+          files: uploads(body),
+          category: field(body, "category") || null,
+          fields: fieldValuesFromBody(body),
+          wholeForm: true,
+        });
+        return seeOther(set, request, `/desk/tickets/${formatTicketNumber(ticket.number)}?notice=created`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403) throw error;
+        set.status = error.status;
+        return (
+          <NewTicketPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            choices={await assignmentChoices(ctx)}
+            catalog={await readCatalog(ctx)}
+            values={formValues(body)}
+            fieldValues={fieldValuesFromBody(body)}
+            fields={error.fields}
+            message={error.message}
+          />
+        );
+      }
+    })
+    .post("/desk/tickets/bulk", async ({ user, ctxFor, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
+      const back = field(body, "back").startsWith("/desk/tickets") ? field(body, "back") : "/desk/tickets";
+      const assignee = field(body, "assigneeId");
+      try {
+        const result = await bulkUpdate(ctx, fieldList(body, "ids"), {
+          assigneeId: assignee === "none" ? null : assignee || undefined,
+          status: field(body, "status") || undefined,
+          priority: field(body, "priority") || undefined,
+          addTags: field(body, "addTags") || undefined,
+        });
+        const outcome: Record<string, string> = result.skipped.length
+          ? {
+              bulk: "partial",
+              updated: String(result.updated),
+              skipped: result.skipped.map((t) => formatTicketNumber(t.number)).join(","),
+            }
+          : { notice: "saved" };
+        return seeOther(set, request, withQuery(back, outcome));
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403) throw error;
+        const problem = Object.keys(error.fields ?? {}).find((k) => k in BULK_PROBLEMS) ?? "action";
+        return seeOther(set, request, withQuery(back, { bulk: problem }));
+      }
+    })
+    .get("/desk/tickets/:number", async ({ user, csrf, ctxFor, params, query }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
+      const props = await ticketPageProps(ctx, deps, csrf, ticketNumberParam(params.number));
+      props.notice = NOTICES[query.notice ?? ""];
+      return query.fragment ? <TicketLiveRegion {...props} /> : <TicketPage {...props} />;
+    })
+    .post("/desk/tickets/:number/messages", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
+      const number = ticketNumberParam(params.number);
+      const kind = field(body, "kind") === "note" ? "note" : "reply";
+      try {
+        await addMessage(ctx, number, {
+          kind,
+          body: field(body, "body"),
+          status: field(body, "status") || undefined,
+          files: uploads(body),
+        });
+        return seeOther(
+          set,
+          request,
+          `/desk/tickets/${formatTicketNumber(number)}?notice=${kind === "note" ? "noted" : "sent"}`,
+        );
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        const props = await ticketPageProps(ctx, deps, csrf, number);
+        props.failed = {
+          form: "reply",
+          message: error.message,
+          fields: error.fields ?? {},
+          values: formValues(body),
+        };
+        return <TicketPage {...props} />;
+      }
+    })
+    .post("/desk/tickets/:number/properties", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
+      const number = ticketNumberParam(params.number);
+      try {
+        await updateTicket(ctx, number, {
+          status: field(body, "status") || undefined,
+          priority: field(body, "priority") || undefined,
+          type: field(body, "type") || undefined,
+          assigneeId: field(body, "assigneeId") || null,
+          teamId: field(body, "teamId") || null,
+          tags: field(body, "tags"),
+          requesterEmail: field(body, "requesterEmail") || undefined,
+        });
+        return seeOther(set, request, `/desk/tickets/${formatTicketNumber(number)}?notice=saved`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        const props = await ticketPageProps(ctx, deps, csrf, number);
+        props.failed = {
+          form: "properties",
+          message: error.message,
+          fields: error.fields ?? {},
+          values: formValues(body),
+        };
+        return <TicketPage {...props} />;
+      }
+    })
+    .post("/desk/tickets/:number/macro", async ({ user, csrf, ctxFor, params, body, set }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.work"));
+      const number = ticketNumberParam(params.number);
+      try {
+        const { body: text } = await applyMacro(ctx, number, field(body, "macroId"));
+        const props = await ticketPageProps(ctx, deps, csrf, number);
+        props.prefill = { body: text, kind: "reply" };
+        props.notice = "Macro applied: its changes are saved; check the reply and send it.";
+        return <TicketPage {...props} />;
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        const props = await ticketPageProps(ctx, deps, csrf, number);
+        props.notice = `The macro could not be applied: ${Object.values(error.fields ?? {}).join(" ") || error.message}`;
+        return <TicketPage {...props} />;
+      }
+    })
+    .get("/desk/attachments/:id", async ({ user, ctxFor, params }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
+      return attachmentResponse(deps, await getAttachment(ctx, params.id));
+    })
+    .get("/desk/emails/:id/original", async ({ user, ctxFor, params }) => {
+      const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
+      return attachmentResponse(deps, await inboundOriginal(ctx, params.id));
+    })
+    .get("/desk/live", ({ user, request }) => {
+      const me = requireUserWith(user, "tickets.read_all");
+      return liveStream(deps.bus, me.orgId, request.signal);
+    });
 }
 
 interface ListSnapshot {
@@ -313,6 +272,7 @@ interface ListSnapshot {
 const listSnapshots = new Snapshots<ListSnapshot>(30_000, 2_000);
 const countSnapshots = new Snapshots<Record<View, number>>(30_000, 2_000);
 const choiceSnapshots = new Snapshots<Awaited<ReturnType<typeof assignmentChoices>>>(30_000, 500);
+const catalogSnapshots = new Snapshots<Catalog>(30_000, 500);
 
 /**
  * The list page's data. The plain views (no filters) are the desk's busiest page: their rendered
@@ -326,8 +286,10 @@ async function listPageData(ctx: Ctx, filters: TicketFilters, now: Date) {
   const version = await latestEventSeq(ctx);
   const choices =
     choiceSnapshots.get(org, 0, at) ?? choiceSnapshots.set(org, 0, at, await assignmentChoices(ctx));
-  // Category changes append an event of the organization, so the version below covers their names.
-  const catalog = await readCatalog(ctx);
+
+  // Category and field changes append events of the organization, so the version covers them.
+  const catalog =
+    catalogSnapshots.get(org, version, at) ?? catalogSnapshots.set(org, version, at, await readCatalog(ctx));
   const counts =
     countSnapshots.get(`${org}|${user}`, version, at) ??
     countSnapshots.set(`${org}|${user}`, version, at, await viewCounts(ctx));
@@ -393,7 +355,12 @@ const ticketSnapshots = new Snapshots<TicketDetail>(30_000, 2_000);
  * The ticket page's data. The thread and history are reused while the ticket's latest event stays
  * the same (every change to a ticket appends one); who may see the ticket is checked every time.
  */
-async function ticketPageProps(ctx: Ctx, deps: Deps, csrf: string, number: number): Promise<TicketPageProps> {
+export async function ticketPageProps(
+  ctx: Ctx,
+  deps: Deps,
+  csrf: string,
+  number: number,
+): Promise<TicketPageProps> {
   const at = ctx.now.getTime();
   const { ticketId, version } = await ticketVersion(ctx, number);
   const key = `${ctx.actor.orgId}|${ticketId}`;
