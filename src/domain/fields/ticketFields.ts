@@ -1,6 +1,7 @@
 // A ticket's category and custom field values as tickets are created and changed: the chosen
 // category checked against the catalog, the values checked by resolveValues, and the changes
 // described for the event log (names kept in the event, so history reads right after renames).
+import { type SQL, sql } from "drizzle-orm";
 import type { Ctx } from "../context";
 import type { FieldErrors } from "../errors";
 import type { DbOrTx } from "../events/log";
@@ -35,6 +36,15 @@ export interface Classification {
 export interface ClassificationChange {
   type: string;
   data: Record<string, unknown>;
+}
+
+/**
+ * Custom field values as the column stores them. Written as text cast to jsonb: through the Bun
+ * SQL driver a jsonb parameter would be stored as one JSON string, which reads back the same in
+ * JavaScript but defeats the list's containment filter and the key checks in SQL.
+ */
+export function customFieldsValue(values: Record<string, unknown>): SQL {
+  return sql`${JSON.stringify(values)}::text::jsonb`;
 }
 
 export const audienceOf = (ctx: Ctx): Audience => (ctx.actor.role === "customer" ? "customer" : "staff");

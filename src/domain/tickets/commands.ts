@@ -18,7 +18,7 @@ import { type Ctx, requirePermission } from "../context";
 import { followerAddresses, orgForMail, queueMail } from "../email/outbox";
 import { conflict, type FieldErrors, forbidden, invalid } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
-import { type ClassificationInput, planClassification } from "../fields/ticketFields";
+import { type ClassificationInput, customFieldsValue, planClassification } from "../fields/ticketFields";
 import type { StoredFile } from "../files/store";
 import { notifyUsers } from "../notifications/notify";
 import { formatTicketNumber, nextNumber } from "../orgs/counters";
@@ -190,7 +190,9 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
         assigneeId,
         teamId,
         tags: tagList,
-        ...classified?.next,
+        ...(classified
+          ? { ...classified.next, customFields: customFieldsValue(classified.next.customFields) }
+          : {}),
         createdAt: ctx.now,
         updatedAt: ctx.now,
       })
@@ -507,9 +509,14 @@ async function applyPlan(
   rules?: OrgSla,
 ) {
   if (plan.changes.length === 0) return;
+  const { customFields, ...columns } = plan.set;
   await tx
     .update(tickets)
-    .set({ ...plan.set, updatedAt: ctx.now })
+    .set({
+      ...columns,
+      ...(customFields ? { customFields: customFieldsValue(customFields) } : {}),
+      updatedAt: ctx.now,
+    })
     .where(and(eq(tickets.orgId, ctx.actor.orgId), eq(tickets.id, ticket.id)));
   await rememberTags(tx, ctx.actor.orgId, plan.added, ctx.now);
   for (const change of plan.changes) await appendEvent(tx, ctx, { ...change, ticketId: ticket.id });
