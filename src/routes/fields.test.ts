@@ -3,8 +3,9 @@
 // block, the ticket page, the list filter, and who may do what.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { events, tickets } from "../../db/schema";
+import { contacts, events, tickets } from "../../db/schema";
 import { type Client, createOrg, type Fixture, parse, signedIn, testDatabase } from "../../test/helpers";
+import { saveField } from "../domain/fields/catalog";
 import { airconCatalog } from "../domain/fields/fixtures";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
 
@@ -294,6 +295,34 @@ describe("the customer portal form", () => {
     const summary = mine.document.querySelector(".classification-summary")?.textContent ?? "";
     expect(summary).toContain("Air conditioning › Leaking");
     expect(summary).toContain("Panasonic CS-PU12");
+
+    // A value in an agents-only field stays out of the customer's view of the ticket.
+    const { db } = await testDatabase();
+    const internalKey = `internal_ref_${Date.now().toString(36)}`;
+    await saveField(org.ctx("admin"), null, {
+      categoryId: catalog.billing,
+      label: "Internal reference",
+      key: internalKey,
+      type: "text",
+      agentsOnly: true,
+    });
+    const forCustomer = await customer.post("/portal/tickets", { category: catalog.billing, continue: "1" });
+    expect(parse(await forCustomer.text()).querySelector(`#cf_${internalKey}`)).toBeNull();
+    const forAgent = await agent.post("/desk/tickets", { category: catalog.billing, continue: "1" });
+    expect(parse(await forAgent.text()).querySelector(`#cf_${internalKey}`)).toBeTruthy();
+    const byAgent = await agent.post("/desk/tickets", {
+      requesterEmail: (await db.select().from(contacts).where(eq(contacts.orgId, org.orgId)))[0].email,
+      subject: "Credit for the March invoice",
+      body: "x",
+      category: catalog.billing,
+      [`cf_${internalKey}`]: "REF-SECRET-1",
+    });
+    const credit = await ticketByLocation(byAgent.headers.get("location"));
+    expect(credit.customFields).toEqual({ [internalKey]: "REF-SECRET-1" });
+    const theirs = await customer.page(`/portal/tickets/${formatTicketNumber(credit.number)}`);
+    expect(theirs.status).toBe(200);
+    expect(theirs.document.querySelector(".classification-summary")?.textContent).toContain("Billing");
+    expect(theirs.document.querySelector("main")?.textContent).not.toContain("REF-SECRET-1");
 
     const done = await customer.post("/portal/tickets", {
       subject: "Zzqx billing",
