@@ -9,6 +9,7 @@ import { chatRoutes } from "./routes/chat";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { emailAdminRoutes } from "./routes/email";
+import { fieldRoutes } from "./routes/fields";
 import { formRoutes } from "./routes/forms";
 import { fsmRoutes } from "./routes/fsm";
 import { helpRoutes } from "./routes/help";
@@ -24,6 +25,7 @@ import { relationRoutes } from "./routes/relations";
 import { ruleRoutes } from "./routes/rules";
 import { slaRoutes } from "./routes/sla";
 import { techRoutes } from "./routes/tech";
+import { ticketFieldRoutes } from "./routes/ticketFields";
 import { timesheetRoutes } from "./routes/timesheets";
 import { CsrfError, SignInRequired } from "./routes/web";
 import { webhookRoutes } from "./routes/webhooks";
@@ -94,6 +96,8 @@ export function buildApp(deps: Deps) {
     .use(notificationRoutes(deps))
     .use(ruleRoutes(deps))
     .use(macroRoutes(deps))
+    .use(fieldRoutes(deps))
+    .use(ticketFieldRoutes(deps))
     .use(rateRoutes(deps))
     .use(slaRoutes(deps))
     .use(webhookRoutes(deps))

@@ -4,6 +4,7 @@ export * from "./chat";
 export * from "./crm";
 export * from "./email";
 export * from "./events";
+export * from "./fields";
 export * from "./fieldwork";
 export * from "./fsm";
 export * from "./jobs";

@@ -34,6 +34,8 @@ export interface StoredPolicyConditions {
   categories?: string[];
   /** Team ids. */
   teams?: string[];
+  /** Ticket category or subcategory ids (a category covers its subcategories). */
+  ticketCategories?: string[];
 }
 
 export type StoredPolicyTargets = Record<

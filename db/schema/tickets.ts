@@ -6,6 +6,7 @@ import {
   foreignKey,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -15,6 +16,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { companies, contacts } from "./crm";
+import { ticketCategories } from "./fields";
 import { organizations } from "./orgs";
 import { teams } from "./teams";
 
@@ -62,6 +64,15 @@ export const tickets = pgTable(
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', subject)`),
     /** Set when this ticket was merged: it is closed and its conversation continues there. */
     mergedIntoId: uuid("merged_into_id"),
+    /** The ticket's category and subcategory (ticket_categories); see src/domain/fields. */
+    categoryId: uuid("category_id"),
+    subcategoryId: uuid("subcategory_id"),
+    /**
+     * Custom field values by field key. Kept on the ticket rather than in a values table: automation
+     * reads the ticket row it already loads, the API returns the row as it is, the list filters with
+     * a GIN-indexed containment (`@>`) without a join per field, and values of archived fields stay.
+     */
+    customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
     unique("tickets_org_number").on(t.orgId, t.number),
@@ -83,6 +94,19 @@ export const tickets = pgTable(
       .on(t.orgId, sql`coalesce(${t.slaNextDueAt}, '9999-12-31 00:00:00+00'::timestamptz)`, t.id)
       .where(sql`status in ('new','open','pending','on_hold')`),
     index("tickets_sla_attention").on(t.slaAttentionAt).where(sql`sla_attention_at is not null`),
+    foreignKey({
+      columns: [t.orgId, t.categoryId],
+      foreignColumns: [ticketCategories.orgId, ticketCategories.id],
+    }),
+    foreignKey({
+      columns: [t.orgId, t.subcategoryId],
+      foreignColumns: [ticketCategories.orgId, ticketCategories.id],
+    }),
+    index("tickets_org_category").on(t.orgId, t.categoryId, t.updatedAt).where(sql`category_id is not null`),
+    index("tickets_org_subcategory")
+      .on(t.orgId, t.subcategoryId, t.updatedAt)
+      .where(sql`subcategory_id is not null`),
+    index("tickets_custom_fields").using("gin", t.customFields),
   ],
 );
 

@@ -2,6 +2,8 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { and, count, eq, inArray, max, sql, sum } from "drizzle-orm";
 import { verifyPassword } from "../../src/domain/auth/passwords";
+import { loadCatalog } from "../../src/domain/fields/catalog";
+import { categoryPath, fieldsOf, resolveValues } from "../../src/domain/fields/values";
 import { myAppointments } from "../../src/domain/fsm/field";
 import { testDatabase } from "../../test/helpers";
 import {
@@ -16,7 +18,9 @@ import {
   serviceLocations,
   teams,
   technicians,
+  ticketCategories,
   ticketCounts,
+  ticketFields,
   ticketMessages,
   tickets,
   users,
@@ -243,6 +247,43 @@ describe("demo data", () => {
     expect(day.every((a) => a.address)).toBe(true);
   });
 
+  test("has categories with fields, and tickets whose values pass the fields' own checks", async () => {
+    const { db } = await testDatabase();
+    const catalog = await loadCatalog(db, orgId);
+    const paths = catalog.categories.map((c) => categoryPath(catalog, c.id));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "Air conditioning › Not cooling",
+        "Air conditioning › Leaking",
+        "Billing › Refund",
+        "Installation",
+      ]),
+    );
+    const rows = await db
+      .select({
+        categoryId: tickets.categoryId,
+        subcategoryId: tickets.subcategoryId,
+        customFields: tickets.customFields,
+      })
+      .from(tickets)
+      .where(eq(tickets.orgId, orgId));
+    const classified = rows.filter((r) => r.categoryId);
+    expect(classified.length).toBeGreaterThan(rows.length * 0.8);
+    expect(classified.some((r) => r.subcategoryId)).toBe(true);
+    for (const row of classified) {
+      const checked = resolveValues({
+        defs: fieldsOf(catalog, row.categoryId, row.subcategoryId),
+        audience: "staff",
+        input: row.customFields,
+        existing: {},
+        partial: false,
+        enforceRequired: true,
+      });
+      expect(checked.errors).toEqual({});
+      expect(checked.values).toEqual(row.customFields as never);
+    }
+  });
+
   // Last, because it removes the data the tests above read.
   test("deleting the organization removes everything it owns", async () => {
     const { db } = await testDatabase();
@@ -262,6 +303,8 @@ describe("demo data", () => {
       workOrders,
       appointments,
       lineItems,
+      ticketCategories,
+      ticketFields,
     ]) {
       const [{ n }] = await db.select({ n: count() }).from(table).where(eq(table.orgId, orgId));
       expect(n).toBe(0);

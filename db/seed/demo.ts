@@ -29,6 +29,7 @@ import {
   tickets,
   users,
 } from "../schema";
+import { classify, seedCategories } from "./fields";
 import { seedFieldService } from "./fsm";
 import { seedKnowledgeBase } from "./kb";
 import {
@@ -288,6 +289,9 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
     await tx.insert(tags).values(TAGS.map((name) => ({ orgId, name })));
     const supervisor = userIds.find((u) => u.email === "supervisor@demo.test")!;
     await seedSla(tx, orgId, supervisor.id, now);
+    const categories = await seedCategories(tx, orgId, now);
+    // Categories and field values draw from their own stream, so the rest of the data stays the same.
+    const fieldRng = random(20261123);
 
     // Tickets, oldest first, so numbers follow time.
     // At least a quarter of an hour old, so every thread has room before `now`.
@@ -303,6 +307,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
         status: TicketStatus;
         created: Date;
         last: Date;
+        categoryPath: string | null;
       }[] = [];
       for (let i = start; i < Math.min(ticketCount, start + CHUNK); i++) {
         const created = new Date(now.getTime() - ages[i]);
@@ -389,11 +394,20 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
         const tagList = [topic.tag, ...(rng.chance(0.15) ? [rng.pick(TAGS)] : [])].filter(
           (t, k, all) => all.indexOf(t) === k,
         );
+        const subject = fill(rng.pick(topic.subjects), rng);
+        const { path: categoryPath, ...classification } = classify(
+          categories,
+          topic.tag,
+          subject,
+          created,
+          fieldRng,
+        );
         ticketRows.push({
           id: crypto.randomUUID(),
           orgId,
           number: i + 1,
-          subject: fill(rng.pick(topic.subjects), rng),
+          subject,
+          ...classification,
           status,
           priority,
           type: topic.type,
@@ -412,7 +426,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
           updatedAt: last,
           solvedAt: status === "solved" || status === "closed" ? last : null,
         });
-        plans.push({ messages, assignee, status, created, last });
+        plans.push({ messages, assignee, status, created, last, categoryPath });
       }
       await insertRows(tx, tickets, ticketRows);
       const messageRows: (typeof ticketMessages.$inferInsert)[] = [];
@@ -443,6 +457,13 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
             priority: row.priority,
             channel: row.channel,
             messageId: first.id,
+            ...(plan.categoryPath
+              ? {
+                  category: row.subcategoryId ?? row.categoryId,
+                  categoryName: plan.categoryPath,
+                  fields: row.customFields,
+                }
+              : {}),
           },
           customerActor,
           "customer",

@@ -8,6 +8,9 @@ import { CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from "../.
 import { actorForToken } from "../domain/auth/tokens";
 import { type Ctx, requirePermission } from "../domain/context";
 import { DomainError, type FieldErrors, isDomainError, notFound, unauthorized } from "../domain/errors";
+import { readCatalog } from "../domain/fields/catalog";
+import { audienceOf } from "../domain/fields/ticketFields";
+import { type Catalog, categoryById } from "../domain/fields/values";
 import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
 import { addLink, LINK_ROLES, type LinkedTicket, linksOf, removeLink } from "../domain/relations/links";
 import { mergeTickets } from "../domain/relations/merge";
@@ -57,6 +60,9 @@ const listOf = (values: readonly string[]) => `^(?:${values.join("|")})(?:,(?:${
 // ---- Models: the single source of validation, types and the OpenAPI document -------------------
 
 const Person = t.Object({ id: t.String({ format: "uuid" }), name: t.String() });
+const CategoryRef = t.Object({ id: t.String({ format: "uuid" }), name: t.String() });
+const FIELD_KEY_PATTERN = "^[a-z][a-z0-9_]{0,39}$";
+const FieldValue = t.Union([t.String(), t.Number(), t.Boolean(), t.Array(t.String())]);
 
 const Ticket = t.Object(
   {
@@ -75,6 +81,14 @@ const Ticket = t.Object(
     ),
     assignee: t.Union([Person, t.Null()], { description: "The agent working on it, or null." }),
     team: t.Union([Person, t.Null()], { description: "The team it belongs to, or null." }),
+    category: t.Union([CategoryRef, t.Null()], { description: "The ticket's category, or null." }),
+    subcategory: t.Union([CategoryRef, t.Null()], {
+      description: "The subcategory within the category, or null.",
+    }),
+    customFields: t.Record(t.String({ pattern: FIELD_KEY_PATTERN }), FieldValue, {
+      description:
+        "Custom field values by field key (admins define the fields per category at /admin/fields): text, select and date (YYYY-MM-DD) as strings, numbers, multi-select as a list of its choices, a ticked checkbox as true. Empty fields are left out.",
+    }),
     sla: t.Object(
       {
         policyId: t.Union([t.String({ format: "uuid" }), t.Null()], {
@@ -170,6 +184,26 @@ const ListQuery = t.Object({
   team: t.Optional(t.String({ format: "uuid", description: "Only tickets of this team (a team id)." })),
   tag: t.Optional(t.String({ minLength: 1, maxLength: TAG_MAX, description: "Only tickets with this tag." })),
   channel: t.Optional(oneOf(CHANNELS, { description: "Only tickets that came in this way." })),
+  category: t.Optional(
+    t.String({
+      format: "uuid",
+      description: "Only tickets in this category or subcategory (a category includes its subcategories).",
+    }),
+  ),
+  field: t.Optional(
+    t.String({
+      pattern: FIELD_KEY_PATTERN,
+      description: "With fieldValue: only tickets whose custom field (by key) has this value.",
+    }),
+  ),
+  fieldValue: t.Optional(
+    t.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'The value for `field`: a choice (also of a multi-select), a number, or "true" for a checkbox.',
+    }),
+  ),
   q: t.Optional(
     t.String({
       maxLength: 200,
@@ -195,6 +229,17 @@ const TagList = t.Array(t.String({ maxLength: TAG_MAX }), {
 });
 const NullableId = (description: string) =>
   t.Union([t.String({ format: "uuid" }), t.Null()], { description });
+const CustomFieldsInput = t.Record(
+  t.String({ pattern: FIELD_KEY_PATTERN }),
+  t.Union([t.String(), t.Number(), t.Boolean(), t.Array(t.String()), t.Null()]),
+  {
+    description:
+      "Custom field values by key, checked like the forms check them: choices among the field's options, dates as YYYY-MM-DD, numbers within the field's range, required fields filled; null clears one. Fields hidden by their condition are ignored.",
+  },
+);
+const CategoryIdInput = NullableId(
+  "A category or subcategory id (its category follows); null removes it. Its required fields must be given in customFields.",
+);
 
 const CreateTicketBody = t.Object({
   subject: t.String({ minLength: 1, maxLength: SUBJECT_MAX, description: "A short summary." }),
@@ -227,6 +272,8 @@ const CreateTicketBody = t.Object({
   assigneeId: t.Optional(NullableId("The agent to assign; the ticket then starts open.")),
   teamId: t.Optional(NullableId("The team to give it to.")),
   tags: t.Optional(TagList),
+  categoryId: t.Optional(CategoryIdInput),
+  customFields: t.Optional(CustomFieldsInput),
 });
 
 const UpdateTicketBody = t.Object({
@@ -240,6 +287,8 @@ const UpdateTicketBody = t.Object({
   assigneeId: t.Optional(NullableId("The agent to assign; null unassigns.")),
   teamId: t.Optional(NullableId("The team; null removes it.")),
   tags: t.Optional(TagList),
+  categoryId: t.Optional(CategoryIdInput),
+  customFields: t.Optional(CustomFieldsInput),
 });
 
 const MessageBody = t.Object({
@@ -277,7 +326,30 @@ type TicketListRow = Awaited<ReturnType<typeof listTicketsPaged>>["rows"][number
 
 const person = (id: string | null, name: string | null) => (id ? { id, name: name ?? "" } : null);
 
-function listRowJson(row: TicketListRow): TicketJson {
+/** What the API shows of categories and fields: agents-only fields only to staff tokens. */
+interface FieldView {
+  catalog: Catalog;
+  staff: boolean;
+}
+
+function categoryRef(view: FieldView, id: string | null) {
+  const category = categoryById(view.catalog, id);
+  return category ? { id: category.id, name: category.name } : null;
+}
+
+function customFieldsJson(view: FieldView, values: Record<string, unknown>) {
+  if (view.staff) return values as TicketJson["customFields"];
+  const hidden = new Set(view.catalog.fields.filter((f) => f.agentsOnly).map((f) => f.key));
+  return Object.fromEntries(
+    Object.entries(values).filter(([k]) => !hidden.has(k)),
+  ) as TicketJson["customFields"];
+}
+
+async function fieldView(ctx: Ctx): Promise<FieldView> {
+  return { catalog: await readCatalog(ctx), staff: audienceOf(ctx) === "staff" };
+}
+
+function listRowJson(row: TicketListRow, view: FieldView): TicketJson {
   return {
     id: row.id,
     key: formatTicketNumber(row.number),
@@ -291,6 +363,9 @@ function listRowJson(row: TicketListRow): TicketJson {
     contact: { id: row.contactId, name: row.contactName, email: row.contactEmail },
     assignee: person(row.assigneeId, row.assigneeName),
     team: person(row.teamId, row.teamName),
+    category: categoryRef(view, row.categoryId),
+    subcategory: categoryRef(view, row.subcategoryId),
+    customFields: customFieldsJson(view, row.customFields),
     sla: {
       policyId: row.slaPolicyId,
       nextDueAt: row.slaNextDueAt?.toISOString() ?? null,
@@ -301,15 +376,18 @@ function listRowJson(row: TicketListRow): TicketJson {
   };
 }
 
-function detailJson(detail: TicketDetail): TicketJson {
+function detailJson(detail: TicketDetail, view: FieldView): TicketJson {
   const { ticket, contact } = detail;
-  return listRowJson({
-    ...ticket,
-    contactName: contact.name,
-    contactEmail: contact.email,
-    assigneeName: detail.assigneeName,
-    teamName: detail.teamName,
-  });
+  return listRowJson(
+    {
+      ...ticket,
+      contactName: contact.name,
+      contactEmail: contact.email,
+      assigneeName: detail.assigneeName,
+      teamName: detail.teamName,
+    },
+    view,
+  );
 }
 
 function messageJson(m: TicketDetail["messages"][number]): MessageJson {
@@ -335,10 +413,12 @@ function ticketRef(id: string): TicketRef {
 }
 
 /** The domain names some inputs after the desk's form fields; the API answers with its own names. */
-function renameFields(error: unknown, names: Record<string, string>): never {
+function renameFields(error: unknown, names: Record<string, string> = {}): never {
   if (isDomainError(error) && error.fields) {
+    const all: Record<string, string> = { category: "categoryId", ...names };
     const fields: FieldErrors = {};
-    for (const [key, problem] of Object.entries(error.fields)) fields[names[key] ?? key] = problem;
+    for (const [key, problem] of Object.entries(error.fields))
+      fields[all[key] ?? key.replace(/^fields\./, "customFields.")] = problem;
     throw new DomainError(error.status, error.code, error.message, fields);
   }
   throw error;
@@ -497,8 +577,9 @@ function v1Routes(deps: Deps) {
           page,
         });
         const only = fields ? [...new Set(fields.split(","))] : undefined;
+        const view = await fieldView(ctx);
         const data = result.rows.map((row) => {
-          const json = listRowJson(row);
+          const json = listRowJson(row, view);
           return only ? Object.fromEntries(only.map((k) => [k, json[k as keyof TicketJson]])) : json;
         });
         const totalPages = Math.ceil(result.total / result.limit);
@@ -539,10 +620,12 @@ function v1Routes(deps: Deps) {
           assigneeId: body.assigneeId ?? null,
           teamId: body.teamId ?? null,
           tags: body.tags ?? [],
+          category: body.categoryId,
+          fields: body.customFields,
         }).catch((error) =>
           renameFields(error, { requesterEmail: "requester.email", requesterName: "requester.name" }),
         );
-        const json = detailJson(await getTicket(ctx, ticket.id));
+        const json = detailJson(await getTicket(ctx, ticket.id), await fieldView(ctx));
         set.status = 201;
         set.headers.location = `${V1}/tickets/${json.key}`;
         return json;
@@ -565,21 +648,30 @@ function v1Routes(deps: Deps) {
         },
       },
     )
-    .get("/tickets/:id", async ({ ctx, params }) => detailJson(await getTicket(ctx, ticketRef(params.id))), {
-      params: TicketIdParams,
-      response: { 200: Ticket, 401: ERRORS[401], 404: ERRORS[404], 422: ERRORS[422] },
-      detail: {
-        operationId: "getTicket",
-        summary: "Get a ticket",
-        description: "One ticket, by id or key.",
-        tags: ["Tickets"],
+    .get(
+      "/tickets/:id",
+      async ({ ctx, params }) => detailJson(await getTicket(ctx, ticketRef(params.id)), await fieldView(ctx)),
+      {
+        params: TicketIdParams,
+        response: { 200: Ticket, 401: ERRORS[401], 404: ERRORS[404], 422: ERRORS[422] },
+        detail: {
+          operationId: "getTicket",
+          summary: "Get a ticket",
+          description: "One ticket, by id or key.",
+          tags: ["Tickets"],
+        },
       },
-    })
+    )
     .patch(
       "/tickets/:id",
       async ({ ctx, params, body }) => {
-        const ticket = await updateTicket(ctx, ticketRef(params.id), body);
-        return detailJson(await getTicket(ctx, ticket.id));
+        const { categoryId, customFields, ...rest } = body;
+        const ticket = await updateTicket(ctx, ticketRef(params.id), {
+          ...rest,
+          category: categoryId,
+          fields: customFields,
+        }).catch((error) => renameFields(error));
+        return detailJson(await getTicket(ctx, ticket.id), await fieldView(ctx));
       },
       {
         parse: "json",

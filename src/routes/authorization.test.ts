@@ -13,6 +13,7 @@ import {
 import { Client, createOrg, type Fixture, signedIn, testFiles } from "../../test/helpers";
 import { saveRule } from "../domain/automation/rules";
 import { startChat, touchPresence } from "../domain/chat/chat";
+import { saveCategory, saveField } from "../domain/fields/catalog";
 import { formatWorkOrderNumber } from "../domain/fsm/rules";
 import { createWorkOrder, scheduleAppointment } from "../domain/fsm/workOrders";
 import { createArticle, setArticleStatus, updateArticle } from "../domain/kb/articles";
@@ -51,6 +52,11 @@ const FSM_MANAGE = ["admin", "supervisor", "dispatcher"] as const;
 let homeArticle: string;
 let publicArticle: string;
 const KB_PUBLISH = ["admin", "supervisor"] as const;
+/** Categories and fields of the home organization: one each to edit, one each to delete. */
+let homeCategory: string;
+let doomedCategory: string;
+let homeField: string;
+let doomedField: string;
 
 interface RouteCase {
   name: string;
@@ -258,6 +264,88 @@ const ROUTES: RouteCase[] = [
     path: () => "/account/notifications",
     form: () => ({ emailMode: "instant" }),
     allowed: READ,
+  },
+  { name: "categories and fields", method: "GET", path: () => "/admin/fields", allowed: ["admin"] },
+  {
+    name: "add category",
+    method: "POST",
+    path: () => "/admin/fields/categories",
+    form: () => ({ name: "Matrix category" }),
+    allowed: ["admin"],
+  },
+  {
+    name: "category page",
+    method: "GET",
+    path: () => `/admin/fields/categories/${homeCategory}`,
+    allowed: ["admin"],
+  },
+  {
+    name: "edit category",
+    method: "POST",
+    path: () => `/admin/fields/categories/${homeCategory}`,
+    form: () => ({ name: "Home category" }),
+    allowed: ["admin"],
+  },
+  {
+    name: "move category",
+    method: "POST",
+    path: () => `/admin/fields/categories/${homeCategory}/move`,
+    form: () => ({ direction: "up" }),
+    allowed: ["admin"],
+  },
+  {
+    name: "delete category",
+    method: "POST",
+    path: () => `/admin/fields/categories/${doomedCategory}/delete`,
+    allowed: ["admin"],
+  },
+  {
+    name: "new field form",
+    method: "GET",
+    path: () => `/admin/fields/new?category=${homeCategory}`,
+    allowed: ["admin"],
+  },
+  {
+    name: "add field",
+    method: "POST",
+    path: () => "/admin/fields",
+    form: () => ({ categoryId: homeCategory, label: "Matrix field", type: "text" }),
+    allowed: ["admin"],
+  },
+  { name: "field page", method: "GET", path: () => `/admin/fields/${homeField}`, allowed: ["admin"] },
+  {
+    name: "edit field",
+    method: "POST",
+    path: () => `/admin/fields/${homeField}`,
+    form: () => ({ label: "Home field" }),
+    allowed: ["admin"],
+  },
+  {
+    name: "move field",
+    method: "POST",
+    path: () => `/admin/fields/${homeField}/move`,
+    form: () => ({ direction: "down" }),
+    allowed: ["admin"],
+  },
+  {
+    name: "delete field",
+    method: "POST",
+    path: () => `/admin/fields/${doomedField}/delete`,
+    allowed: ["admin"],
+  },
+  {
+    name: "category fields block",
+    method: "POST",
+    path: () => "/desk/fields/form",
+    form: () => ({ category: homeCategory }),
+    allowed: WORK,
+  },
+  {
+    name: "ticket category and fields",
+    method: "POST",
+    path: () => `/desk/tickets/${ticket}/fields`,
+    form: () => ({ category: homeCategory }),
+    allowed: WORK,
   },
   { name: "rules", method: "GET", path: () => "/admin/rules", allowed: ["admin"] },
   { name: "new rule form", method: "GET", path: () => "/admin/rules/new", allowed: ["admin"] },
@@ -564,6 +652,18 @@ beforeAll(async () => {
   homeMailbox = mailbox.id;
   await touchPresence(home.ctx("agent"));
   homeChat = await startChat(home.ctx("customer"), { body: "Matrix chat" });
+  homeCategory = await saveCategory(home.ctx("admin"), null, { name: "Home category" });
+  doomedCategory = await saveCategory(home.ctx("admin"), null, { name: "Doomed category" });
+  homeField = await saveField(home.ctx("admin"), null, {
+    categoryId: homeCategory,
+    label: "Home field",
+    type: "text",
+  });
+  doomedField = await saveField(home.ctx("admin"), null, {
+    categoryId: homeCategory,
+    label: "Doomed field",
+    type: "text",
+  });
   homeRule = await saveRule(home.ctx("admin"), null, {
     name: "Matrix rule",
     trigger: "ticket.created",
@@ -698,6 +798,25 @@ describe("another organization's tickets are invisible to every role", () => {
       const chatPost = await client.post(`/desk/chats/${homeChat}/messages`, { body: "cross-org" });
       expect([403, 404]).toContain(chatPost.status);
       expect([403, 404]).toContain((await client.get(`/admin/rules/${homeRule}`)).status);
+      for (const path of [`/admin/fields/categories/${homeCategory}`, `/admin/fields/${homeField}`]) {
+        const response = await client.get(path);
+        expect([403, 404]).toContain(response.status);
+        expect(await response.text()).not.toContain("Home field");
+      }
+      for (const [path, form] of [
+        [`/admin/fields/categories/${homeCategory}`, { name: "Taken" }],
+        [`/admin/fields/categories/${homeCategory}/delete`, {}],
+        [`/admin/fields/${homeField}`, { label: "Taken" }],
+        [`/admin/fields/${homeField}/delete`, {}],
+        ["/admin/fields", { categoryId: homeCategory, label: "Taken", type: "text" }],
+        [`/desk/tickets/${ticket}/fields`, { category: "" }],
+      ] as const) {
+        expect([403, 404, 422]).toContain((await client.post(path, form)).status);
+      }
+      if (role === "admin") {
+        const page = await client.page("/admin/fields");
+        expect(page.document.querySelector("main")?.textContent).not.toContain("Home category");
+      }
       const mailbox = await client.get(`/admin/mailboxes/${homeMailbox}`);
       expect([403, 404]).toContain(mailbox.status);
       const removed = await client.post(`/admin/mailboxes/${homeMailbox}/delete`, {});

@@ -4,6 +4,8 @@ import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
 import { inboundOriginal } from "../domain/email/inbound";
 import { isDomainError, notFound } from "../domain/errors";
+import { readCatalog } from "../domain/fields/catalog";
+import type { Catalog } from "../domain/fields/values";
 import { servesInline } from "../domain/files/store";
 import { workOrdersForTicket } from "../domain/fsm/workOrders";
 import { applyMacro, listMacros } from "../domain/macros/macros";
@@ -35,6 +37,7 @@ import {
   TicketTable,
 } from "../views/desk/ticketList";
 import { TicketLiveRegion, TicketPage, type TicketPageProps } from "../views/desk/ticketPage";
+import { fieldValuesFromBody } from "../views/fields/form";
 import type { Deps } from "./deps";
 import { liveStream } from "./live";
 import { Snapshots } from "./snapshots";
@@ -72,7 +75,7 @@ export function deskRoutes(deps: Deps) {
       const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       const filters = parseFilters(query);
       if (!filters.view && !hasFilters(filters)) filters.view = "open";
-      const { table, nextCursor, counts, choices } = await listPageData(ctx, filters, now);
+      const { table, nextCursor, counts, choices, catalog } = await listPageData(ctx, filters, now);
       const url = new URL(request.url);
       for (const key of ["fragment", "notice", "bulk", "updated", "skipped"]) url.searchParams.delete(key);
       const props: TicketListProps = {
@@ -83,6 +86,7 @@ export function deskRoutes(deps: Deps) {
         table,
         nextCursor,
         choices,
+        catalog,
         selfUrl: url.pathname + url.search,
         now,
         notice: NOTICES[query.notice ?? ""],
@@ -92,13 +96,27 @@ export function deskRoutes(deps: Deps) {
     })
     .get("/desk/tickets/new", async ({ user, csrf, ctxFor }) => {
       const me = requireUserWith(user, "tickets.work");
-      return (
-        <NewTicketPage csrf={csrf} viewer={viewerOf(me)} choices={await assignmentChoices(ctxFor(me))} />
-      );
+      const ctx = ctxFor(me);
+      const [choices, catalog] = await Promise.all([assignmentChoices(ctx), readCatalog(ctx)]);
+      return <NewTicketPage csrf={csrf} viewer={viewerOf(me)} choices={choices} catalog={catalog} />;
     })
     .post("/desk/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
       const me = requireUserWith(user, "tickets.work");
       const ctx = ctxFor(me);
+      // "Continue" (no JavaScript): the same form again, with the chosen category's fields.
+      if (field(body, "continue")) {
+        const [choices, catalog] = await Promise.all([assignmentChoices(ctx), readCatalog(ctx)]);
+        return (
+          <NewTicketPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            choices={choices}
+            catalog={catalog}
+            values={formValues(body)}
+            fieldValues={fieldValuesFromBody(body)}
+          />
+        );
+      }
       try {
         const ticket = await createTicket(ctx, {
           subject: field(body, "subject"),
@@ -111,6 +129,9 @@ export function deskRoutes(deps: Deps) {
           teamId: field(body, "teamId") || null,
           tags: field(body, "tags"),
           files: uploads(body),
+          category: field(body, "category") || null,
+          fields: fieldValuesFromBody(body),
+          wholeForm: true,
         });
         return seeOther(set, request, `/desk/tickets/${formatTicketNumber(ticket.number)}?notice=created`);
       } catch (error) {
@@ -121,7 +142,9 @@ export function deskRoutes(deps: Deps) {
             csrf={csrf}
             viewer={viewerOf(me)}
             choices={await assignmentChoices(ctx)}
+            catalog={await readCatalog(ctx)}
             values={formValues(body)}
+            fieldValues={fieldValuesFromBody(body)}
             fields={error.fields}
             message={error.message}
           />
@@ -253,6 +276,7 @@ interface ListSnapshot {
 const listSnapshots = new Snapshots<ListSnapshot>(30_000, 2_000);
 const countSnapshots = new Snapshots<Record<View, number>>(30_000, 2_000);
 const choiceSnapshots = new Snapshots<Awaited<ReturnType<typeof assignmentChoices>>>(30_000, 500);
+const catalogSnapshots = new Snapshots<Catalog>(30_000, 500);
 
 /**
  * The list page's data. The plain views (no filters) are the desk's busiest page: their rendered
@@ -266,6 +290,10 @@ async function listPageData(ctx: Ctx, filters: TicketFilters, now: Date) {
   const version = await latestEventSeq(ctx);
   const choices =
     choiceSnapshots.get(org, 0, at) ?? choiceSnapshots.set(org, 0, at, await assignmentChoices(ctx));
+
+  // Category and field changes append events of the organization, so the version covers them.
+  const catalog =
+    catalogSnapshots.get(org, version, at) ?? catalogSnapshots.set(org, version, at, await readCatalog(ctx));
   const counts =
     countSnapshots.get(`${org}|${user}`, version, at) ??
     countSnapshots.set(`${org}|${user}`, version, at, await viewCounts(ctx));
@@ -277,15 +305,23 @@ async function listPageData(ctx: Ctx, filters: TicketFilters, now: Date) {
   let list = listKey ? listSnapshots.get(listKey, version, at) : undefined;
   if (!list) {
     const { rows, nextCursor } = await listTickets(ctx, filters);
-    list = { table: (<TicketTable rows={rows} now={now} />) as string, nextCursor };
+    list = { table: (<TicketTable rows={rows} now={now} catalog={catalog} />) as string, nextCursor };
     if (listKey) listSnapshots.set(listKey, version, at, list);
   }
-  return { ...list, counts, choices };
+  return { ...list, counts, choices, catalog };
 }
 
 function hasFilters(f: ReturnType<typeof parseFilters>): boolean {
   return Boolean(
-    f.status?.length || f.priority?.length || f.assignee || f.teamId || f.tag || f.channel || f.q,
+    f.status?.length ||
+      f.priority?.length ||
+      f.assignee ||
+      f.teamId ||
+      f.tag ||
+      f.channel ||
+      f.categoryId ||
+      f.field ||
+      f.q,
   );
 }
 
@@ -333,7 +369,7 @@ export async function ticketPageProps(
   const { ticketId, version } = await ticketVersion(ctx, number);
   const key = `${ctx.actor.orgId}|${ticketId}`;
   const canWork = can(ctx.actor, "tickets.work");
-  const [detail, choices, timeZone, workOrders, macros, time] = await Promise.all([
+  const [detail, choices, timeZone, workOrders, macros, time, catalog] = await Promise.all([
     ticketSnapshots.get(key, version, at) ??
       getTicket(ctx, ticketId).then((fresh) => ticketSnapshots.set(key, version, at, fresh)),
     choiceSnapshots.get(ctx.actor.orgId, 0, at) ??
@@ -342,6 +378,7 @@ export async function ticketPageProps(
     workOrdersForTicket(ctx, ticketId),
     canWork ? listMacros(ctx) : [],
     ticketTime(ctx, ticketId),
+    readCatalog(ctx),
   ]);
   // Clocks move with time, not only with events: computed on every request from the cached log.
   const sla = await ticketSla(ctx, detail.ticket, detail.history);
@@ -359,6 +396,7 @@ export async function ticketPageProps(
     workOrders,
     canCreateWorkOrder: can(ctx.actor, "fsm.from_ticket"),
     relations,
+    catalog,
   };
 }
 

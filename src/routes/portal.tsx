@@ -1,6 +1,7 @@
 // The customer portal: works entirely without JavaScript — plain forms, POST-redirect-GET.
 import { Elysia } from "elysia";
 import { isDomainError } from "../domain/errors";
+import { readCatalog } from "../domain/fields/catalog";
 import { deflectionSuggestions, recordDeflection } from "../domain/kb/deflection";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
@@ -8,6 +9,7 @@ import { continuationFor } from "../domain/relations/merge";
 import { searchOwnTickets } from "../domain/search/search";
 import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/queries";
+import { fieldValuesFromBody } from "../views/fields/form";
 import { DeflectionSuggestions } from "../views/kb/help";
 import { PortalNewTicketPage, PortalTicketPage, PortalTicketsPage } from "../views/portal/pages";
 import type { Deps } from "./deps";
@@ -41,11 +43,28 @@ export function portalRoutes(deps: Deps) {
         />
       );
     })
-    .get("/portal/tickets/new", ({ user, csrf }) => (
-      <PortalNewTicketPage csrf={csrf} viewer={viewerOf(requireUserWith(user, "tickets.read_own"))} />
-    ))
+    .get("/portal/tickets/new", async ({ user, csrf, ctxFor }) => {
+      const me = requireUserWith(user, "tickets.read_own");
+      return (
+        <PortalNewTicketPage csrf={csrf} viewer={viewerOf(me)} catalog={await readCatalog(ctxFor(me))} />
+      );
+    })
     .post("/portal/tickets", async ({ user, csrf, ctxFor, body, set, request }) => {
       const me = requireUserWith(user, "tickets.read_own");
+      const catalog = await readCatalog(ctxFor(me));
+      const fieldValues = fieldValuesFromBody(body);
+      // "Continue": the same form again, with the chosen category's fields and everything typed.
+      if (field(body, "continue")) {
+        return (
+          <PortalNewTicketPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            values={formValues(body)}
+            catalog={catalog}
+            fieldValues={fieldValues}
+          />
+        );
+      }
       // The first submit offers matching articles; submitting again creates the ticket.
       const files = uploads(body);
       if (field(body, "suggested") !== "1" && files.length === 0 && field(body, "subject").trim()) {
@@ -59,6 +78,8 @@ export function portalRoutes(deps: Deps) {
               csrf={csrf}
               viewer={viewerOf(me)}
               values={formValues(body)}
+              catalog={catalog}
+              fieldValues={fieldValues}
               suggestions={<DeflectionSuggestions csrf={csrf} subject={field(body, "subject")} hits={hits} />}
             />
           );
@@ -69,6 +90,9 @@ export function portalRoutes(deps: Deps) {
           subject: field(body, "subject"),
           body: field(body, "body"),
           files,
+          category: field(body, "category") || null,
+          fields: fieldValues,
+          wholeForm: true,
         });
         return seeOther(set, request, `/portal/tickets/${formatTicketNumber(ticket.number)}?notice=created`);
       } catch (error) {
@@ -81,6 +105,8 @@ export function portalRoutes(deps: Deps) {
             values={formValues(body)}
             fields={error.fields}
             message={error.message}
+            catalog={catalog}
+            fieldValues={fieldValues}
           />
         );
       }
@@ -107,6 +133,7 @@ export function portalRoutes(deps: Deps) {
           detail={detail}
           timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
           notice={NOTICES[query.notice ?? ""]}
+          catalog={await readCatalog(ctxFor(me))}
         />
       );
     })
@@ -130,6 +157,7 @@ export function portalRoutes(deps: Deps) {
             viewer={viewerOf(me)}
             detail={detail}
             timeZone={await organizationTimeZone(deps.database.db, me.orgId)}
+            catalog={await readCatalog(ctxFor(me))}
             failed={{ message: error.message, fields: error.fields ?? {}, values: formValues(body) }}
           />
         );

@@ -20,7 +20,14 @@ const NOTICES: Record<string, string> = {
   deleted: "Rule deleted.",
 };
 
-const CHOICE_ACTIONS = new Set(["set_status", "set_priority", "set_type", "assign_user", "assign_team"]);
+const CHOICE_ACTIONS = new Set([
+  "set_status",
+  "set_priority",
+  "set_type",
+  "assign_user",
+  "assign_team",
+  "set_category",
+]);
 
 /** The rule as submitted: rows by index; an action takes its choice or its text by type. */
 function ruleInput(body: unknown): RuleInput {

@@ -39,6 +39,7 @@ const POLICY_LISTS = [
   "companyTiers",
   "categories",
   "teams",
+  "ticketCategories",
   "pauseStatuses",
   "calendarTime",
 ] as const;
@@ -58,6 +59,7 @@ function policyInput(body: unknown): PolicyInput {
     companyTiers: fieldList(body, "companyTiers"),
     categories: fieldList(body, "categories"),
     teams: fieldList(body, "teams"),
+    ticketCategories: fieldList(body, "ticketCategories"),
     pauseStatuses: fieldList(body, "pauseStatuses"),
     targets,
     calendarTime: fieldList(body, "calendarTime"),
@@ -114,6 +116,7 @@ export function slaRoutes(deps: Deps) {
         policy={policy}
         calendars={choices.calendars}
         teams={choices.teams}
+        categories={choices.categories}
         nextPosition={choices.nextPosition}
         state={state}
       />

@@ -20,6 +20,14 @@ import { queueMail } from "../email/outbox";
 import { fill } from "../email/templates";
 import { isDomainError } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
+import { loadCatalog } from "../fields/catalog";
+import {
+  CUSTOM_FIELD_OPERATORS,
+  type CustomFieldKind,
+  customConditionHolds,
+  customFieldKey,
+} from "../fields/conditions";
+import { categoryPath } from "../fields/values";
 import { formatTicketNumber } from "../orgs/counters";
 import type { TicketRow } from "../tickets/access";
 import { addAutomationNote, applyAutomationPatch, type TicketPatch } from "../tickets/commands";
@@ -36,15 +44,23 @@ export interface TicketFacts {
   assigneeId: string;
   teamId: string;
   requesterEmail: string;
+  /** The ticket's category and subcategory ids ("" when none). */
+  category: string;
+  subcategory: string;
+  /** Custom field values by key (see src/domain/fields). */
+  fields: Record<string, unknown>;
   /** Field → [from, to] for the change that fired "ticket.updated". */
   changed: Record<string, [string, string]>;
 }
 
 export interface FieldSpec {
-  field: keyof Omit<TicketFacts, "changed">;
+  field: keyof Omit<TicketFacts, "changed" | "fields" | "subcategory">;
   label: string;
-  kind: "choice" | "text" | "tags" | "person";
+  kind: "choice" | "text" | "tags" | "person" | "category";
 }
+
+/** Kinds of condition: the ticket's own fields, and each type of custom field. */
+export type ConditionKind = FieldSpec["kind"] | CustomFieldKind;
 
 export const CONDITION_FIELDS: FieldSpec[] = [
   { field: "status", label: "Status", kind: "choice" },
@@ -57,10 +73,12 @@ export const CONDITION_FIELDS: FieldSpec[] = [
   { field: "assigneeId", label: "Assignee", kind: "person" },
   { field: "teamId", label: "Team", kind: "person" },
   { field: "requesterEmail", label: "Requester's email", kind: "text" },
+  { field: "category", label: "Category or subcategory", kind: "category" },
 ];
 
 /** Operators each kind of field offers, with their words. */
-export const OPERATORS: Record<FieldSpec["kind"], Record<string, string>> = {
+export const OPERATORS: Record<ConditionKind, Record<string, string>> = {
+  ...CUSTOM_FIELD_OPERATORS,
   choice: {
     is: "is",
     is_not: "is not",
@@ -71,6 +89,7 @@ export const OPERATORS: Record<FieldSpec["kind"], Record<string, string>> = {
   text: { contains: "contains", not_contains: "does not contain", is: "is", ends_with: "ends with" },
   tags: { includes: "includes", excludes: "does not include" },
   person: { is: "is", is_not: "is not", is_empty: "is nobody", changed: "changed" },
+  category: { is: "is", is_not: "is not", is_empty: "is none", changed: "changed" },
 };
 
 export const ACTION_TYPES: Record<string, string> = {
@@ -81,6 +100,7 @@ export const ACTION_TYPES: Record<string, string> = {
   assign_team: "Move to team",
   add_tags: "Add tags",
   remove_tags: "Remove tags",
+  set_category: "Set category",
   add_note: "Add internal note",
   email_requester: "Email the requester",
 };
@@ -91,6 +111,8 @@ export function fieldSpec(field: string): FieldSpec | undefined {
 
 /** Whether one condition holds for the ticket. */
 export function conditionHolds(condition: RuleCondition, facts: TicketFacts): boolean {
+  const customKey = customFieldKey(condition.field);
+  if (customKey) return customConditionHolds(condition, facts.fields[customKey]);
   const spec = fieldSpec(condition.field);
   if (!spec) return false;
   const wanted = condition.value.trim().toLowerCase();
@@ -98,6 +120,11 @@ export function conditionHolds(condition: RuleCondition, facts: TicketFacts): bo
   if (spec.kind === "tags") {
     const has = facts.tags.includes(wanted);
     return condition.op === "excludes" ? !has : has;
+  }
+  if (spec.kind === "category" && ["is", "is_not"].includes(condition.op)) {
+    // A category's condition holds for its subcategories too.
+    const inIt = wanted !== "" && [facts.category, facts.subcategory].includes(wanted);
+    return condition.op === "is" ? inIt : !inIt;
   }
   const actual = String(facts[spec.field] ?? "").toLowerCase();
   switch (condition.op) {
@@ -176,6 +203,9 @@ export async function factsOf(
       assigneeId: t.assigneeId ?? "",
       teamId: t.teamId ?? "",
       requesterEmail: row.email ?? "",
+      category: t.categoryId ?? "",
+      subcategory: t.subcategoryId ?? "",
+      fields: t.customFields,
       changed,
     },
   };
@@ -191,6 +221,7 @@ export function changesFrom(
     "ticket.type_changed": "type",
     "ticket.assigned": "assigneeId",
     "ticket.team_changed": "teamId",
+    "ticket.category_changed": "category",
   };
   const changed: TicketFacts["changed"] = {};
   for (const e of events) {
@@ -296,6 +327,9 @@ const PATCH_ACTIONS: Record<string, (value: string, patch: TicketPatch) => void>
   remove_tags: (v, p) => {
     p.removeTags = v;
   },
+  set_category: (v, p) => {
+    p.category = v || null;
+  },
 };
 
 /** The field changes among a rule's actions, as one patch. */
@@ -334,9 +368,9 @@ async function emailRequester(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, action: R
   );
 }
 
-/** People and teams named in rules, for the forms' pickers and the dry run's words. */
+/** People, teams, categories and fields named in rules, for the forms' pickers and the dry run's words. */
 export async function ruleChoices(db: DbOrTx, orgId: string) {
-  const [people, teamRows] = await Promise.all([
+  const [people, teamRows, catalog] = await Promise.all([
     db
       .select({ id: users.id, name: users.name })
       .from(users)
@@ -347,6 +381,12 @@ export async function ruleChoices(db: DbOrTx, orgId: string) {
       .from(teams)
       .where(eq(teams.orgId, orgId))
       .orderBy(teams.name),
+    loadCatalog(db, orgId),
   ]);
-  return { people, teams: teamRows };
+  return {
+    people,
+    teams: teamRows,
+    categories: catalog.categories.map((c) => ({ id: c.id, name: categoryPath(catalog, c.id) })),
+    fields: catalog.fields,
+  };
 }

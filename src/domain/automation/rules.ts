@@ -12,6 +12,7 @@ import {
 import { type Ctx, requirePermission } from "../context";
 import { type FieldErrors, invalid, notFound } from "../errors";
 import { appendEvent } from "../events/log";
+import { customConditionProblem, customFieldKey } from "../fields/conditions";
 import { parseTicketNumber } from "../orgs/counters";
 import { actionValues, isUuid, TICKET_FIELD_VALUES } from "../tickets/rules";
 import {
@@ -56,6 +57,24 @@ export async function getRule(ctx: Ctx, id: string): Promise<RuleRow> {
   return rule;
 }
 
+/** A category by id, or by its name or path ("Air conditioning › Leaking", "/" also separates). */
+function findCategory(categories: { id: string; name: string }[], value: string) {
+  const normal = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/\s*[›/>]\s*/g, " › ")
+      .trim();
+  return (
+    categories.find((c) => c.id === value) ??
+    categories.find((c) => normal(c.name) === normal(value)) ??
+    // A subcategory's own name, when no other category has it.
+    (() => {
+      const matches = categories.filter((c) => normal(c.name).endsWith(` › ${normal(value)}`));
+      return matches.length === 1 ? matches[0] : undefined;
+    })()
+  );
+}
+
 /** Checks a submitted rule; blank rows are dropped; errors name the row ("conditions.2"). */
 async function checkRule(ctx: Ctx, input: RuleInput) {
   const fields: FieldErrors = {};
@@ -65,13 +84,31 @@ async function checkRule(ctx: Ctx, input: RuleInput) {
   const trigger = input.trigger as RuleTrigger;
   if (!RULE_TRIGGERS.includes(trigger)) fields.trigger = "Choose when the rule runs.";
   const match = input.match === "any" ? "any" : "all";
-  const { people, teams } = await ruleChoices(ctx.db, ctx.actor.orgId);
+  const { people, teams, categories, fields: customFields } = await ruleChoices(ctx.db, ctx.actor.orgId);
   const conditions: RuleCondition[] = [];
   (input.conditions ?? []).forEach((c, i) => {
     if (!c.field) return;
     const spec = fieldSpec(c.field);
     const op = c.op ?? "";
-    const value = (c.value ?? "").trim();
+    let value = (c.value ?? "").trim();
+    const customKey = customFieldKey(c.field);
+    if (customKey) {
+      const problem = customConditionProblem(
+        customFields.find((f) => f.key === customKey),
+        op,
+        value,
+        OPERATORS.text,
+      );
+      if (problem) fields[`conditions.${i}`] = problem;
+      conditions.push({ field: c.field, op, value });
+      return;
+    }
+    if (spec?.kind === "category" && value) {
+      // Typed as a name ("Air conditioning › Leaking") or chosen as an id; stored as the id.
+      const category = findCategory(categories, value);
+      if (!category) fields[`conditions.${i}`] = "Choose one of this organization's categories.";
+      else value = category.id;
+    }
     if (!spec || !(op in OPERATORS[spec.kind])) {
       fields[`conditions.${i}`] = "Choose a field and how it compares.";
       return;
@@ -100,6 +137,9 @@ async function checkRule(ctx: Ctx, input: RuleInput) {
     }
     if (a.type === "assign_team" && value && !teams.some((t) => t.id === value)) {
       fields[`actions.${i}`] = "Choose a team of this organization.";
+    }
+    if (a.type === "set_category" && value && !categories.some((c) => c.id === value)) {
+      fields[`actions.${i}`] = "Choose a category of this organization.";
     }
     if (["add_tags", "remove_tags", "add_note", "email_requester"].includes(a.type) && !value) {
       fields[`actions.${i}`] = "Give the tags or the text.";
@@ -216,12 +256,13 @@ export async function dryRun(ctx: Ctx, id: string, ticketRef: string): Promise<D
   const current = row && (await factsOf(ctx.db, ctx.actor.orgId, row.id));
   if (!current) throw invalid({ ticket: "No ticket of this organization has that number." });
   const evaluation = evaluate(rule, current.facts);
-  const { people, teams } = await ruleChoices(ctx.db, ctx.actor.orgId);
+  const { people, teams, categories } = await ruleChoices(ctx.db, ctx.actor.orgId);
   const nameOf = (list: { id: string; name: string }[], v: string) =>
     list.find((x) => x.id === v)?.name ?? "nobody";
   const wouldDo = rule.actions.map((a) => {
     if (a.type === "assign_user") return `Assign to ${nameOf(people, a.value)}`;
     if (a.type === "assign_team") return `Move to team ${nameOf(teams, a.value)}`;
+    if (a.type === "set_category") return `Set category ${nameOf(categories, a.value)}`;
     return `${ACTION_TYPES[a.type] ?? a.type}: ${a.value}`;
   });
   return { ticketNumber: current.ticket.number, evaluation, wouldDo };

@@ -21,6 +21,8 @@ import {
 import { type Ctx, requirePermission, STAFF_ROLES } from "../context";
 import { conflict, type FieldErrors, invalid, isUniqueViolation, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
+import { loadCatalog } from "../fields/catalog";
+import { categoryPath } from "../fields/values";
 import { enqueue } from "../jobs/queue";
 import { isEmail } from "../tickets/people";
 import { isUuid } from "../tickets/rules";
@@ -454,6 +456,8 @@ export interface PolicyInput {
   /** Ticket types. */
   categories?: string[];
   teams?: string[];
+  /** Ticket category or subcategory ids. */
+  ticketCategories?: string[];
   pauseStatuses?: string[];
   /** Keyed "<priority>_<target>", e.g. "high_first_response": "4h", "90m", "240" (minutes). */
   targets: Record<string, string>;
@@ -516,7 +520,13 @@ async function readPolicyInput(ctx: Ctx, input: PolicyInput) {
     companyTiers: subset(input.companyTiers, COMPANY_TIERS, "companyTiers", fields),
     categories: subset(input.categories, TICKET_TYPES, "categories", fields),
     teams: [...new Set(input.teams ?? [])],
+    ticketCategories: [...new Set(input.ticketCategories ?? [])],
   };
+  if (conditions.ticketCategories?.length) {
+    const { categories } = await loadCatalog(ctx.db, orgId);
+    if (conditions.ticketCategories.some((id) => !categories.some((c) => c.id === id)))
+      fields.ticketCategories = "Choose among this organization's categories.";
+  }
   if (conditions.teams?.length) {
     const known = await teamChoices(ctx.db, orgId);
     if (conditions.teams.some((t) => !known.some((k) => k.id === t)))
@@ -592,7 +602,9 @@ export async function policyFormData(ctx: Ctx) {
     teamChoices(ctx.db, orgId),
     ctx.db.select({ n: count() }).from(slaPolicies).where(eq(slaPolicies.orgId, orgId)),
   ]);
-  return { calendars, teams: teamRows, nextPosition: Number(n) * 10 };
+  const catalog = await loadCatalog(ctx.db, orgId);
+  const categories = catalog.categories.map((c) => ({ id: c.id, name: categoryPath(catalog, c.id) }));
+  return { calendars, teams: teamRows, categories, nextPosition: Number(n) * 10 };
 }
 
 export async function getPolicy(ctx: Ctx, id: string) {

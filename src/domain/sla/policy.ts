@@ -26,6 +26,8 @@ export interface PolicyConditions {
   companyTiers?: string[];
   categories?: string[];
   teams?: string[];
+  /** Ticket categories or subcategories (ids); a category covers its subcategories. */
+  ticketCategories?: string[];
 }
 
 export interface SlaPolicy {
@@ -45,6 +47,9 @@ export interface TicketFacts {
   companyTier?: string | null;
   category?: string | null;
   team?: string | null;
+  /** The ticket's category and subcategory ids. */
+  ticketCategory?: string | null;
+  ticketSubcategory?: string | null;
 }
 
 function allows<T>(list: readonly T[] | undefined, value: T | null | undefined): boolean {
@@ -59,7 +64,9 @@ export function policyMatches(policy: SlaPolicy, ticket: TicketFacts): boolean {
     allows(c.channels, ticket.channel) &&
     allows(c.companyTiers, ticket.companyTier) &&
     allows(c.categories, ticket.category) &&
-    allows(c.teams, ticket.team)
+    allows(c.teams, ticket.team) &&
+    (allows(c.ticketCategories, ticket.ticketCategory) ||
+      allows(c.ticketCategories, ticket.ticketSubcategory))
   );
 }
 

@@ -146,6 +146,8 @@ export interface TicketSlaFacts {
   type: string;
   teamId: string | null;
   companyTier: string | null;
+  categoryId?: string | null;
+  subcategoryId?: string | null;
 }
 
 export interface TicketSlaState {
@@ -167,7 +169,13 @@ export function deriveClocks(org: OrgSla, facts: TicketSlaFacts, log: readonly T
   if (!log.some((e) => e.type === "ticket.created")) return null;
   const policy = selectPolicy(
     org.policies,
-    currentFacts(log, { companyTier: facts.companyTier, category: facts.type, team: facts.teamId }),
+    currentFacts(log, {
+      companyTier: facts.companyTier,
+      category: facts.type,
+      team: facts.teamId,
+      ticketCategory: facts.categoryId,
+      ticketSubcategory: facts.subcategoryId,
+    }),
   );
   if (!policy) return null;
   const calendar = calendarOf(org, policy, facts.teamId);
@@ -268,6 +276,8 @@ const factsSelection = {
   type: tickets.type,
   teamId: tickets.teamId,
   companyTier: companies.tier,
+  categoryId: tickets.categoryId,
+  subcategoryId: tickets.subcategoryId,
 };
 
 /** Facts of tickets the conditions look at, with their company's tier. */
@@ -282,7 +292,18 @@ export async function ticketFacts(
     .from(tickets)
     .leftJoin(companies, and(eq(companies.orgId, tickets.orgId), eq(companies.id, tickets.companyId)))
     .where(and(eq(tickets.orgId, orgId), inArray(tickets.id, ticketIds)));
-  return new Map(rows.map((r) => [r.id, { type: r.type, teamId: r.teamId, companyTier: r.companyTier }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        type: r.type,
+        teamId: r.teamId,
+        companyTier: r.companyTier,
+        categoryId: r.categoryId,
+        subcategoryId: r.subcategoryId,
+      },
+    ]),
+  );
 }
 
 export async function writeSlaState(tx: DbOrTx, orgId: string, ticketId: string, state: TicketSlaState) {

@@ -18,6 +18,7 @@ import { type Ctx, requirePermission } from "../context";
 import { followerAddresses, orgForMail, queueMail } from "../email/outbox";
 import { conflict, type FieldErrors, forbidden, invalid } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
+import { type ClassificationInput, customFieldsValue, planClassification } from "../fields/ticketFields";
 import type { StoredFile } from "../files/store";
 import { isTextChannel, queueText } from "../messaging/outbound";
 import { notifyUsers } from "../notifications/notify";
@@ -54,6 +55,11 @@ export interface CreateTicketInput {
   teamId?: string | null;
   tags?: string[] | string;
   files?: File[];
+  /** A category or subcategory id, and custom field values by key (see src/domain/fields). */
+  category?: string | null;
+  fields?: Record<string, unknown>;
+  /** The whole form was sent: custom fields left out are empty (HTML forms). */
+  wholeForm?: boolean;
 }
 
 function fail(fields: FieldErrors) {
@@ -142,6 +148,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
   } else if (!input.requesterEmail?.trim() || !isEmail(input.requesterEmail.trim())) {
     fields.requesterEmail = "Enter the customer's email address.";
   }
+  const classified = await planClassification(ctx.db, ctx, null, input, fields);
   fail(fields);
   const stored = await storeFiles(ctx, input.files);
   // Customers write from the portal, or by email when the mail channel acts for them.
@@ -186,6 +193,9 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
         assigneeId,
         teamId,
         tags: tagList,
+        ...(classified
+          ? { ...classified.next, customFields: customFieldsValue(classified.next.customFields) }
+          : {}),
         createdAt: ctx.now,
         updatedAt: ctx.now,
       })
@@ -193,7 +203,21 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
     await appendEvent(tx, ctx, {
       type: "ticket.created",
       ticketId: ticket.id,
-      data: { number, subject: ticket.subject, status: ticket.status, priority, channel, messageId },
+      data: {
+        number,
+        subject: ticket.subject,
+        status: ticket.status,
+        priority,
+        channel,
+        messageId,
+        ...(classified?.next.categoryId
+          ? {
+              category: classified.next.subcategoryId ?? classified.next.categoryId,
+              categoryName: classified.changes.find((c) => c.type === "ticket.category_changed")?.data.toName,
+              fields: classified.next.customFields,
+            }
+          : {}),
+      },
     });
     if (assigneeId && assigneeId !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assigneeId);
     await runRules(tx, ctx, ticket.id, "ticket.created");
@@ -374,7 +398,7 @@ async function notifyAssigned(
   );
 }
 
-export interface TicketPatch {
+export interface TicketPatch extends ClassificationInput {
   status?: string;
   priority?: string;
   type?: string;
@@ -453,6 +477,11 @@ async function planPatch(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, patch: TicketP
   }
   if (patch.requesterEmail !== undefined)
     await planRequester(tx, ctx, ticket, patch.requesterEmail, { fields, set, changes });
+  const classified = await planClassification(tx, ctx, ticket, patch, fields);
+  if (classified?.changes.length) {
+    Object.assign(set, classified.next);
+    changes.push(...classified.changes);
+  }
   let nextTags = ticket.tags;
   if (patch.tags !== undefined) nextTags = normalizeTags(patch.tags, fields);
   if (patch.addTags !== undefined)
@@ -504,9 +533,14 @@ async function applyPlan(
   rules?: OrgSla,
 ) {
   if (plan.changes.length === 0) return;
+  const { customFields, ...columns } = plan.set;
   await tx
     .update(tickets)
-    .set({ ...plan.set, updatedAt: ctx.now })
+    .set({
+      ...columns,
+      ...(customFields ? { customFields: customFieldsValue(customFields) } : {}),
+      updatedAt: ctx.now,
+    })
     .where(and(eq(tickets.orgId, ctx.actor.orgId), eq(tickets.id, ticket.id)));
   await rememberTags(tx, ctx.actor.orgId, plan.added, ctx.now);
   for (const change of plan.changes) await appendEvent(tx, ctx, { ...change, ticketId: ticket.id });

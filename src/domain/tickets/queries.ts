@@ -64,6 +64,10 @@ export interface TicketFilters {
   teamId?: string;
   tag?: string;
   channel?: Channel;
+  /** A category or a subcategory id: tickets in it (a category includes its subcategories). */
+  categoryId?: string;
+  /** A custom field's value (see src/domain/fields): an option of a multi-select, "true" for a checkbox. */
+  field?: { key: string; value: string };
   q?: string;
   sort?: Sort;
   /** Keyset cursor from the previous page's `nextCursor`. */
@@ -149,6 +153,11 @@ export function filterConditions(ctx: Ctx, filters: TicketFilters): SQL[] {
   if (filters.teamId) conditions.push(eq(tickets.teamId, filters.teamId));
   if (filters.tag) conditions.push(sql`${tickets.tags} @> array[${filters.tag}]::text[]`);
   if (filters.channel) conditions.push(eq(tickets.channel, filters.channel));
+  if (filters.categoryId)
+    conditions.push(
+      or(eq(tickets.categoryId, filters.categoryId), eq(tickets.subcategoryId, filters.categoryId))!,
+    );
+  if (filters.field) conditions.push(fieldValueCondition(filters.field.key, filters.field.value));
   const q = filters.q?.trim();
   if (q) {
     const query = sql`websearch_to_tsquery('english', ${q})`;
@@ -164,6 +173,20 @@ export function filterConditions(ctx: Ctx, filters: TicketFilters): SQL[] {
   return conditions;
 }
 
+/**
+ * Tickets whose custom field has the value, as containments the GIN index on custom_fields serves:
+ * the text itself, a list holding it (multi-select), and the number or true it may stand for.
+ * Sent as text and cast: a driver may otherwise encode the JSON string as a JSON string value.
+ */
+function fieldValueCondition(key: string, value: string): SQL {
+  const candidates: unknown[] = [value, [value]];
+  if (/^-?\d+(\.\d+)?$/.test(value)) candidates.push(Number(value));
+  if (value === "true") candidates.push(true);
+  return or(
+    ...candidates.map((v) => sql`${tickets.customFields} @> ${JSON.stringify({ [key]: v })}::text::jsonb`),
+  )!;
+}
+
 /** Turns loose query-string values into filters, dropping what is not recognised. */
 export function parseFilters(query: Record<string, string | string[] | undefined>): TicketFilters {
   const list = (v: string | string[] | undefined) =>
@@ -175,6 +198,9 @@ export function parseFilters(query: Record<string, string | string[] | undefined
   const view = one(query.view);
   const sort = one(query.sort);
   const limit = Number(one(query.limit));
+  const category = one(query.category);
+  const fieldKey = one(query.field);
+  const fieldValue = one(query.fieldValue);
   return {
     view: isOneOf(VIEWS, view) ? view : undefined,
     status: list(query.status).filter((s): s is TicketStatus => isOneOf(TICKET_STATUSES, s)),
@@ -183,6 +209,11 @@ export function parseFilters(query: Record<string, string | string[] | undefined
     teamId: isUuid(teamId) ? teamId : undefined,
     tag: one(query.tag)?.toLowerCase(),
     channel: isOneOf(CHANNELS, channel) ? channel : undefined,
+    categoryId: isUuid(category) ? category : undefined,
+    field:
+      fieldKey && /^[a-z][a-z0-9_]{0,39}$/.test(fieldKey) && fieldValue
+        ? { key: fieldKey, value: fieldValue.slice(0, 200) }
+        : undefined,
     q: one(query.q)?.slice(0, 200),
     sort: isOneOf(SORTS, sort) ? sort : undefined,
     after: one(query.after),
@@ -215,6 +246,9 @@ function listSelection() {
     slaPolicyId: tickets.slaPolicyId,
     slaNextDueAt: tickets.slaNextDueAt,
     slaBreached: tickets.slaBreached,
+    categoryId: tickets.categoryId,
+    subcategoryId: tickets.subcategoryId,
+    customFields: tickets.customFields,
   };
 }
 
@@ -232,6 +266,8 @@ const deskListSelection = {
   assigneeName: assignee.name,
   slaNextDueAt: tickets.slaNextDueAt,
   slaBreached: tickets.slaBreached,
+  categoryId: tickets.categoryId,
+  subcategoryId: tickets.subcategoryId,
 };
 
 export type TicketListRow = Awaited<ReturnType<typeof listTickets>>["rows"][number];
@@ -261,7 +297,15 @@ function afterCondition(sort: Sort, value: unknown, id: unknown): SQL {
 
 const hasFilters = (f: TicketFilters) =>
   Boolean(
-    f.status?.length || f.priority?.length || f.assignee || f.teamId || f.tag || f.channel || f.q?.trim(),
+    f.status?.length ||
+      f.priority?.length ||
+      f.assignee ||
+      f.teamId ||
+      f.tag ||
+      f.channel ||
+      f.categoryId ||
+      f.field ||
+      f.q?.trim(),
   );
 
 /** The desk's list: keyset-paginated, so page 200 costs what page 1 costs. */

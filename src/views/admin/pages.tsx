@@ -31,6 +31,10 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
           </p>
         </li>
         <li>
+          <a href="/admin/fields">Categories and fields</a>
+          <p class="muted">Ticket categories, subcategories and the fields each asks for.</p>
+        </li>
+        <li>
           <a href="/admin/mailboxes">Mailboxes</a>
           <p class="muted">The addresses customers write to, and how mail comes in and goes out.</p>
         </li>

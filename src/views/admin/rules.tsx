@@ -4,6 +4,7 @@ import { RULE_TRIGGERS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from 
 import { ACTION_TYPES, CONDITION_FIELDS, OPERATORS } from "../../domain/automation/engine";
 import type { DryRun, RuleRow } from "../../domain/automation/rules";
 import type { FieldErrors } from "../../domain/errors";
+import { CUSTOM_PREFIX } from "../../domain/fields/conditions";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { humanize } from "../format";
 import { Page, type Viewer } from "../layout";
@@ -69,6 +70,23 @@ export function RulesPage({
 export interface Choices {
   people: { id: string; name: string }[];
   teams: { id: string; name: string }[];
+  /** Categories by path ("Air conditioning › Leaking") and the custom fields conditions may name. */
+  categories?: { id: string; name: string }[];
+  fields?: { key: string; label: string }[];
+}
+
+/** The condition rows' field choices: the ticket's own fields, then each custom field. */
+function conditionFieldOptions(choices: Choices) {
+  return [
+    ...CONDITION_FIELDS.map((f) => ({ value: f.field, label: f.label })),
+    ...(choices.fields ?? []).map((f) => ({ value: `${CUSTOM_PREFIX}${f.key}`, label: `Field: ${f.label}` })),
+  ];
+}
+
+/** A stored condition value as the form shows it: category ids by their names. */
+function conditionValueText(field: string | undefined, value: string | undefined, choices: Choices) {
+  if (field === "category") return choices.categories?.find((c) => c.id === value)?.name ?? value ?? "";
+  return value ?? "";
 }
 
 /** The form's fields from a stored rule. */
@@ -87,7 +105,14 @@ export function ruleFormValues(rule: RuleRow): Record<string, string> {
   });
   rule.actions.forEach((a, i) => {
     values[`a${i}_type`] = a.type;
-    const choice = ["set_status", "set_priority", "set_type", "assign_user", "assign_team"].includes(a.type);
+    const choice = [
+      "set_status",
+      "set_priority",
+      "set_type",
+      "assign_user",
+      "assign_team",
+      "set_category",
+    ].includes(a.type);
     values[choice ? `a${i}_choice` : `a${i}_text`] = a.value;
     values[`a${i}_subject`] = a.subject ?? "";
   });
@@ -118,6 +143,10 @@ function ChoiceSelect({ name, value, choices }: { name: string; value: string; c
       {group(
         "Teams",
         choices.teams.map((t) => ({ value: t.id, label: t.name })),
+      )}
+      {group(
+        "Categories",
+        (choices.categories ?? []).map((c) => ({ value: c.id, label: c.name })),
       )}
     </select>
   );
@@ -184,14 +213,18 @@ export function RuleFormPage({
                 name={`c${i}_field`}
                 value={values[`c${i}_field`]}
                 blank="—"
-                options={CONDITION_FIELDS.map((f) => ({ value: f.field, label: f.label }))}
+                options={conditionFieldOptions(choices)}
               />
               <Select
                 name={`c${i}_op`}
                 value={values[`c${i}_op`]}
                 options={Object.entries(ALL_OPERATORS).map(([value, label]) => ({ value, label }))}
               />
-              <input name={`c${i}_value`} aria-label="Value" value={values[`c${i}_value`] ?? ""} />
+              <input
+                name={`c${i}_value`}
+                aria-label="Value"
+                value={conditionValueText(values[`c${i}_field`], values[`c${i}_value`], choices)}
+              />
               {fields[`conditions.${i}`] ? (
                 <small class="field-error" safe>
                   {fields[`conditions.${i}`]}

@@ -94,6 +94,8 @@ function conditionSummary(policy: PolicyRow, teams: Choice[]): string {
     parts.push(`channel ${c.channels.map((x) => channelLabel(x as never)).join(" or ")}`);
   if (c.companyTiers?.length) parts.push(`company tier ${c.companyTiers.join(" or ")}`);
   if (c.categories?.length) parts.push(`type ${c.categories.join(" or ")}`);
+  if (c.ticketCategories?.length)
+    parts.push(`${c.ticketCategories.length} categor${c.ticketCategories.length === 1 ? "y" : "ies"}`);
   if (c.teams?.length)
     parts.push(
       `team ${c.teams.map((id) => teams.find((t) => t.id === id)?.name ?? "(removed)").join(" or ")}`,
@@ -214,6 +216,7 @@ export function PolicyFormPage({
   policy,
   calendars,
   teams,
+  categories = [],
   nextPosition,
   state = {},
 }: {
@@ -222,6 +225,8 @@ export function PolicyFormPage({
   policy?: PolicyRow;
   calendars: { id: string; name: string; isDefault: boolean }[];
   teams: Choice[];
+  /** Ticket categories and subcategories, by path. */
+  categories?: Choice[];
   nextPosition: number;
   state?: FormState;
 }) {
@@ -303,7 +308,7 @@ export function PolicyFormPage({
           error={fields.companyTiers}
         />
         <CheckGroup
-          legend="Category (ticket type)"
+          legend="Type"
           name="categories"
           options={TICKET_TYPES.map((x) => ({ value: x, label: humanize(x) }))}
           checked={checkedList(state, "categories", c.categories ?? [])}
@@ -316,6 +321,17 @@ export function PolicyFormPage({
           checked={checkedList(state, "teams", c.teams ?? [])}
           error={fields.teams}
         />
+        {categories.length ? (
+          <CheckGroup
+            legend="Category (a category covers its subcategories)"
+            name="ticketCategories"
+            options={categories.map((x) => ({ value: x.id, label: x.name }))}
+            checked={checkedList(state, "ticketCategories", c.ticketCategories ?? [])}
+            error={fields.ticketCategories}
+          />
+        ) : (
+          ""
+        )}
         <h2>Targets</h2>
         <p class="muted">
           Times such as 8h, 1h 30m or 45m, counted in business hours unless the row counts around the clock.

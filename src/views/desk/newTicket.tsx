@@ -1,5 +1,7 @@
 import { TICKET_PRIORITIES, TICKET_TYPES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
+import type { Catalog } from "../../domain/fields/values";
+import { ClassificationFields, fieldValuesFromValues } from "../fields/form";
 import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Select } from "../form";
 import { humanize, priorityLabel } from "../format";
 import { Page, type Viewer } from "../layout";
@@ -11,16 +13,21 @@ export function NewTicketPage({
   values = {},
   fields = {},
   message,
+  catalog,
+  fieldValues,
 }: {
   csrf: string;
   viewer: Viewer;
   choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[] };
+  catalog: Catalog;
+  /** Custom field values as sent (lists for multi-selects); defaults to those in `values`. */
+  fieldValues?: Record<string, unknown>;
   values?: Record<string, string>;
   fields?: FieldErrors;
   message?: string;
 }) {
   return (
-    <Page title="New ticket" csrf={csrf} viewer={viewer}>
+    <Page title="New ticket" csrf={csrf} viewer={viewer} scripts>
       <section class="card wide">
         <h1>New ticket</h1>
         <ErrorSummary message={message} />
@@ -48,6 +55,13 @@ export function NewTicketPage({
             <input id="subject" name="subject" required maxlength="250" value={values.subject ?? ""} />
           </Field>
           <BodyField label="Description" rows={8} value={values.body} error={fields.body} />
+          <ClassificationFields
+            catalog={catalog}
+            audience="staff"
+            values={{ category: values.category ?? "", fields: fieldValues ?? fieldValuesFromValues(values) }}
+            errors={fields}
+            refreshUrl="/desk/fields/form"
+          />
           <div class="row">
             <Field label="Priority" name="priority" error={fields.priority}>
               <Select

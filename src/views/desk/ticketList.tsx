@@ -1,4 +1,5 @@
 import { CHANNELS, type Channel, TICKET_PRIORITIES, TICKET_STATUSES } from "../../../db/schema";
+import { type Catalog, categoryPath, categoryTree } from "../../domain/fields/values";
 import type { TicketFilters, TicketListRow, View } from "../../domain/tickets/queries";
 import { SORTS, VIEW_LABELS, VIEWS } from "../../domain/tickets/queries";
 import { CsrfField, ErrorSummary, Notice } from "../form";
@@ -14,6 +15,8 @@ export interface TicketListProps {
   table: string;
   nextCursor?: string;
   choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[]; tags: string[] };
+  /** Categories and custom fields, for the filters. */
+  catalog?: Catalog;
   /** The list's own address with its filters, for live refresh and paging. */
   selfUrl: string;
   now: Date;
@@ -70,7 +73,15 @@ function ViewNav({ counts, active }: { counts: Record<View, number>; active?: Vi
   );
 }
 
-function FilterBar({ filters, choices }: Pick<TicketListProps, "filters" | "choices">) {
+/** Categories with their subcategories indented, for the category filter. */
+function categoryOptions(catalog: Catalog | undefined) {
+  return categoryTree(catalog ?? { categories: [], fields: [] }).flatMap(({ category, children }) => [
+    { value: category.id, label: category.name },
+    ...children.map((c) => ({ value: c.id, label: `${category.name} › ${c.name}` })),
+  ]);
+}
+
+function FilterBar({ filters, choices, catalog }: Pick<TicketListProps, "filters" | "choices" | "catalog">) {
   const options = (values: readonly string[], label: (v: string) => string) =>
     values.map((v) => ({ value: v, label: label(v) }));
   const sel = (
@@ -140,6 +151,25 @@ function FilterBar({ filters, choices }: Pick<TicketListProps, "filters" | "choi
         options(CHANNELS, (c) => channelLabel(c as Channel)),
         "Any channel",
       )}
+      {sel("category", filters.categoryId, categoryOptions(catalog), "Any category")}
+      {catalog?.fields.length
+        ? sel(
+            "field",
+            filters.field?.key,
+            catalog.fields.map((f) => ({ value: f.key, label: f.label })),
+            "Any field",
+          )
+        : ""}
+      {catalog?.fields.length ? (
+        <input
+          name="fieldValue"
+          value={filters.field?.value ?? ""}
+          placeholder="Field value"
+          aria-label="Field value"
+        />
+      ) : (
+        ""
+      )}
       {sel(
         "sort",
         filters.sort,
@@ -186,8 +216,10 @@ function BulkBar({ choices }: Pick<TicketListProps, "choices">) {
   );
 }
 
-export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date }) {
+export function TicketTable({ rows, now, catalog }: { rows: TicketListRow[]; now: Date; catalog?: Catalog }) {
   if (rows.length === 0) return <p class="empty">No tickets match.</p>;
+  const categoryName = (t: TicketListRow): string =>
+    catalog ? categoryPath(catalog, t.subcategoryId ?? t.categoryId) : "";
   return (
     <table class="tickets">
       <thead>
@@ -201,6 +233,7 @@ export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date })
           <th>Status</th>
           <th>Priority</th>
           <th>Assignee</th>
+          <th>Category</th>
           <th>SLA due</th>
           <th>Updated</th>
         </tr>
@@ -240,6 +273,9 @@ export function TicketTable({ rows, now }: { rows: TicketListRow[]; now: Date })
                 </span>
               </td>
               <td safe>{t.assigneeName ?? "—"}</td>
+              <td class="category" safe>
+                {categoryName(t)}
+              </td>
               <td class="sla-due">
                 {OPEN.has(t.status) && t.slaNextDueAt ? (
                   <time
@@ -307,7 +343,7 @@ export function TicketListPage(props: TicketListProps) {
       <h1 safe>{title}</h1>
       <Notice message={props.notice} />
       <ErrorSummary message={props.error} />
-      <FilterBar filters={props.filters} choices={props.choices} />
+      <FilterBar filters={props.filters} choices={props.choices} catalog={props.catalog} />
       <TicketListRegion {...props} />
     </Page>
   );

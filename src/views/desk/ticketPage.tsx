@@ -1,9 +1,12 @@
 import { type Channel, TICKET_PRIORITIES, TICKET_TYPES, type WorkOrderStatus } from "../../../db/schema";
 import { splitQuoted } from "../../domain/email/quoted";
 import type { FieldErrors } from "../../domain/errors";
+import { describeFieldChanges } from "../../domain/fields/ticketFields";
+import type { Catalog } from "../../domain/fields/values";
 import type { TicketSlaView } from "../../domain/sla/tickets";
 import type { ThreadMessage, TicketDetail } from "../../domain/tickets/queries";
 import { nextStatuses } from "../../domain/tickets/rules";
+import { ClassificationPanel, type ClassificationPanelProps } from "../fields/ticketPanel";
 import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import {
   channelLabel,
@@ -44,6 +47,9 @@ export interface TicketPageProps {
   relations?: RelationsProps;
   /** Text for the reply box (an applied macro's). */
   prefill?: Record<string, string>;
+  /** Categories and custom fields, and the category form as sent (after Continue or a problem). */
+  catalog?: Catalog;
+  classification?: ClassificationPanelProps["sent"];
   /** Which form failed ("reply" or "properties"), with what the person typed. */
   failed?: {
     form: "reply" | "properties";
@@ -169,7 +175,13 @@ function describeEvent(e: TicketDetail["history"][number]): string {
   const who = (v: unknown) => (v ? "someone" : "nobody");
   switch (e.type) {
     case "ticket.created":
-      return `created the ticket via ${channelLabel(d.channel as Channel)}`;
+      return `created the ticket via ${channelLabel(d.channel as Channel)}${d.categoryName ? ` in ${String(d.categoryName)}` : ""}`;
+    case "ticket.category_changed":
+      return d.toName
+        ? `changed the category${d.fromName ? ` from ${String(d.fromName)}` : ""} to ${String(d.toName)}`
+        : `removed the category ${String(d.fromName ?? "")}`;
+    case "ticket.fields_changed":
+      return `changed fields: ${describeFieldChanges(d)}`;
     case "ticket.status_changed":
       return `changed status from ${humanize(String(d.from))} to ${humanize(String(d.to))}`;
     case "ticket.priority_changed":
@@ -482,6 +494,17 @@ export function TicketLiveRegion(props: TicketPageProps) {
       <aside>
         <SlaPanel sla={props.sla ?? null} timeZone={props.timeZone} />
         <Properties {...props} />
+        {props.catalog ? (
+          <ClassificationPanel
+            csrf={props.csrf}
+            catalog={props.catalog}
+            ticket={t}
+            canWork={props.canWork}
+            sent={props.classification}
+          />
+        ) : (
+          ""
+        )}
         <TicketWorkOrders
           csrf={props.csrf}
           ticketNumber={t.number}

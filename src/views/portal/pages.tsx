@@ -1,7 +1,10 @@
 import type { TicketStatus } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
+import type { Catalog } from "../../domain/fields/values";
 import type { TicketDetail } from "../../domain/tickets/queries";
 import { Thread } from "../desk/ticketPage";
+import { ClassificationFields } from "../fields/form";
+import { ClassificationSummary } from "../fields/summary";
 import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Notice } from "../form";
 import { formatDateTime, formatTicketNumber, statusLabel } from "../format";
 import { Page, type Viewer } from "../layout";
@@ -92,6 +95,8 @@ export function PortalNewTicketPage({
   fields = {},
   message,
   suggestions,
+  catalog = { categories: [], fields: [] },
+  fieldValues = {},
 }: {
   csrf: string;
   viewer: Viewer;
@@ -100,6 +105,10 @@ export function PortalNewTicketPage({
   message?: string;
   /** Articles shown once before the ticket is created (deflection). */
   suggestions?: JSX.Element;
+  /** Categories and fields offered to customers. */
+  catalog?: Catalog;
+  /** Custom field values as sent (lists for multi-selects). */
+  fieldValues?: Record<string, unknown>;
 }) {
   return (
     <Page title="Submit a ticket" csrf={csrf} viewer={viewer}>
@@ -114,6 +123,12 @@ export function PortalNewTicketPage({
             <input id="subject" name="subject" required maxlength="250" value={values.subject ?? ""} />
           </Field>
           <BodyField label="How can we help?" rows={8} value={values.body} error={fields.body} />
+          <ClassificationFields
+            catalog={catalog}
+            audience="customer"
+            values={{ category: values.category ?? "", fields: fieldValues }}
+            errors={fields}
+          />
           <AttachmentsField label="Attachments (optional)" error={fields.attachments} />
           <button type="submit">Submit</button>
         </form>
@@ -129,6 +144,7 @@ export function PortalTicketPage({
   timeZone,
   notice,
   failed,
+  catalog,
 }: {
   csrf: string;
   viewer: Viewer;
@@ -136,6 +152,8 @@ export function PortalTicketPage({
   timeZone: string;
   notice?: string;
   failed?: { message: string; fields: FieldErrors; values: Record<string, string> };
+  /** Categories and fields, to show the ticket's own. */
+  catalog?: Catalog;
 }) {
   const t = detail.ticket;
   const number = formatTicketNumber(t.number);
@@ -158,6 +176,7 @@ export function PortalTicketPage({
           {statusLabel(t.status)}
         </span>
       </p>
+      {catalog ? <ClassificationSummary catalog={catalog} ticket={t} /> : ""}
       <Thread detail={detail} timeZone={timeZone} basePath="/portal" />
       {t.status !== "closed" ? (
         <form
