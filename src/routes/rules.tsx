@@ -35,6 +35,7 @@ function ruleInput(body: unknown): RuleInput {
     name: field(body, "name"),
     trigger: field(body, "trigger"),
     match: field(body, "match"),
+    hours: field(body, "hours"),
     active: field(body, "active") === "1",
     stopProcessing: field(body, "stopProcessing") === "1",
     conditions: Array.from({ length: ROWS }, (_, i) => ({

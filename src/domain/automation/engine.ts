@@ -268,7 +268,7 @@ export async function runRules(
   }
 }
 
-async function applyRule(tx: DbOrTx, ctx: Ctx, rule: Rule, ticket: TicketRow) {
+export async function applyRule(tx: DbOrTx, ctx: Ctx, rule: Rule, ticket: TicketRow) {
   const ruleCtx: Ctx = {
     ...ctx,
     db: tx as unknown as Db,

@@ -24,6 +24,7 @@ import {
   OPERATORS,
   ruleChoices,
 } from "./engine";
+import { explainTiming, isTimeTrigger } from "./timeRules";
 
 export interface RuleInput {
   name?: string;
@@ -31,6 +32,8 @@ export interface RuleInput {
   match?: string;
   active?: boolean;
   stopProcessing?: boolean;
+  /** Time-based triggers: the hours, as typed. */
+  hours?: string;
   conditions?: Partial<RuleCondition>[];
   actions?: Partial<RuleAction>[];
 }
@@ -84,6 +87,12 @@ async function checkRule(ctx: Ctx, input: RuleInput) {
   const trigger = input.trigger as RuleTrigger;
   if (!RULE_TRIGGERS.includes(trigger)) fields.trigger = "Choose when the rule runs.";
   const match = input.match === "any" ? "any" : "all";
+  let hours: number | null = null;
+  if (isTimeTrigger(trigger)) {
+    hours = Number(input.hours);
+    if (!/^\d{1,4}$/.test(String(input.hours ?? "").trim()) || hours < 1 || hours > 8760)
+      fields.hours = "Give a whole number of hours from 1 to 8,760 (a year).";
+  }
   const { people, teams, categories, fields: customFields } = await ruleChoices(ctx.db, ctx.actor.orgId);
   const conditions: RuleCondition[] = [];
   (input.conditions ?? []).forEach((c, i) => {
@@ -154,6 +163,7 @@ async function checkRule(ctx: Ctx, input: RuleInput) {
     name,
     trigger,
     match: match as "all" | "any",
+    hours,
     conditions,
     actions,
     active: input.active ?? true,
@@ -241,6 +251,8 @@ export interface DryRun {
   evaluation: Evaluation;
   /** What the actions would do, in words. */
   wouldDo: string[];
+  /** Time-based rules: whether the ticket's time has come, in words. */
+  timing?: { due: boolean; text: string };
 }
 
 /** Tries the rule against one ticket as it stands; changes nothing. */
@@ -256,6 +268,9 @@ export async function dryRun(ctx: Ctx, id: string, ticketRef: string): Promise<D
   const current = row && (await factsOf(ctx.db, ctx.actor.orgId, row.id));
   if (!current) throw invalid({ ticket: "No ticket of this organization has that number." });
   const evaluation = evaluate(rule, current.facts);
+  const timing = isTimeTrigger(rule.trigger)
+    ? await explainTiming(ctx.db, rule, current.ticket, ctx.now)
+    : undefined;
   const { people, teams, categories } = await ruleChoices(ctx.db, ctx.actor.orgId);
   const nameOf = (list: { id: string; name: string }[], v: string) =>
     list.find((x) => x.id === v)?.name ?? "nobody";
@@ -265,5 +280,5 @@ export async function dryRun(ctx: Ctx, id: string, ticketRef: string): Promise<D
     if (a.type === "set_category") return `Set category ${nameOf(categories, a.value)}`;
     return `${ACTION_TYPES[a.type] ?? a.type}: ${a.value}`;
   });
-  return { ticketNumber: current.ticket.number, evaluation, wouldDo };
+  return { ticketNumber: current.ticket.number, evaluation, wouldDo, timing };
 }

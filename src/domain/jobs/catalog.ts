@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
 import { deleteOldRateLimits } from "../auth/rateLimit";
+import { runTimeRules, TIME_RULES_QUEUE } from "../automation/timeRules";
 import { deliverOutboxMessage } from "../email/delivery";
 import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../email/imap";
 import { acknowledgeQueue } from "../email/inbound";
@@ -57,6 +58,15 @@ export function productQueues(
           allowPrivate: config.webhooksAllowPrivate,
           baseUrl: orgId ? (await orgForMail(ctx.db, orgId)).baseUrl : undefined,
         });
+      },
+    },
+    {
+      // Time-based automation rules ("48 hours in pending"), each acting once per ticket and episode.
+      queue: TIME_RULES_QUEUE,
+      concurrency: 1,
+      timeoutMs: 10 * 60_000,
+      async handler(_job, ctx) {
+        await runTimeRules(ctx.db, ctx.now, ctx.signal);
       },
     },
     {
@@ -152,4 +162,5 @@ export const SCHEDULES: Schedule[] = [
   { name: "clean finished jobs", queue: "maintenance.clean_jobs", everySeconds: 3_600 },
   { name: "refresh planner statistics", queue: "maintenance.analyze", everySeconds: 6 * 3_600 },
   { name: "sla sweep", queue: "sla.sweep", everySeconds: 60 },
+  { name: "time-based automation rules", queue: TIME_RULES_QUEUE, everySeconds: 300 },
 ];

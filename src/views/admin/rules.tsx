@@ -16,6 +16,11 @@ const TRIGGER_LABELS: Record<string, string> = {
   "ticket.updated": "A ticket is changed",
   "customer.replied": "The customer replies",
   "agent.replied": "An agent replies",
+  "time.since_created": "Hours after a ticket was created",
+  "time.since_updated": "Hours after a ticket was last updated",
+  "time.in_pending": "Hours after a ticket became pending",
+  "time.since_solved": "Hours after a ticket was solved",
+  "time.sla_due_within": "Hours before an SLA target is due",
 };
 
 const ALL_OPERATORS: Record<string, string> = Object.assign({}, ...Object.values(OPERATORS));
@@ -49,7 +54,7 @@ export function RulesPage({
               {r.name}
             </a>{" "}
             <span class="muted" safe>
-              {`${TRIGGER_LABELS[r.trigger]} · ${r.conditions.length} condition${r.conditions.length === 1 ? "" : "s"} · ${r.actions.length} action${r.actions.length === 1 ? "" : "s"}${r.active ? "" : " · off"}${r.stopProcessing ? " · stops later rules" : ""}`}
+              {`${TRIGGER_LABELS[r.trigger]}${r.hours ? ` (${r.hours} h)` : ""} · ${r.conditions.length} condition${r.conditions.length === 1 ? "" : "s"} · ${r.actions.length} action${r.actions.length === 1 ? "" : "s"}${r.active ? "" : " · off"}${r.stopProcessing ? " · stops later rules" : ""}`}
             </span>
             <form method="post" action={`/admin/rules/${r.id}/move`} class="inline">
               <CsrfField token={csrf} />
@@ -95,6 +100,7 @@ export function ruleFormValues(rule: RuleRow): Record<string, string> {
     name: rule.name,
     trigger: rule.trigger,
     match: rule.match,
+    hours: rule.hours ? String(rule.hours) : "",
     active: rule.active ? "1" : "",
     stopProcessing: rule.stopProcessing ? "1" : "",
   };
@@ -194,6 +200,14 @@ export function RuleFormPage({
             value={values.trigger ?? "ticket.created"}
             options={RULE_TRIGGERS.map((t) => ({ value: t, label: TRIGGER_LABELS[t] }))}
           />
+        </Field>
+        <Field
+          label="Hours"
+          name="hours"
+          error={fields.hours}
+          hint="For the time-based choices above: e.g. 48. Checked every five minutes; the rule acts once per ticket each time its time comes."
+        >
+          <input id="hours" name="hours" inputmode="numeric" maxlength="4" value={values.hours ?? ""} />
         </Field>
         <Field label="Run when" name="match">
           <Select
@@ -310,6 +324,13 @@ function DryRunResult({ result }: { result: DryRun }) {
         <strong>{result.evaluation.matched ? "The rule would run" : "The rule would not run"}</strong> on
         ticket <span safe>{String(result.ticketNumber)}</span>.
       </p>
+      {result.timing ? (
+        <p class={result.timing.due ? "timing due" : "timing"} safe>
+          {`${result.timing.due ? "✓" : "✗"} ${result.timing.text}`}
+        </p>
+      ) : (
+        ""
+      )}
       <ul>
         {result.evaluation.conditions.map((c) => (
           <li
