@@ -20,6 +20,7 @@ import { messagingAdminRoutes, messagingHookRoutes } from "./routes/messaging";
 import { notificationRoutes } from "./routes/notifications";
 import { metrics, opsRoutes } from "./routes/ops";
 import { portalRoutes } from "./routes/portal";
+import { presenceRoutes } from "./routes/presence";
 import { rateRoutes } from "./routes/rate";
 import { relationRoutes } from "./routes/relations";
 import { ruleRoutes } from "./routes/rules";
@@ -87,6 +88,7 @@ export function buildApp(deps: Deps) {
     .use(opsRoutes(deps))
     .use(authRoutes(deps))
     .use(deskRoutes(deps))
+    .use(presenceRoutes(deps))
     .use(relationRoutes(deps))
     .use(portalRoutes(deps))
     .use(adminRoutes(deps))

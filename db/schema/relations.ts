@@ -129,3 +129,25 @@ export const ticketTimeEntries = pgTable(
     foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [users.orgId, users.id] }),
   ],
 );
+
+/**
+ * Who has a ticket's page open, and who is typing on it: refreshed by the page every 20 s and
+ * while its reply box is typed in; a row not refreshed for a minute no longer counts.
+ */
+export const ticketViewers = pgTable(
+  "ticket_viewers",
+  {
+    orgId: uuid("org_id").notNull(),
+    ticketId: uuid("ticket_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    seenAt: timestamp("seen_at", { withTimezone: true }).notNull(),
+    typingAt: timestamp("typing_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.ticketId, t.userId] }),
+    foreignKey({ columns: [t.orgId, t.ticketId], foreignColumns: [tickets.orgId, tickets.id] }).onDelete(
+      "cascade",
+    ),
+    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [users.orgId, users.id] }).onDelete("cascade"),
+  ],
+);

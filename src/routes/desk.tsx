@@ -187,11 +187,14 @@ export function deskRoutes(deps: Deps) {
       const number = ticketNumberParam(params.number);
       const kind = field(body, "kind") === "note" ? "note" : "reply";
       try {
+        const seen = new Date(field(body, "seen"));
         await addMessage(ctx, number, {
           kind,
           body: field(body, "body"),
           status: field(body, "status") || undefined,
           files: uploads(body),
+          seenAt: Number.isNaN(seen.getTime()) ? undefined : seen,
+          sendAnyway: field(body, "sendAnyway") === "1",
         });
         return seeOther(
           set,

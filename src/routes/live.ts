@@ -61,6 +61,8 @@ export function liveStream(bus: EventBus, orgId: string, signal: AbortSignal, us
     if (event.type === "notification.created")
       return userId && event.userIds?.includes(userId) ? "event: notifications\ndata: new\n\n" : undefined;
     if (!event.ticketId) return undefined;
+    // Someone opened the ticket or typed: only its viewers list refreshes.
+    if (event.type === "presence.changed") return `event: presence-${event.ticketId}\ndata: \n\n`;
     return `event: tickets-changed\ndata: ${event.ticketId}\n\nevent: ticket-${event.ticketId}\ndata: ${event.type}\n\n`;
   });
 }

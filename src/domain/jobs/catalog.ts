@@ -14,6 +14,7 @@ import { deliverText, TEXT_SEND_QUEUE } from "../messaging/outbound";
 import { sendDigests } from "../notifications/notify";
 import { sweepSla } from "../sla/sweep";
 import { refreshOrgSla } from "../sla/tickets";
+import { forgetClosedPages } from "../tickets/presence";
 import { webhookQueue } from "../webhooks/delivery";
 import type { Schedule } from "./queue";
 import { deleteFinishedJobs } from "./queue";
@@ -123,6 +124,7 @@ export function productQueues(
       async handler(_job, ctx) {
         await deleteFinishedJobs(ctx.db, new Date(ctx.now.getTime() - FINISHED_JOB_RETENTION_DAYS * DAY_MS));
         await deleteOldRateLimits(ctx.db, new Date(ctx.now.getTime() - DAY_MS));
+        await forgetClosedPages(ctx.db, new Date(ctx.now.getTime() - DAY_MS));
       },
     },
     {

@@ -1,7 +1,7 @@
 // Everything that changes a ticket. Each command checks the actor, validates, writes in one
 // transaction and appends the matching events (DESIGN.md rules 1 and 3).
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, ne, or } from "drizzle-orm";
 import {
   attachments,
   type Channel,
@@ -234,6 +234,30 @@ export interface AddMessageInput {
   status?: string;
   files?: File[];
   channel?: Channel;
+  /**
+   * Staff forms: when the writer last saw the thread. A message someone else added since then
+   * stops the send (the writer reads it first) unless `sendAnyway` says they have.
+   */
+  seenAt?: Date;
+  sendAnyway?: boolean;
+}
+
+/** Messages of others added to the ticket after `seenAt`: the writer has not read them yet. */
+async function unseenMessages(tx: DbOrTx, ctx: Ctx, ticketId: string, seenAt: Date) {
+  return tx
+    .select({ id: ticketMessages.id })
+    .from(ticketMessages)
+    .where(
+      and(
+        eq(ticketMessages.orgId, ctx.actor.orgId),
+        eq(ticketMessages.ticketId, ticketId),
+        gt(ticketMessages.createdAt, seenAt),
+        ctx.actor.userId
+          ? or(isNull(ticketMessages.authorUserId), ne(ticketMessages.authorUserId, ctx.actor.userId))
+          : undefined,
+      ),
+    )
+    .limit(5);
 }
 
 export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInput) {
@@ -255,6 +279,17 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
   return ctx.db.transaction(async (tx) => {
     // Checked again on the locked row: someone may have closed or moved the ticket meanwhile.
     const ticket = await findVisibleTicket(tx, ctx.actor, current.id, { forUpdate: true });
+    if (input.seenAt && !input.sendAnyway) {
+      const unseen = await unseenMessages(tx, ctx, ticket.id, input.seenAt);
+      if (unseen.length) {
+        throw conflict(
+          unseen.length === 1
+            ? "A new message arrived while you were writing. Read it above; send again to post yours anyway."
+            : `${unseen.length} new messages arrived while you were writing. Read them above; send again to post yours anyway.`,
+          { stale: "Read the new message before sending." },
+        );
+      }
+    }
     const target = targetStatusAfterMessage(ticket, isCustomer, input);
     checkMessageTransition(ticket, target);
     if (target === "solved" && ticket.status !== "solved") {

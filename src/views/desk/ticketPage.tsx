@@ -19,6 +19,7 @@ import {
 } from "../format";
 import { TicketWorkOrders } from "../fsm/workOrders";
 import { Page, type Viewer } from "../layout";
+import { Presence } from "./presence";
 import {
   describeRelationEvent,
   MentionHint,
@@ -407,6 +408,12 @@ function ReplyForm(props: TicketPageProps) {
   const fields = failed?.form === "reply" ? failed.fields : {};
   const values = failed?.form === "reply" ? failed.values : (prefill ?? {});
   const kind = values.kind ?? "reply";
+  // When the thread was last seen: a message added after it stops the send until read.
+  const seen = detail.messages.reduce(
+    (latest, m) => (m.createdAt > latest ? m.createdAt : latest),
+    t.createdAt,
+  );
+  const stale = Boolean(fields.stale);
   return (
     <form
       class="reply card"
@@ -417,6 +424,8 @@ function ReplyForm(props: TicketPageProps) {
       <h2>Respond</h2>
       {failed?.form === "reply" ? <ErrorSummary message={failed.message} /> : ""}
       <CsrfField token={csrf} />
+      <input type="hidden" name="seen" value={seen.toISOString()} />
+      {stale ? <input type="hidden" name="sendAnyway" value="1" /> : ""}
       <fieldset class="kind">
         <legend class="sr">Kind</legend>
         <label>
@@ -440,7 +449,7 @@ function ReplyForm(props: TicketPageProps) {
             .map((s) => ({ value: s, label: statusLabel(s) }))}
         />
       </Field>
-      <button type="submit">Send</button>
+      <button type="submit">{stale ? "Send anyway" : "Send"}</button>
     </form>
   );
 }
@@ -542,6 +551,7 @@ export function TicketPage(props: TicketPageProps) {
         <a href="/desk/tickets">← Tickets</a>
       </p>
       <Notice message={props.notice} />
+      <Presence number={formatTicketNumber(t.number)} ticketId={t.id} csrf={props.csrf} />
       <TicketLiveRegion {...props} />
       {props.canWork && t.status !== "closed" ? (
         <>
