@@ -38,6 +38,19 @@ export interface TextReceipt {
 
 type Channel = typeof messagingChannels.$inferSelect;
 
+/** A stored text with the channel it went through (jobs get only the text's id). */
+export async function textWithChannel(db: DbOrTx, textMessageId: string) {
+  const [row] = await db
+    .select({ text: textMessages, channel: messagingChannels })
+    .from(textMessages)
+    .innerJoin(
+      messagingChannels,
+      and(eq(messagingChannels.orgId, textMessages.orgId), eq(messagingChannels.id, textMessages.channelId)),
+    )
+    .where(eq(textMessages.id, textMessageId));
+  return row;
+}
+
 /** The enabled channel a provider's request is for, after checking the request's signature. */
 export async function verifiedChannel(db: DbOrTx, channelId: string, request: SignedRequest) {
   if (!isUuid(channelId)) throw notFound("That channel");
@@ -224,14 +237,7 @@ export async function fetchMedia(
   media: { url: string; contentType: string }[],
   options: MediaOptions,
 ): Promise<number> {
-  const [row] = await db
-    .select({ text: textMessages, channel: messagingChannels })
-    .from(textMessages)
-    .innerJoin(
-      messagingChannels,
-      and(eq(messagingChannels.orgId, textMessages.orgId), eq(messagingChannels.id, textMessages.channelId)),
-    )
-    .where(eq(textMessages.id, textMessageId));
+  const row = await textWithChannel(db, textMessageId);
   const ticketId = row?.text.ticketId;
   const messageId = row?.text.ticketMessageId;
   if (!row || !ticketId || !messageId) return 0;

@@ -17,7 +17,7 @@ import { appendEvent, type DbOrTx } from "../events/log";
 import { enqueue } from "../jobs/queue";
 import { allowsPrivateTargets } from "../webhooks/subscriptions";
 import { checkTarget, TargetRefused } from "../webhooks/targets";
-import { type SignedRequest, verifiedChannel } from "./inbound";
+import { type SignedRequest, textWithChannel, verifiedChannel } from "./inbound";
 import type { DeliveryReport } from "./provider";
 import { ProviderError } from "./provider";
 import { PROVIDERS } from "./twilio";
@@ -128,14 +128,7 @@ export interface SendOptions {
 export type SendOutcome = "sent" | "failed" | "already";
 
 export async function deliverText(db: Db, textMessageId: string, options: SendOptions): Promise<SendOutcome> {
-  const [row] = await db
-    .select({ text: textMessages, channel: messagingChannels })
-    .from(textMessages)
-    .innerJoin(
-      messagingChannels,
-      and(eq(messagingChannels.orgId, textMessages.orgId), eq(messagingChannels.id, textMessages.channelId)),
-    )
-    .where(eq(textMessages.id, textMessageId));
+  const row = await textWithChannel(db, textMessageId);
   if (!row) return "already";
   const { text, channel } = row;
   if (text.status !== "queued") return "already";
