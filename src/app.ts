@@ -4,6 +4,7 @@ import { Elysia } from "elysia";
 import { isDomainError } from "./domain/errors";
 import { adminRoutes } from "./routes/admin";
 import { apiRoutes } from "./routes/api";
+import { assignmentRoutes } from "./routes/assignment";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
 import type { Deps } from "./routes/deps";
@@ -89,6 +90,7 @@ export function buildApp(deps: Deps) {
     .use(authRoutes(deps))
     .use(deskRoutes(deps))
     .use(presenceRoutes(deps))
+    .use(assignmentRoutes(deps))
     .use(relationRoutes(deps))
     .use(portalRoutes(deps))
     .use(adminRoutes(deps))

@@ -2,9 +2,11 @@
 // person to their own area.
 
 import { Elysia } from "elysia";
+import { myAvailability } from "../domain/assignment/assign";
 import { isResetTokenValid, requestPasswordReset, resetPassword } from "../domain/auth/resets";
 import { SESSION_DAYS, signIn, signOut, signOutEverywhere } from "../domain/auth/sessions";
 import { signUpCustomer } from "../domain/auth/signup";
+import { can } from "../domain/context";
 import { isDomainError } from "../domain/errors";
 import { emailModeOf } from "../domain/notifications/notify";
 import { organizationForHost } from "../domain/orgs/resolve";
@@ -100,7 +102,14 @@ export function authRoutes(deps: Deps) {
           viewer={viewerOf(me)}
           email={me.email}
           emailMode={me.role === "customer" ? undefined : await emailModeOf(ctxFor(me))}
-          notice={query.notice === "notifications" ? "Saved: this is how you are notified now." : undefined}
+          availability={can(me, "tickets.work") ? await myAvailability(ctxFor(me)) : undefined}
+          notice={
+            query.notice === "notifications"
+              ? "Saved: this is how you are notified now."
+              : query.notice === "availability"
+                ? "Availability saved."
+                : undefined
+          }
         />
       );
     })

@@ -56,6 +56,8 @@ const NOTICES: Record<string, string> = {
   created: "Ticket created.",
   sent: "Your reply was sent.",
   noted: "Internal note added.",
+  assigned: "Assigned by the team's strategy; the history says why.",
+  "not-assigned": "Nobody was assigned; the history says why.",
   saved: "Changes saved.",
   ...RELATION_NOTICES,
 };

@@ -2,6 +2,7 @@
 // rules for that trigger are checked in order against the ticket as it now stands, and the actions
 // of those that match run in the same transaction, each recorded as an event by "Automation".
 // Changes a rule makes never fire rules again (no loops), and a rule runs at most once per change.
+
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
@@ -15,6 +16,7 @@ import {
   tickets,
   users,
 } from "../../../db/schema";
+import { assignByTeamStrategy } from "../assignment/assign";
 import type { Ctx } from "../context";
 import { queueMail } from "../email/outbox";
 import { fill } from "../email/templates";
@@ -101,6 +103,7 @@ export const ACTION_TYPES: Record<string, string> = {
   add_tags: "Add tags",
   remove_tags: "Remove tags",
   set_category: "Set category",
+  assign_by_strategy: "Assign by the team's strategy",
   add_note: "Add internal note",
   email_requester: "Email the requester",
 };
@@ -292,6 +295,11 @@ export async function applyRule(tx: DbOrTx, ctx: Ctx, rule: Rule, ticket: Ticket
     if (action.type === "add_note" && action.value.trim()) {
       await addAutomationNote(tx, ruleCtx, ticket.id, action.value.trim());
       applied.push(action.type);
+    }
+    if (action.type === "assign_by_strategy") {
+      const choice = await assignByTeamStrategy(tx, ruleCtx, ticket.id, { force: true });
+      if (choice?.userId) applied.push(action.type);
+      else problems.push(`No automatic assignment: ${choice?.reason ?? "the ticket has no team"}.`);
     }
     if (action.type === "email_requester" && action.value.trim()) {
       await emailRequester(tx, ruleCtx, ticket, action);

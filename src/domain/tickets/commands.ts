@@ -1,5 +1,6 @@
 // Everything that changes a ticket. Each command checks the actor, validates, writes in one
 // transaction and appends the matching events (DESIGN.md rules 1 and 3).
+
 import { randomUUID } from "node:crypto";
 import { and, eq, gt, inArray, isNull, ne, or } from "drizzle-orm";
 import {
@@ -13,6 +14,7 @@ import {
   ticketMessages,
   tickets,
 } from "../../../db/schema";
+import { assignByTeamStrategy } from "../assignment/assign";
 import { changesFrom, runRules } from "../automation/engine";
 import { type Ctx, requirePermission } from "../context";
 import { followerAddresses, orgForMail, queueMail } from "../email/outbox";
@@ -221,6 +223,8 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
     });
     if (assigneeId && assigneeId !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assigneeId);
     await runRules(tx, ctx, ticket.id, "ticket.created");
+    // A ticket in a team that assigns automatically, and not assigned by the form or a rule.
+    await assignByTeamStrategy(tx, ctx, ticket.id);
     // After the rules: they may have changed the priority or team the due times depend on.
     await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
     return { ...ticket, firstMessageId: messageId };

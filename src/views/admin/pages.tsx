@@ -25,6 +25,12 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
           <p class="muted">Create and revoke the bearer tokens integrations use.</p>
         </li>
         <li>
+          <a href="/admin/assignment">Assignment</a>
+          <p class="muted">
+            How each team's new tickets find an agent: by hand, round robin or least loaded.
+          </p>
+        </li>
+        <li>
           <a href="/admin/rules">Automation rules</a>
           <p class="muted">
             Set fields, assign, tag, note or email when tickets arrive, change or get replies.

@@ -1,5 +1,6 @@
-import type { EmailMode } from "../../../db/schema";
+import type { AgentStatus, EmailMode } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
+import { AvailabilityForm } from "../admin/assignment";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { Page, type Viewer } from "../layout";
 
@@ -145,11 +146,14 @@ export function AccountPage({
   viewer,
   email,
   emailMode,
+  availability,
   notice,
 }: {
   csrf: string;
   viewer: Viewer;
   email: string;
+  /** Agents: whether new tickets may be assigned to them automatically. */
+  availability?: AgentStatus;
   /** Staff only: how notifications reach them by email. */
   emailMode?: EmailMode;
   notice?: string;
@@ -184,6 +188,7 @@ export function AccountPage({
         ) : (
           ""
         )}
+        {availability ? <AvailabilityForm csrf={csrf} status={availability} /> : ""}
         <form method="post" action="/logout">
           <CsrfField token={csrf} />
           <button type="submit">Sign out</button>

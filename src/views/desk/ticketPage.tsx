@@ -6,6 +6,7 @@ import type { Catalog } from "../../domain/fields/values";
 import type { TicketSlaView } from "../../domain/sla/tickets";
 import type { ThreadMessage, TicketDetail } from "../../domain/tickets/queries";
 import { nextStatuses } from "../../domain/tickets/rules";
+import { AssignNowButton } from "../admin/assignment";
 import { ClassificationPanel, type ClassificationPanelProps } from "../fields/ticketPanel";
 import { AttachmentsField, BodyField, CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import {
@@ -193,6 +194,10 @@ function describeEvent(e: TicketDetail["history"][number]): string {
       return d.to
         ? `assigned the ticket${d.from ? " (reassigned)" : ""}`
         : `unassigned the ticket (was ${who(d.from)})`;
+    case "ticket.auto_assigned":
+      return `assigned the ticket to ${String(d.name ?? "an agent")} by ${String(d.reason)}`;
+    case "ticket.auto_assign_skipped":
+      return `assigned nobody automatically: ${String(d.reason)}`;
     case "ticket.team_changed":
       return d.to ? "moved the ticket to another team" : "removed the team";
     case "ticket.tags_changed": {
@@ -503,6 +508,11 @@ export function TicketLiveRegion(props: TicketPageProps) {
       <aside>
         <SlaPanel sla={props.sla ?? null} timeZone={props.timeZone} />
         <Properties {...props} />
+        {props.canWork && props.detail.ticket.teamId && props.detail.ticket.status !== "closed" ? (
+          <AssignNowButton csrf={props.csrf} number={formatTicketNumber(props.detail.ticket.number)} />
+        ) : (
+          ""
+        )}
         {props.catalog ? (
           <ClassificationPanel
             csrf={props.csrf}
