@@ -8,6 +8,7 @@ import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
+import { dispatchRoutes } from "./routes/dispatch";
 import { emailAdminRoutes } from "./routes/email";
 import { formRoutes } from "./routes/forms";
 import { fsmRoutes } from "./routes/fsm";
@@ -94,6 +95,7 @@ export function buildApp(deps: Deps) {
     .use(slaRoutes(deps))
     .use(webhookRoutes(deps))
     .use(fsmRoutes(deps))
+    .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
     .use(kbRoutes(deps))
     .use(helpRoutes(deps))
