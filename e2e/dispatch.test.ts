@@ -25,6 +25,8 @@ describe("a dispatcher on the board", () => {
     const { base, world } = journey!;
     const field = world.field!;
     const page = await (await journey!.person({ viewport: { width: 1400, height: 900 } })).newPage();
+    const scriptErrors: string[] = [];
+    page.on("pageerror", (error) => scriptErrors.push(error.message));
     await signIn(page, base, field.dispatcher.email);
     await page.goto(`${base}/fsm/dispatch?day=${DAY}`);
 
@@ -44,6 +46,9 @@ describe("a dispatcher on the board", () => {
     );
     expect(await bar.getAttribute("title")).toContain("10:00–12:00");
     expect(await page.locator(`#queue [data-number="${first}"]`).count()).toBe(0);
+    // The map draws the technician's start, the route to the visit and the waiting job, tiles or not.
+    expect(await page.locator("#dispatch-map.leaflet-container").count()).toBe(1);
+    expect(await page.locator("#dispatch-map path.leaflet-interactive").count()).toBeGreaterThanOrEqual(3);
 
     await Promise.all([
       page.waitForSelector(".conflicts .conflict-shift"),
@@ -65,5 +70,6 @@ describe("a dispatcher on the board", () => {
         .locator(`[data-technician="${field.technician.id}"] .board-visit[data-number="${second}"]`)
         .count(),
     ).toBe(1);
+    expect(scriptErrors).toEqual([]);
   }, 60_000);
 });

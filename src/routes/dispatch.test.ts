@@ -73,6 +73,19 @@ describe("dispatch board", () => {
     // 10:00 on a grid from 06:00 to 21:00.
     expect(bar?.getAttribute("style")).toContain(`left:${((240 / 900) * 100).toFixed(3)}%`);
     expect(after.querySelector(`#queue [data-number="${number}"]`)).toBeNull();
+
+    // The map gets the tile address and the technician's route through the visit.
+    const map = after.querySelector("#dispatch-map");
+    expect(map?.getAttribute("data-tiles")).toBe("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+    const drawn = JSON.parse(map?.getAttribute("data-map") ?? "{}");
+    const route = drawn.technicians.find((t: { name: string }) => t.name === org.users.technician.name);
+    expect(route.home).toEqual({ lat: 5.41, lng: 100.33 });
+    expect(route.route).toContainEqual({
+      lat: 5.414,
+      lng: 100.329,
+      label: `${number} 10:00`,
+      status: "scheduled",
+    });
   });
 
   test("conflicts come back next to the form with what was typed; assign anyway saves it", async () => {

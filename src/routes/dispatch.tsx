@@ -24,6 +24,7 @@ function boardAddress(back: string): string {
 }
 
 async function boardPage(
+  tilesUrl: string,
   ctx: Ctx,
   csrf: string,
   query: Record<string, string | undefined>,
@@ -33,7 +34,13 @@ async function boardPage(
   const filters = parseBoardFilters(query, instantToLocal(ctx.now, timeZone).slice(0, 10));
   const board = await dispatchBoard(ctx, filters);
   return (
-    <DispatchBoardPage csrf={csrf} viewer={viewerOf(ctx.actor as SessionUser)} board={board} {...extra} />
+    <DispatchBoardPage
+      csrf={csrf}
+      viewer={viewerOf(ctx.actor as SessionUser)}
+      board={board}
+      tilesUrl={tilesUrl}
+      {...extra}
+    />
   );
 }
 
@@ -42,7 +49,7 @@ export function dispatchRoutes(deps: Deps) {
     .use(webContext(deps))
     .get("/fsm/dispatch", async ({ user, csrf, ctxFor, query }) => {
       const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
-      return boardPage(ctx, csrf, query, { notice: NOTICES[query.notice ?? ""] });
+      return boardPage(deps.config.mapTilesUrl, ctx, csrf, query, { notice: NOTICES[query.notice ?? ""] });
     })
     .post("/fsm/dispatch/assign", async ({ user, csrf, ctxFor, body, set, request }) => {
       const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
@@ -54,7 +61,7 @@ export function dispatchRoutes(deps: Deps) {
       try {
         if (number === undefined) {
           set.status = 422;
-          return boardPage(ctx, csrf, backQuery, {
+          return boardPage(deps.config.mapTilesUrl, ctx, csrf, backQuery, {
             assign: { values, fields: { workOrder: "Enter a work order number such as WO-000123." } },
           });
         }
@@ -69,7 +76,9 @@ export function dispatchRoutes(deps: Deps) {
         });
         if (!result.ok) {
           set.status = 409;
-          return boardPage(ctx, csrf, backQuery, { assign: { values, conflicts: result.conflicts } });
+          return boardPage(deps.config.mapTilesUrl, ctx, csrf, backQuery, {
+            assign: { values, conflicts: result.conflicts },
+          });
         }
         const sep = back.includes("?") ? "&" : "?";
         return seeOther(set, request, `${back}${sep}notice=${override ? "overridden" : "assigned"}`);
@@ -77,7 +86,9 @@ export function dispatchRoutes(deps: Deps) {
         if (!isDomainError(error) || error.status === 403) throw error;
         set.status = error.status;
         const fields = error.status === 404 ? { workOrder: error.message } : (error.fields ?? {});
-        return boardPage(ctx, csrf, backQuery, { assign: { values, fields, message: error.message } });
+        return boardPage(deps.config.mapTilesUrl, ctx, csrf, backQuery, {
+          assign: { values, fields, message: error.message },
+        });
       }
     });
 }

@@ -48,6 +48,8 @@ export interface BoardVisit {
   /** Minutes of driving from the previous visit (or home) — drawn before the bar. */
   travelBefore: number;
   locked: boolean;
+  lat: number | null;
+  lng: number | null;
 }
 
 export interface BoardTechnician {
@@ -57,6 +59,8 @@ export interface BoardTechnician {
   workStartMinute: number;
   workEndMinute: number;
   worksToday: boolean;
+  /** Where the technician starts the day (no live position reports are kept yet). */
+  home: { lat: number; lng: number } | null;
   visits: BoardVisit[];
 }
 
@@ -132,9 +136,11 @@ async function unassignedQueue(ctx: Ctx, filters: BoardFilters) {
     zone: string | null;
     skills: string | null;
     created_at: string | Date;
+    lat: number | null;
+    lng: number | null;
   }>(
     await ctx.db.execute(sql`
-      select w.number, w.subject, w.priority, z.name as zone, w.created_at,
+      select w.number, w.subject, w.priority, z.name as zone, w.created_at, l.lat, l.lng,
         (select string_agg(s.name, ', ' order by s.name) from work_order_skills r
           join skills s on s.org_id = r.org_id and s.id = r.skill_id
           where r.org_id = w.org_id and r.work_order_id = w.id) as skills
@@ -158,6 +164,8 @@ async function unassignedQueue(ctx: Ctx, filters: BoardFilters) {
     zone: r.zone,
     skills: r.skills ?? "",
     createdAt: new Date(r.created_at),
+    lat: r.lat,
+    lng: r.lng,
   }));
 }
 
@@ -200,6 +208,7 @@ export async function dispatchBoard(ctx: Ctx, filters: BoardFilters) {
       workStartMinute: t.work_start_minute,
       workEndMinute: t.work_end_minute,
       worksToday: t.works_today,
+      home: t.home_lat !== null && t.home_lng !== null ? { lat: t.home_lat, lng: t.home_lng } : null,
       visits: own.map((v) => {
         const here = v.lat !== null && v.lng !== null ? { lat: v.lat, lng: v.lng } : null;
         const travelBefore = previous && here ? travelMinutes(previous, here) : 0;
@@ -214,6 +223,8 @@ export async function dispatchBoard(ctx: Ctx, filters: BoardFilters) {
           endMinute: Math.min(24 * 60, minuteOf(v.ends_at)),
           travelBefore,
           locked: (LOCKED_APPOINTMENT_STATUSES as readonly string[]).includes(v.status),
+          lat: v.lat,
+          lng: v.lng,
         };
       }),
     };

@@ -266,16 +266,59 @@ export function AssignForm({
   );
 }
 
+/** What the map draws: technicians' start points, their routes through the day's visits, waiting jobs. */
+export function mapData(board: DispatchBoard) {
+  return {
+    technicians: board.technicians.map((t) => ({
+      name: t.name,
+      home: t.home,
+      route: t.visits
+        .filter((v) => v.lat !== null && v.lng !== null)
+        .map((v) => ({
+          lat: v.lat,
+          lng: v.lng,
+          label: `${formatWorkOrderNumber(v.number)} ${clock(v.startMinute)}`,
+          status: v.status,
+        })),
+    })),
+    queue: board.queue
+      .filter((w) => w.lat !== null && w.lng !== null)
+      .map((w) => ({
+        lat: w.lat,
+        lng: w.lng,
+        label: `${formatWorkOrderNumber(w.number)} ${w.subject}`,
+        priority: w.priority,
+      })),
+  };
+}
+
+function DispatchMap({ board, tilesUrl }: { board: DispatchBoard; tilesUrl: string }) {
+  return (
+    <section class="board-map-section" aria-label="Map">
+      <div
+        id="dispatch-map"
+        class="board-map"
+        data-tiles={tilesUrl}
+        data-map={JSON.stringify(mapData(board))}
+      >
+        <p class="hint">The map needs JavaScript; the board works without it.</p>
+      </div>
+    </section>
+  );
+}
+
 export function DispatchBoardPage({
   csrf,
   viewer,
   board,
+  tilesUrl,
   notice,
   assign,
 }: {
   csrf: string;
   viewer: Viewer;
   board: DispatchBoard;
+  tilesUrl: string;
   notice?: string;
   assign?: AssignFormState;
 }) {
@@ -329,11 +372,15 @@ export function DispatchBoardPage({
           </p>
         </section>
         <aside>
+          <DispatchMap board={board} tilesUrl={tilesUrl} />
           <AssignForm csrf={csrf} board={board} state={assign} />
           <Queue board={board} />
         </aside>
       </div>
+      <link rel="stylesheet" href="/public/vendor/leaflet.css" />
+      <script src="/public/vendor/leaflet.js" />
       <script src="/public/dispatch.js" />
+      <script src="/public/dispatch-map.js" />
     </Page>
   );
 }
