@@ -33,13 +33,19 @@
     const box = line.getBoundingClientRect();
     const from = Number(line.dataset.gridFrom);
     const to = Number(line.dataset.gridTo);
-    const ratio = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
-    const minute = Math.round((from + ratio * (to - from)) / SNAP) * SNAP;
+    const days = Number(line.dataset.days || "1");
+    // A week row is seven day columns of the same hours side by side.
+    const across = Math.min(0.9999, Math.max(0, (event.clientX - box.left) / box.width)) * days;
+    const dayIndex = Math.floor(across);
+    const minute = Math.round((from + (across - dayIndex) * (to - from)) / SNAP) * SNAP;
+    const date = new Date(Date.parse(`${line.dataset.day}T00:00:00Z`) + dayIndex * 86400000)
+      .toISOString()
+      .slice(0, 10);
     const hh = String(Math.floor(minute / 60)).padStart(2, "0");
     const mm = String(minute % 60).padStart(2, "0");
     form.elements.workOrder.value = dragged.dataset.number;
     form.elements.technicianId.value = line.dataset.dropTechnician;
-    form.elements.startsAt.value = `${line.dataset.day}T${hh}:${mm}`;
+    form.elements.startsAt.value = `${date}T${hh}:${mm}`;
     form.elements.minutes.value = dragged.dataset.minutes || "120";
     form.elements.appointmentId.value = dragged.dataset.appointment || "";
     dragged = null;

@@ -74,6 +74,15 @@ describe("dispatch board", () => {
     expect(bar?.getAttribute("style")).toContain(`left:${((240 / 900) * 100).toFixed(3)}%`);
     expect(after.querySelector(`#queue [data-number="${number}"]`)).toBeNull();
 
+    // The week view puts Monday's 10:00 in the first of seven day columns.
+    const week = parse(await (await dispatcher.get("/fsm/dispatch?day=2026-11-25&view=week")).text());
+    const weekBar = week.querySelector(
+      `[data-technician="${techUserId}"] .board-visit[data-number="${number}"]`,
+    );
+    expect(weekBar?.getAttribute("style")).toContain(`left:${((240 / (7 * 900)) * 100).toFixed(3)}%`);
+    expect(week.querySelector(`[data-drop-technician="${techUserId}"]`)?.getAttribute("data-days")).toBe("7");
+    expect(week.querySelectorAll(`[data-technician="${techUserId}"] .board-shift`)).toHaveLength(5);
+
     // The map gets the tile address and the technician's route through the visit.
     const map = after.querySelector("#dispatch-map");
     expect(map?.getAttribute("data-tiles")).toBe("https://tile.openstreetmap.org/{z}/{x}/{y}.png");

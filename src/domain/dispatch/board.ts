@@ -13,6 +13,8 @@ export const BOARD_PAGE_SIZE = 25;
 
 export interface BoardFilters {
   day: string;
+  /** One day, or the Monday-to-Sunday week holding `day`. */
+  view: "day" | "week";
   zoneId?: string;
   teamId?: string;
   skillId?: string;
@@ -27,6 +29,7 @@ export function parseBoardFilters(query: Record<string, string | undefined>, tod
   const uuidOrUndefined = (v: string | undefined) => (v && isUuid(v) ? v : undefined);
   return {
     day,
+    view: query.view === "week" ? "week" : "day",
     zoneId: uuidOrUndefined(query.zone),
     teamId: uuidOrUndefined(query.team),
     skillId: uuidOrUndefined(query.skill),
@@ -43,6 +46,7 @@ export interface BoardVisit {
   subject: string;
   status: string;
   priority: string;
+  /** Minutes from midnight of the board's first day (a week view goes past 1,440). */
   startMinute: number;
   endMinute: number;
   /** Minutes of driving from the previous visit (or home) — drawn before the bar. */
@@ -59,6 +63,8 @@ export interface BoardTechnician {
   workStartMinute: number;
   workEndMinute: number;
   worksToday: boolean;
+  /** ISO weekdays (1 = Monday) the technician works. */
+  workDays: number[];
   /** Where the technician starts the day (no live position reports are kept yet). */
   home: { lat: number; lng: number } | null;
   visits: BoardVisit[];
@@ -75,13 +81,14 @@ async function technicianPage(ctx: Ctx, filters: BoardFilters, weekday: number) 
     work_start_minute: number;
     work_end_minute: number;
     works_today: boolean;
+    work_days: number[] | string;
     home_lat: number | null;
     home_lng: number | null;
     total: number | string;
   }>(
     await ctx.db.execute(sql`
       select t.user_id, u.name, z.name as zone, t.work_start_minute, t.work_end_minute,
-        ${weekday}::int = any(t.work_days) as works_today, t.home_lat, t.home_lng, count(*) over () as total
+        ${weekday}::int = any(t.work_days) as works_today, t.work_days, t.home_lat, t.home_lng, count(*) over () as total
       from technicians t
       join users u on u.org_id = t.org_id and u.id = t.user_id and u.active
       left join zones z on z.org_id = t.org_id and z.id = t.zone_id
@@ -180,12 +187,27 @@ async function choices(ctx: Ctx) {
   return { zones: rowsOf<Choice>(zones), teams: rowsOf<Choice>(teams), skills: rowsOf<Choice>(skills) };
 }
 
+/** Postgres arrays arrive as arrays from postgres.js and sometimes as "{1,2}" text. */
+function parseIntArray(value: number[] | string): number[] {
+  return Array.isArray(value)
+    ? value.map(Number)
+    : value.replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
+}
+
+/** The Monday-to-Sunday dates ("2026-11-23") of the week holding `day`. */
+function weekOf(day: string, weekday: number): string[] {
+  const monday = Date.parse(`${day}T00:00:00Z`) - (weekday - 1) * 86_400_000;
+  return Array.from({ length: 7 }, (_, i) => new Date(monday + i * 86_400_000).toISOString().slice(0, 10));
+}
+
 export async function dispatchBoard(ctx: Ctx, filters: BoardFilters) {
   requirePermission(ctx.actor, "fsm.manage");
   const timeZone = await organizationTimeZone(ctx.db, ctx.actor.orgId);
-  const dayStart = startOfDay(localToInstant(`${filters.day}T12:00`, timeZone)!, timeZone);
-  const dayEnd = startOfDay(new Date(dayStart.getTime() + 36 * 3600_000), timeZone);
   const weekday = ((new Date(`${filters.day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+  const days = filters.view === "week" ? weekOf(filters.day, weekday) : [filters.day];
+  const dayStart = startOfDay(localToInstant(`${days[0]}T12:00`, timeZone)!, timeZone);
+  const dayEnd = startOfDay(localToInstant(`${days.at(-1)}T12:00`, timeZone)!, timeZone);
+  dayEnd.setTime(startOfDay(new Date(dayEnd.getTime() + 36 * 3600_000), timeZone).getTime());
   const [page, queue, lists] = await Promise.all([
     technicianPage(ctx, filters, weekday),
     unassignedQueue(ctx, filters),
@@ -208,6 +230,7 @@ export async function dispatchBoard(ctx: Ctx, filters: BoardFilters) {
       workStartMinute: t.work_start_minute,
       workEndMinute: t.work_end_minute,
       worksToday: t.works_today,
+      workDays: parseIntArray(t.work_days),
       home: t.home_lat !== null && t.home_lng !== null ? { lat: t.home_lat, lng: t.home_lng } : null,
       visits: own.map((v) => {
         const here = v.lat !== null && v.lng !== null ? { lat: v.lat, lng: v.lng } : null;
@@ -220,7 +243,7 @@ export async function dispatchBoard(ctx: Ctx, filters: BoardFilters) {
           status: v.status,
           priority: v.priority,
           startMinute: Math.max(0, minuteOf(v.starts_at)),
-          endMinute: Math.min(24 * 60, minuteOf(v.ends_at)),
+          endMinute: Math.min(days.length * 24 * 60, minuteOf(v.ends_at)),
           travelBefore,
           locked: (LOCKED_APPOINTMENT_STATUSES as readonly string[]).includes(v.status),
           lat: v.lat,
@@ -229,7 +252,7 @@ export async function dispatchBoard(ctx: Ctx, filters: BoardFilters) {
       }),
     };
   });
-  return { filters, timeZone, technicians: rows, total: page.total, queue, ...lists };
+  return { filters, days, timeZone, technicians: rows, total: page.total, queue, ...lists };
 }
 
 export type DispatchBoard = Awaited<ReturnType<typeof dispatchBoard>>;

@@ -246,5 +246,23 @@ describe("dispatchBoard", () => {
     );
     expect(lowOnly.queue).toEqual([]);
     await expect(dispatchBoard(f.ctx("agent", NOW), board.filters)).rejects.toMatchObject({ status: 403 });
+
+    // The week holding Wednesday 25 November runs Monday 23 to Sunday 29; Tuesday's visit sits a day in.
+    const week = await dispatchBoard(
+      dispatcher(),
+      parseBoardFilters({ day: "2026-11-25", view: "week", zone: zoneId }, "2026-11-23"),
+    );
+    expect(week.days).toEqual([
+      "2026-11-23",
+      "2026-11-24",
+      "2026-11-25",
+      "2026-11-26",
+      "2026-11-27",
+      "2026-11-28",
+      "2026-11-29",
+    ]);
+    expect(week.technicians[0].workDays).toEqual([1, 2, 3, 4, 5]);
+    const tuesday = week.technicians[0].visits.find((v) => v.subject === "Movable");
+    expect(tuesday).toMatchObject({ startMinute: 1440 + 13 * 60, endMinute: 1440 + 14 * 60 + 30 });
   });
 });

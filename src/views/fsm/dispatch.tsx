@@ -15,12 +15,17 @@ import { Page, type Viewer } from "../layout";
 const GRID_FROM = 6 * 60;
 const GRID_TO = 21 * 60;
 const span = GRID_TO - GRID_FROM;
-const percent = (minute: number) =>
-  `${(((Math.min(Math.max(minute, GRID_FROM), GRID_TO) - GRID_FROM) / span) * 100).toFixed(3)}%`;
-const width = (from: number, to: number) =>
-  `${(((Math.min(to, GRID_TO) - Math.max(from, GRID_FROM)) / span) * 100).toFixed(3)}%`;
+/** Where a minute (from midnight of the board's first day) falls across `days` day columns, 0–1. */
+function position(minute: number, days: number): number {
+  const day = Math.min(days - 1, Math.max(0, Math.floor(minute / 1440)));
+  const within = Math.min(Math.max(minute - day * 1440, GRID_FROM), GRID_TO) - GRID_FROM;
+  return (day * span + within) / (days * span);
+}
+const percent = (minute: number, days = 1) => `${(position(minute, days) * 100).toFixed(3)}%`;
+const width = (from: number, to: number, days = 1) =>
+  `${(Math.max(0, position(to, days) - position(from, days)) * 100).toFixed(3)}%`;
 const clock = (minute: number) =>
-  `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+  `${String(Math.floor((minute % 1440) / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
 
 export interface AssignFormState {
   values: Record<string, string>;
@@ -33,6 +38,7 @@ function boardQuery(filters: BoardFilters, change: Partial<Record<string, string
   const params = new URLSearchParams();
   const base: Record<string, string | number | undefined> = {
     day: filters.day,
+    view: filters.view === "week" ? "week" : undefined,
     zone: filters.zoneId,
     team: filters.teamId,
     skill: filters.skillId,
@@ -52,6 +58,16 @@ function Filters({ board }: { board: DispatchBoard }) {
     <form method="get" action="/fsm/dispatch" class="filters board-filters">
       <Field label="Day" name="day">
         <input type="date" id="day" name="day" value={f.day} />
+      </Field>
+      <Field label="View" name="view">
+        <Select
+          name="view"
+          value={f.view}
+          options={[
+            { value: "day", label: "Day" },
+            { value: "week", label: "Week" },
+          ]}
+        />
       </Field>
       <Field label="Zone" name="zone">
         <Select name="zone" value={f.zoneId} options={opts(board.zones)} blank="All zones" />
@@ -75,7 +91,20 @@ function Filters({ board }: { board: DispatchBoard }) {
   );
 }
 
-function HourScale() {
+function HourScale({ days }: { days: string[] }) {
+  if (days.length > 1)
+    return (
+      <div class="board-row board-scale" aria-hidden="true">
+        <div class="board-name" />
+        <div class="board-line">
+          {days.map((d, i) => (
+            <span class="board-hour" style={`left:${percent(i * 1440 + GRID_FROM, days.length)}`} safe>
+              {new Date(`${d}T00:00:00Z`).toUTCString().slice(0, 11)}
+            </span>
+          ))}
+        </div>
+      </div>
+    );
   const hours: number[] = [];
   for (let m = GRID_FROM; m < GRID_TO; m += 60) hours.push(m);
   return (
@@ -92,13 +121,27 @@ function HourScale() {
   );
 }
 
-function TechnicianRow({
-  tech,
-  filters,
-}: {
-  tech: DispatchBoard["technicians"][number];
-  filters: BoardFilters;
-}) {
+function ShiftShading({ tech, days }: { tech: DispatchBoard["technicians"][number]; days: string[] }) {
+  const n = days.length;
+  const worked = days
+    .map((d, i) => ({ i, weekday: ((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7) + 1 }))
+    .filter((d) => tech.workDays.includes(d.weekday));
+  if (worked.length === 0) return <span class="board-off">Day off</span>;
+  return (
+    <>
+      {worked.map(({ i }) => (
+        <span
+          class="board-shift"
+          title={`Shift ${clock(tech.workStartMinute)}–${clock(tech.workEndMinute)}`}
+          style={`left:${percent(i * 1440 + tech.workStartMinute, n)};width:${width(i * 1440 + tech.workStartMinute, i * 1440 + tech.workEndMinute, n)}`}
+        />
+      ))}
+    </>
+  );
+}
+
+function TechnicianRow({ tech, days }: { tech: DispatchBoard["technicians"][number]; days: string[] }) {
+  const n = days.length;
   return (
     <div class="board-row" data-technician={tech.userId}>
       <div class="board-name">
@@ -108,26 +151,19 @@ function TechnicianRow({
       <div
         class="board-line"
         data-drop-technician={tech.userId}
-        data-day={filters.day}
+        data-day={days[0]}
+        data-days={String(n)}
         data-grid-from={String(GRID_FROM)}
         data-grid-to={String(GRID_TO)}
       >
-        {tech.worksToday ? (
-          <span
-            class="board-shift"
-            title={`Shift ${clock(tech.workStartMinute)}–${clock(tech.workEndMinute)}`}
-            style={`left:${percent(tech.workStartMinute)};width:${width(tech.workStartMinute, tech.workEndMinute)}`}
-          />
-        ) : (
-          <span class="board-off">Day off</span>
-        )}
+        <ShiftShading tech={tech} days={days} />
         {tech.visits.map((v) => (
           <>
             {v.travelBefore > 0 ? (
               <span
                 class="board-travel"
                 title={`${v.travelBefore} min travel`}
-                style={`left:${percent(v.startMinute - v.travelBefore)};width:${width(v.startMinute - v.travelBefore, v.startMinute)}`}
+                style={`left:${percent(v.startMinute - v.travelBefore, n)};width:${width(v.startMinute - v.travelBefore, v.startMinute, n)}`}
               />
             ) : (
               ""
@@ -139,7 +175,7 @@ function TechnicianRow({
               data-appointment={v.appointmentId}
               data-number={formatWorkOrderNumber(v.number)}
               data-minutes={String(v.endMinute - v.startMinute)}
-              style={`left:${percent(v.startMinute)};width:${width(v.startMinute, v.endMinute)}`}
+              style={`left:${percent(v.startMinute, n)};width:${width(v.startMinute, v.endMinute, n)}`}
               title={`${formatWorkOrderNumber(v.number)} ${v.subject} · ${clock(v.startMinute)}–${clock(v.endMinute)} · ${APPOINTMENT_STATUS_LABELS[v.status as AppointmentStatus] ?? v.status}`}
             >
               <span safe>{formatWorkOrderNumber(v.number)}</span> <span safe>{v.subject}</span>
@@ -356,9 +392,9 @@ export function DispatchBoardPage({
               ""
             )}
           </p>
-          <HourScale />
+          <HourScale days={board.days} />
           {board.technicians.map((t) => (
-            <TechnicianRow tech={t} filters={f} />
+            <TechnicianRow tech={t} days={board.days} />
           ))}
           <p class="board-legend">
             {(
