@@ -81,14 +81,14 @@ async function technicianPage(ctx: Ctx, filters: BoardFilters, weekday: number) 
     work_start_minute: number;
     work_end_minute: number;
     works_today: boolean;
-    work_days: number[] | string;
+    work_days: string;
     home_lat: number | null;
     home_lng: number | null;
     total: number | string;
   }>(
     await ctx.db.execute(sql`
       select t.user_id, u.name, z.name as zone, t.work_start_minute, t.work_end_minute,
-        ${weekday}::int = any(t.work_days) as works_today, t.work_days, t.home_lat, t.home_lng, count(*) over () as total
+        ${weekday}::int = any(t.work_days) as works_today, array_to_string(t.work_days, ',') as work_days, t.home_lat, t.home_lng, count(*) over () as total
       from technicians t
       join users u on u.org_id = t.org_id and u.id = t.user_id and u.active
       left join zones z on z.org_id = t.org_id and z.id = t.zone_id
@@ -187,11 +187,9 @@ async function choices(ctx: Ctx) {
   return { zones: rowsOf<Choice>(zones), teams: rowsOf<Choice>(teams), skills: rowsOf<Choice>(skills) };
 }
 
-/** Postgres arrays arrive as arrays from postgres.js and sometimes as "{1,2}" text. */
-function parseIntArray(value: number[] | string): number[] {
-  return Array.isArray(value)
-    ? value.map(Number)
-    : value.replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
+/** "1,2,3" (the query joins the array, so both drivers answer the same text) → [1, 2, 3]. */
+function parseIntArray(value: string): number[] {
+  return value.split(",").filter(Boolean).map(Number);
 }
 
 /** The Monday-to-Sunday dates ("2026-11-23") of the week holding `day`. */
