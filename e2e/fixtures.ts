@@ -9,6 +9,7 @@ import type { Actor } from "../src/domain/context";
 import { FileStore } from "../src/domain/files/store";
 import { formatTicketNumber } from "../src/domain/orgs/counters";
 import { createTicket } from "../src/domain/tickets/commands";
+import { createFieldWorld, type FieldWorld } from "./field-fixtures";
 
 export const PASSWORD = "e2e correct horse battery";
 
@@ -30,12 +31,16 @@ export interface World {
   admin: Person;
   /** Ticket numbers ("TKT-000001") of the tickets asked for, in order. */
   tickets: string[];
+  /** Dispatcher, technician and work orders, when `workOrders` was asked for. */
+  field?: FieldWorld;
 }
 
 export interface WorldOptions {
   label: string;
   /** Subjects of tickets the customer has already submitted. */
   tickets?: string[];
+  /** Subjects of work orders waiting for a visit (adds a dispatcher and a technician). */
+  workOrders?: string[];
 }
 
 /** Opens the database the server will use: DATABASE_URL if set, else the PGlite under dataDir/pg. */
@@ -114,6 +119,9 @@ export async function createWorld(
       customer: person(carol),
       admin: person(dana),
       tickets,
+      field: options.workOrders
+        ? await createFieldWorld(db, org.id, tag, hash, options.workOrders)
+        : undefined,
     };
   } finally {
     await database.close();

@@ -9,6 +9,7 @@ import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
+import { dispatchRoutes } from "./routes/dispatch";
 import { emailAdminRoutes } from "./routes/email";
 import { fieldRoutes } from "./routes/fields";
 import { formRoutes } from "./routes/forms";
@@ -108,6 +109,7 @@ export function buildApp(deps: Deps) {
     .use(messagingHookRoutes(deps))
     .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
+    .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
     .use(timesheetRoutes(deps))
     .use(kbRoutes(deps))

@@ -487,6 +487,14 @@ const ROUTES: RouteCase[] = [
     form: () => ({ status: "bogus" }),
     allowed: FSM_MANAGE,
   },
+  { name: "dispatch board", method: "GET", path: () => "/fsm/dispatch?day=2026-11-23", allowed: FSM_MANAGE },
+  {
+    name: "assign from the dispatch board",
+    method: "POST",
+    path: () => "/fsm/dispatch/assign",
+    form: () => ({ workOrder: "" }),
+    allowed: FSM_MANAGE,
+  },
   { name: "technician's day", method: "GET", path: () => "/tech", allowed: ["technician"] },
   {
     name: "technician's visit",

@@ -34,6 +34,11 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
         <a href="/fsm/work-orders">Work orders</a>
       )}
       {viewer.role === "supervisor" || isAdmin ? <a href="/fsm/timesheets">Timesheets</a> : ""}
+      {["admin", "supervisor", "dispatcher"].includes(viewer.role) ? (
+        <a href="/fsm/dispatch">Dispatch</a>
+      ) : (
+        ""
+      )}
       <a href="/desk/kb">Knowledge base</a>
       <a href="/desk/search">Search</a>
       {isAdmin ? <a href="/admin">Admin</a> : ""}

@@ -286,7 +286,7 @@ export async function changeWorkOrderStatus(ctx: Ctx, ref: WorkOrderRef, status:
   });
 }
 
-async function setWorkOrderStatus(tx: DbOrTx, ctx: Ctx, wo: WorkOrderRow, to: WorkOrderStatus) {
+export async function setWorkOrderStatus(tx: DbOrTx, ctx: Ctx, wo: WorkOrderRow, to: WorkOrderStatus) {
   if (to === wo.status) {
     await tx
       .update(workOrders)

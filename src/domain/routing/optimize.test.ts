@@ -31,43 +31,49 @@ describe("optimize on random days", () => {
     );
   });
 
+  // Lock the jobs of a first solution where they landed, then re-optimize.
+  const lockedJobsStay = () =>
+    fc.property(randomDay, fc.nat(), (day, pick) => {
+      const first = optimize(day, QUICK);
+      const locks = new Map<string, { technicianId: string; startTime: number }>();
+      for (const route of first.routes) {
+        route.stops.forEach((stop, index) => {
+          if ((index + pick) % 2 === 0)
+            locks.set(stop.jobId, { technicianId: route.technicianId, startTime: stop.start });
+        });
+      }
+      const locked: RoutingInput = {
+        ...day,
+        jobs: day.jobs.map((job) => (locks.has(job.id) ? { ...job, lock: locks.get(job.id) } : job)),
+      };
+      const second = optimize(locked, { ...QUICK, seed: pick });
+      expect(checkSolution(locked, second).violations).toEqual([]);
+      for (const route of second.routes) {
+        for (const stop of route.stops) {
+          const lock = locks.get(stop.jobId);
+          if (!lock) continue;
+          expect(route.technicianId).toBe(lock.technicianId);
+          expect(stop.start).toBeCloseTo(lock.startTime, 6);
+        }
+      }
+      // Mandatory locked jobs were feasible where they were, so they are served again.
+      const left = new Set(second.unassigned.map((job) => job.jobId));
+      for (const [jobId] of locks) {
+        if (!locked.jobs.find((job) => job.id === jobId)?.optional) expect(left.has(jobId)).toBe(false);
+      }
+    });
+
   test("locked jobs stay with their technician and at their time", () => {
-    fc.assert(
-      fc.property(randomDay, fc.nat(), (day, pick) => {
-        // Lock the jobs of a first solution where they landed, then re-optimize.
-        const first = optimize(day, QUICK);
-        const locks = new Map<string, { technicianId: string; startTime: number }>();
-        for (const route of first.routes) {
-          route.stops.forEach((stop, index) => {
-            if ((index + pick) % 2 === 0)
-              locks.set(stop.jobId, { technicianId: route.technicianId, startTime: stop.start });
-          });
-        }
-        const locked: RoutingInput = {
-          ...day,
-          jobs: day.jobs.map((job) => (locks.has(job.id) ? { ...job, lock: locks.get(job.id) } : job)),
-        };
-        const second = optimize(locked, { ...QUICK, seed: pick });
-        expect(checkSolution(locked, second).violations).toEqual([]);
-        for (const route of second.routes) {
-          for (const stop of route.stops) {
-            const lock = locks.get(stop.jobId);
-            if (!lock) continue;
-            expect(route.technicianId).toBe(lock.technicianId);
-            expect(stop.start).toBeCloseTo(lock.startTime, 6);
-          }
-        }
-        // Mandatory locked jobs were feasible where they were, so they are served again.
-        const left = new Set(second.unassigned.map((job) => job.jobId));
-        for (const [jobId] of locks) {
-          if (!locked.jobs.find((job) => job.id === jobId)?.optional) expect(left.has(jobId)).toBe(false);
-        }
-      }),
-      // A fixed seed: about one random day in 5,000 (fast-check seed -883223534, path 4784) has a
-      // mandatory locked job left out on re-optimization when a break must move around the locks.
-      // That case is a known defect to fix in the break placement; until then CI stays repeatable.
-      { numRuns: 30, seed: 20261123 },
-    );
+    // A fixed seed: about one random day in 12,000 (fast-check seed -883223534, 11,589th run) still
+    // leaves a locked job out. Its technician can only take the break at a stop, not while waiting
+    // on site, so the locked job fits only after the job that re-optimization gives to another
+    // technician. That known defect is in the search, not the break placement; CI stays repeatable.
+    fc.assert(lockedJobsStay(), { numRuns: 30, seed: 20261123 });
+  });
+
+  test("a break due before a late locked first job is taken before leaving (regression)", () => {
+    // This day once left its locked afternoon job out: leaving late for it skipped the break window.
+    fc.assert(lockedJobsStay(), { seed: -883223534, path: "4784", endOnFailure: true });
   });
 
   test("the same seed gives the same solution", () => {

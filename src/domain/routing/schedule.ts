@@ -51,7 +51,10 @@ export function simulateDay(
       // Leave the start location only as early as the first job needs.
       const firstStart = earliestStart(problem, job, time + leg);
       // Leave early enough to fit the break before the first job if need be.
-      const leaveAt = firstStart - leg - (breakPending ? breakDuration : 0);
+      let leaveAt = firstStart - leg - (breakPending ? breakDuration : 0);
+      // But no later than the break's latest start: a break due before a late first job (a locked
+      // afternoon visit) is then taken at the start location, and the technician leaves after it.
+      if (breakPending && leaveAt > breakLatest) leaveAt = breakLatest;
       if (firstStart !== Number.POSITIVE_INFINITY && leaveAt > time) time = leaveAt;
       if (out) out.departure = time;
     }
@@ -62,12 +65,14 @@ export function simulateDay(
       const mustNow = startWithout + jobDuration[job] > breakLatest;
       if (free || mustNow) {
         if (breakAt > breakLatest) return false;
+        time = breakAt + breakDuration;
+        // After a break at the start location, leave only as early as the first job needs.
+        if (k === 0 && Number.isFinite(startWithout) && startWithout - leg > time) time = startWithout - leg;
         if (out) {
           out.breakStart = breakAt;
           out.breakAfter = k - 1;
-          if (k === 0) out.departure = breakAt + breakDuration;
+          if (k === 0) out.departure = time;
         }
-        time = breakAt + breakDuration;
         breakPending = false;
       }
     }

@@ -1,0 +1,75 @@
+// Journey: a dispatcher drags a waiting work order onto a technician's row on the dispatch board;
+// the server checks it and the visit appears as a bar at the time it was dropped. Then a drop
+// outside the technician's shift comes back as a conflict instead of being saved.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { signIn } from "./browser";
+import { type Journey, startJourney } from "./harness";
+
+// A Monday well ahead, so the technician's Monday-to-Friday shift applies.
+const DAY = "2027-01-04";
+const GRID_FROM = 6 * 60;
+const GRID_TO = 21 * 60;
+
+let journey: Journey | undefined;
+
+beforeAll(async () => {
+  journey = await startJourney({ label: "Dispatch", workOrders: ["Aircon dripping", "Late visit"] });
+}, 60_000);
+
+afterAll(async () => {
+  await journey?.close();
+});
+
+describe("a dispatcher on the board", () => {
+  test("drags a job onto a technician; a drop outside the shift shows the conflict", async () => {
+    const { base, world } = journey!;
+    const field = world.field!;
+    const page = await (await journey!.person({ viewport: { width: 1400, height: 900 } })).newPage();
+    const scriptErrors: string[] = [];
+    page.on("pageerror", (error) => scriptErrors.push(error.message));
+    await signIn(page, base, field.dispatcher.email);
+    await page.goto(`${base}/fsm/dispatch?day=${DAY}`);
+
+    const row = page.locator(`[data-drop-technician="${field.technician.id}"]`);
+    const box = (await row.boundingBox())!;
+    const xAt = (minute: number) => ((minute - GRID_FROM) / (GRID_TO - GRID_FROM)) * box.width;
+
+    const [first, second] = field.workOrders;
+    await Promise.all([
+      page.waitForURL(/notice=assigned/),
+      page
+        .locator(`#queue [data-number="${first}"]`)
+        .dragTo(row, { targetPosition: { x: xAt(10 * 60), y: box.height / 2 } }),
+    ]);
+    const bar = page.locator(
+      `[data-technician="${field.technician.id}"] .board-visit[data-number="${first}"]`,
+    );
+    expect(await bar.getAttribute("title")).toContain("10:00–12:00");
+    expect(await page.locator(`#queue [data-number="${first}"]`).count()).toBe(0);
+    // The map draws the technician's start, the route to the visit and the waiting job, tiles or not.
+    expect(await page.locator("#dispatch-map.leaflet-container").count()).toBe(1);
+    expect(await page.locator("#dispatch-map path.leaflet-interactive").count()).toBeGreaterThanOrEqual(3);
+
+    await Promise.all([
+      page.waitForSelector(".conflicts .conflict-shift"),
+      page
+        .locator(`#queue [data-number="${second}"]`)
+        .dragTo(row, { targetPosition: { x: xAt(19 * 60), y: box.height / 2 } }),
+    ]);
+    expect(await page.locator("#workOrder").inputValue()).toBe(second);
+    expect(await page.locator("#startsAt").inputValue()).toBe(`${DAY}T19:00`);
+    await Promise.all([
+      page.waitForURL(/notice=overridden/),
+      page
+        .getByLabel("Assign anyway")
+        .check()
+        .then(() => page.getByRole("button", { name: "Assign" }).click()),
+    ]);
+    expect(
+      await page
+        .locator(`[data-technician="${field.technician.id}"] .board-visit[data-number="${second}"]`)
+        .count(),
+    ).toBe(1);
+    expect(scriptErrors).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,53 @@
+// Dispatch board map: technicians' start points, their routes through the day's visits in order,
+// and the jobs waiting for a visit. Markers are circles drawn by Leaflet, so the map still shows
+// them when the tile server (MAP_TILES_URL) cannot be reached.
+(() => {
+  const element = document.getElementById("dispatch-map");
+  if (!element || !window.L) return;
+  const data = JSON.parse(element.dataset.map || "{}");
+  element.textContent = "";
+  const map = L.map(element, { zoomSnap: 0.5 });
+  if (element.dataset.tiles) {
+    L.tileLayer(element.dataset.tiles, {
+      maxZoom: 18,
+      attribution: "&copy; OpenStreetMap contributors",
+    }).addTo(map);
+  }
+  // Names and subjects are user text: tooltips get text nodes, never HTML.
+  const label = (text) => {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  };
+  const bounds = [];
+  const colours = ["#2563eb", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be123c"];
+  (data.technicians || []).forEach((tech, index) => {
+    const colour = colours[index % colours.length];
+    const points = [];
+    if (tech.home) {
+      points.push([tech.home.lat, tech.home.lng]);
+      L.circleMarker([tech.home.lat, tech.home.lng], { radius: 6, color: colour, fillOpacity: 1 })
+        .bindTooltip(label(tech.name))
+        .addTo(map);
+    }
+    for (const stop of tech.route) {
+      points.push([stop.lat, stop.lng]);
+      L.circleMarker([stop.lat, stop.lng], { radius: 5, color: colour, fillOpacity: 0.4 })
+        .bindTooltip(label(`${tech.name}: ${stop.label}`))
+        .addTo(map);
+    }
+    if (points.length > 1) L.polyline(points, { color: colour, weight: 2 }).addTo(map);
+    bounds.push(...points);
+  });
+  for (const job of data.queue || []) {
+    L.circleMarker([job.lat, job.lng], {
+      radius: 5,
+      color: job.priority === "urgent" ? "#dc2626" : "#6b7280",
+    })
+      .bindTooltip(label(job.label))
+      .addTo(map);
+    bounds.push([job.lat, job.lng]);
+  }
+  if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 });
+  else map.setView([4.2, 108], 5);
+})();
