@@ -1,5 +1,6 @@
 import { foreignKey, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { organizations } from "./orgs";
 import { teams } from "./teams";
 
 export const ASSIGNMENT_STRATEGIES = ["manual", "round_robin", "load_balanced"] as const;
@@ -40,4 +41,22 @@ export const agentStatus = pgTable(
     primaryKey({ columns: [t.orgId, t.userId] }),
     foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [users.orgId, users.id] }).onDelete("cascade"),
   ],
+);
+
+/**
+ * Each agent's open tickets and their priority weight (low 1 … urgent 4), kept current by a
+ * trigger on tickets (hand-written in the migration), so choosing among 200 agents reads 200 rows
+ * instead of counting their tickets.
+ */
+export const agentLoad = pgTable(
+  "agent_load",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull(),
+    open: integer("open").notNull(),
+    weighted: integer("weighted").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
 );

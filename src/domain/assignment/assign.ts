@@ -23,19 +23,16 @@ import { applyAutomationPatch } from "../tickets/commands";
 import { isOneOf, isUuid } from "../tickets/rules";
 import { type Candidate, type Choice, chooseAgent } from "./strategy";
 
-const OPEN = sql.raw(`('new','open','pending','on_hold')`);
-
-async function candidates(tx: DbOrTx, orgId: string, teamId: string): Promise<Candidate[]> {
+/** The team's agents with their availability and load (agent_load, kept by a trigger on tickets). */
+export async function teamCandidates(tx: DbOrTx, orgId: string, teamId: string): Promise<Candidate[]> {
   const result = await tx.execute(sql`
     select u.id, u.name, coalesce(s.status, 'available') as status,
-           count(t.id)::int as open,
-           coalesce(sum(case t.priority when 'urgent' then 4 when 'high' then 3 when 'normal' then 2 else 1 end), 0)::int as weighted
+           coalesce(l.open, 0) as open, coalesce(l.weighted, 0) as weighted
     from team_members m
     join users u on u.org_id = m.org_id and u.id = m.user_id and u.active and u.role in ('admin', 'supervisor', 'agent')
     left join agent_status s on s.org_id = u.org_id and s.user_id = u.id
-    left join tickets t on t.org_id = u.org_id and t.assignee_id = u.id and t.status in ${OPEN}
-    where m.org_id = ${orgId} and m.team_id = ${teamId}
-    group by u.id, u.name, s.status`);
+    left join agent_load l on l.org_id = u.org_id and l.user_id = u.id
+    where m.org_id = ${orgId} and m.team_id = ${teamId}`);
   return rowsOf<Candidate>(result).map((c) => ({ ...c, open: Number(c.open), weighted: Number(c.weighted) }));
 }
 
@@ -71,7 +68,7 @@ export async function assignByTeamStrategy(
     await appendEvent(tx, ctx, { type: "ticket.auto_assign_skipped", ticketId, data: choice });
     return choice;
   }
-  const pool = (await candidates(tx, ctx.actor.orgId, ticket.teamId)).filter(
+  const pool = (await teamCandidates(tx, ctx.actor.orgId, ticket.teamId)).filter(
     (c) => c.id !== ticket.assigneeId,
   );
   const choice = chooseAgent(settings.strategy, pool, {

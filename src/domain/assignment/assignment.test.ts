@@ -1,11 +1,12 @@
 // Automatic assignment: the pure choice (round robin's turn, least load, availability, cap, the
 // reason), and the stored path — tickets arriving in a team, at once, never pass an agent's cap.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { and, eq, inArray } from "drizzle-orm";
-import { events, teamMembers, tickets } from "../../../db/schema";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { rowsOf } from "../../../db/client";
+import { agentLoad, events, teamMembers, tickets } from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase } from "../../../test/helpers";
 import { saveRule } from "../automation/rules";
-import { createTicket } from "../tickets/commands";
+import { createTicket, updateTicket } from "../tickets/commands";
 import { saveTeamAssignment, setMyAvailability } from "./assign";
 import { type Candidate, chooseAgent } from "./strategy";
 
@@ -152,6 +153,40 @@ describe("assigning stored tickets", () => {
     });
     const ticket = await createTicket(ruleOrg.ctx("customer"), { subject: "Invoice wrong", body: "x" });
     expect((await assigneesOf([ticket.id]))[0]).toBe(ruleOrg.users.agent.id);
+  });
+
+  test("the load kept by the trigger always equals a recount of open tickets", async () => {
+    const loadOrg = await createOrg("AssignLoad");
+    const { db } = await testDatabase();
+    const made = await Promise.all(
+      [1, 2, 3].map((n) =>
+        createTicket(loadOrg.ctx("agent"), {
+          subject: `L${n}`,
+          body: "x",
+          requesterEmail: `l${n}@x.test`,
+          assigneeId: loadOrg.users.agent.id,
+        }),
+      ),
+    );
+    await updateTicket(loadOrg.ctx("agent"), made[0].id, { priority: "urgent" });
+    await updateTicket(loadOrg.ctx("agent"), made[1].id, { status: "solved" });
+    await updateTicket(loadOrg.ctx("agent"), made[2].id, { assigneeId: loadOrg.users.supervisor.id });
+    const kept = await db.select().from(agentLoad).where(eq(agentLoad.orgId, loadOrg.orgId));
+    const recount = await db.execute(sql`
+      select assignee_id as "userId", count(*)::int as open, sum(agent_load_weight(priority))::int as weighted
+      from tickets where org_id = ${loadOrg.orgId} and assignee_id is not null
+        and status in ('new','open','pending','on_hold') group by assignee_id`);
+    const expected = Object.fromEntries(
+      rowsOf<{ userId: string; open: number; weighted: number }>(recount).map((r) => [
+        r.userId,
+        [r.open, r.weighted],
+      ]),
+    );
+    const actual = Object.fromEntries(
+      kept.filter((k) => k.open !== 0).map((k) => [k.userId, [k.open, k.weighted]]),
+    );
+    expect(actual).toEqual(expected);
+    expect(actual[loadOrg.users.agent.id]).toEqual([1, 4]);
   });
 
   test("only admins set strategies; bad caps are marked", async () => {
