@@ -82,6 +82,8 @@ export const kbArticles = pgTable(
     helpfulNo: integer("helpful_no").notNull().default(0),
     authorUserId: uuid("author_user_id"),
     publishedAt: timestamp("published_at", { withTimezone: true }),
+    /** A draft or reviewed article to be published at this time by the publishing job. */
+    publishAt: timestamp("publish_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },
@@ -91,6 +93,7 @@ export const kbArticles = pgTable(
     foreignKey({ columns: [t.orgId, t.authorUserId], foreignColumns: [users.orgId, users.id] }),
     index("kb_articles_org_status").on(t.orgId, t.status, t.visibility),
     index("kb_articles_org_section").on(t.orgId, t.sectionId),
+    index("kb_articles_publish_at").on(t.publishAt).where(sql`publish_at is not null`),
   ],
 );
 

@@ -1,4 +1,5 @@
 // Staff pages of the knowledge base (/desk/kb) and the agent's search (/desk/search).
+
 import { Elysia } from "elysia";
 import { can } from "../domain/context";
 import { isDomainError } from "../domain/errors";
@@ -15,6 +16,7 @@ import {
   setArticleStatus,
   updateArticle,
 } from "../domain/kb/articles";
+import { cancelSchedule, scheduleArticle } from "../domain/kb/schedule";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { searchEverything } from "../domain/search/search";
 import {
@@ -34,6 +36,8 @@ const NOTICES: Record<string, string> = {
   created: "Article saved as version 1.",
   saved: "Article saved.",
   status: "Status changed.",
+  scheduled: "Scheduled: the article is published at that time.",
+  unscheduled: "Schedule cancelled.",
   restored: "The old text is back, saved as a new version.",
   category: "Category added.",
   section: "Section added.",
@@ -178,9 +182,36 @@ export function kbRoutes(deps: Deps) {
           structure={await listStructure(ctx)}
           article={await getArticle(ctx, params.id)}
           canPublish={can(me, "kb.publish")}
+          timeZone={await timeZone(me.orgId)}
           notice={NOTICES[query.notice ?? ""]}
         />
       );
+    })
+    .post("/desk/kb/:id/schedule", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const me = requireUserWith(user, "kb.publish");
+      const ctx = ctxFor(me);
+      try {
+        await scheduleArticle(ctx, params.id, field(body, "publishAt"));
+        return seeOther(set, request, `/desk/kb/${params.id}?notice=scheduled`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        return (
+          <ArticleFormPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            structure={await listStructure(ctx)}
+            article={await getArticle(ctx, params.id)}
+            canPublish
+            timeZone={await timeZone(me.orgId)}
+            schedule={{ value: field(body, "publishAt"), error: error.fields?.publishAt ?? error.message }}
+          />
+        );
+      }
+    })
+    .post("/desk/kb/:id/schedule/cancel", async ({ user, ctxFor, params, set, request }) => {
+      await cancelSchedule(ctxFor(requireUserWith(user, "kb.publish")), params.id);
+      return seeOther(set, request, `/desk/kb/${params.id}?notice=unscheduled`);
     })
     .post("/desk/kb/:id", async ({ user, csrf, ctxFor, params, body, set, request }) => {
       const me = requireUserWith(user, "kb.write");

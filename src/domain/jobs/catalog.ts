@@ -9,6 +9,7 @@ import { acknowledgeQueue } from "../email/inbound";
 import { orgForMail, SEND_QUEUE } from "../email/outbox";
 import type { FileStore } from "../files/store";
 import { makeServiceReport, REPORT_QUEUE } from "../fsm/report";
+import { PUBLISH_QUEUE, publishDueArticles } from "../kb/schedule";
 import { fetchMedia, MEDIA_QUEUE } from "../messaging/inbound";
 import { deliverText, TEXT_SEND_QUEUE } from "../messaging/outbound";
 import { sendDigests } from "../notifications/notify";
@@ -59,6 +60,14 @@ export function productQueues(
           allowPrivate: config.webhooksAllowPrivate,
           baseUrl: orgId ? (await orgForMail(ctx.db, orgId)).baseUrl : undefined,
         });
+      },
+    },
+    {
+      // Knowledge-base articles scheduled to go live (src/domain/kb/schedule.ts).
+      queue: PUBLISH_QUEUE,
+      concurrency: 1,
+      async handler(_job, ctx) {
+        await publishDueArticles(ctx.db, ctx.now);
       },
     },
     {
@@ -165,4 +174,5 @@ export const SCHEDULES: Schedule[] = [
   { name: "refresh planner statistics", queue: "maintenance.analyze", everySeconds: 6 * 3_600 },
   { name: "sla sweep", queue: "sla.sweep", everySeconds: 60 },
   { name: "time-based automation rules", queue: TIME_RULES_QUEUE, everySeconds: 300 },
+  { name: "scheduled article publishing", queue: PUBLISH_QUEUE, everySeconds: 60 },
 ];

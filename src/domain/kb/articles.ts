@@ -183,6 +183,8 @@ export interface ArticleDetail {
   helpfulYes: number;
   helpfulNo: number;
   publishedAt: Date | null;
+  /** When the publishing job will publish it, if scheduled. */
+  publishAt: Date | null;
   updatedAt: Date;
 }
 
@@ -495,6 +497,7 @@ export async function getArticle(ctx: Ctx, id: string): Promise<ArticleDetail> {
     helpfulYes: a.helpfulYes,
     helpfulNo: a.helpfulNo,
     publishedAt: a.publishedAt,
+    publishAt: a.publishAt,
     updatedAt: a.updatedAt,
   };
 }

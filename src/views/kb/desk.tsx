@@ -157,6 +157,8 @@ export function ArticleFormPage({
   canPublish,
   form = {},
   notice,
+  timeZone = "UTC",
+  schedule,
 }: {
   csrf: string;
   viewer: Viewer;
@@ -165,6 +167,9 @@ export function ArticleFormPage({
   canPublish: boolean;
   form?: ArticleFormState;
   notice?: string;
+  timeZone?: string;
+  /** The scheduling form as submitted, when it failed. */
+  schedule?: { value: string; error: string };
 }) {
   const values = form.values ?? valuesOf(article);
   const fields = form.fields ?? {};
@@ -213,6 +218,11 @@ export function ArticleFormPage({
                 </button>
               </form>
             ))}
+          {canPublish && (article.status === "draft" || article.status === "in_review") ? (
+            <SchedulePanel csrf={csrf} article={article} timeZone={timeZone} failed={schedule} />
+          ) : (
+            ""
+          )}
         </section>
       ) : (
         ""
@@ -622,5 +632,46 @@ export function SearchResultsRegion({
         ""
       )}
     </div>
+  );
+}
+
+/** "Publish at": schedule a draft or reviewed article, or cancel its schedule. */
+function SchedulePanel({
+  csrf,
+  article,
+  timeZone,
+  failed,
+}: {
+  csrf: string;
+  article: ArticleDetail;
+  timeZone: string;
+  failed?: { value: string; error: string };
+}) {
+  if (article.publishAt && !failed) {
+    return (
+      <form method="post" action={`/desk/kb/${article.id}/schedule/cancel`} class="schedule">
+        <CsrfField token={csrf} />
+        <span safe>{`Scheduled to publish ${formatDateTime(article.publishAt, timeZone)}.`}</span>{" "}
+        <button type="submit" class="secondary">
+          Cancel schedule
+        </button>
+      </form>
+    );
+  }
+  return (
+    <form method="post" action={`/desk/kb/${article.id}/schedule`} class="schedule">
+      <CsrfField token={csrf} />
+      <Field
+        label="Publish at"
+        name="publishAt"
+        error={failed?.error}
+        hint={`On the organization's clock (${timeZone}).`}
+      >
+        <input id="publishAt" name="publishAt" type="datetime-local" required value={failed?.value ?? ""} />
+      </Field>
+      <button type="submit" class="secondary">
+        Schedule
+      </button>
+    </form>
   );
 }

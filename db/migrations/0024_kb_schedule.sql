@@ -1,0 +1,2 @@
+ALTER TABLE "kb_articles" ADD COLUMN "publish_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "kb_articles_publish_at" ON "kb_articles" USING btree ("publish_at") WHERE publish_at is not null;
