@@ -2,6 +2,7 @@
 
 import { Elysia } from "elysia";
 import { can } from "../domain/context";
+import { orgForMail } from "../domain/email/outbox";
 import { isDomainError } from "../domain/errors";
 import {
   createArticle,
@@ -16,9 +17,12 @@ import {
   setArticleStatus,
   updateArticle,
 } from "../domain/kb/articles";
+import { ticketArticleSuggestions } from "../domain/kb/deflection";
 import { cancelSchedule, scheduleArticle } from "../domain/kb/schedule";
+import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { searchEverything } from "../domain/search/search";
+import { SuggestedArticles, SuggestedArticlesPage } from "../views/desk/articleSuggestions";
 import {
   ArticleFormPage,
   DiffPage,
@@ -30,6 +34,7 @@ import {
   VersionsPage,
 } from "../views/kb/desk";
 import type { Deps } from "./deps";
+import { ticketNumberParam } from "./desk";
 import { field, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
@@ -208,6 +213,26 @@ export function kbRoutes(deps: Deps) {
           />
         );
       }
+    })
+    .get("/desk/tickets/:number/articles", async ({ user, csrf, ctxFor, params, request, set }) => {
+      const me = requireUserWith(user, "tickets.read_all");
+      const ctx = ctxFor(me);
+      const number = ticketNumberParam(params.number);
+      const [hits, org] = await Promise.all([
+        ticketArticleSuggestions(ctx, number),
+        orgForMail(deps.database.db, me.orgId),
+      ]);
+      set.headers.vary = "hx-request";
+      if (request.headers.get("hx-request")) return <SuggestedArticles hits={hits} helpBase={org.baseUrl} />;
+      return (
+        <SuggestedArticlesPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          number={formatTicketNumber(number)}
+          hits={hits}
+          helpBase={org.baseUrl}
+        />
+      );
     })
     .post("/desk/kb/:id/schedule/cancel", async ({ user, ctxFor, params, set, request }) => {
       await cancelSchedule(ctxFor(requireUserWith(user, "kb.publish")), params.id);

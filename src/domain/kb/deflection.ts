@@ -1,13 +1,14 @@
 // Deflection: before a customer's ticket is created, articles that may answer it are offered;
 // "this solved it" is recorded for reports.
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { kbArticles, kbDeflections } from "../../../db/schema";
+import { kbArticles, kbDeflections, ticketMessages } from "../../../db/schema";
 import { hitRateLimit } from "../auth/rateLimit";
 import { type Ctx, requirePermission, systemActor } from "../context";
 import { notFound } from "../errors";
 import { appendEvent } from "../events/log";
 import { type ArticleHit, suggestArticles } from "../search/search";
+import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isUuid } from "../tickets/rules";
 import { webFormOrganization } from "../tickets/webForm";
 import { readableBy, readerFor } from "./help";
@@ -83,4 +84,28 @@ export async function recordWebFormDeflection(
       { type: "kb.deflected", data: { articleId: article.id, channel: "web" } },
     );
   });
+}
+
+/**
+ * Articles a customer may read that match a ticket (its subject and the customer's latest
+ * message), for the agent to link in a reply; internal articles are left out, since the customer
+ * could not open them.
+ */
+export async function ticketArticleSuggestions(ctx: Ctx, ref: TicketRef): Promise<ArticleHit[]> {
+  requirePermission(ctx.actor, "tickets.read_all");
+  const ticket = await findVisibleTicket(ctx.db, ctx.actor, ref);
+  const [latest] = await ctx.db
+    .select({ body: ticketMessages.body })
+    .from(ticketMessages)
+    .where(
+      and(
+        eq(ticketMessages.orgId, ctx.actor.orgId),
+        eq(ticketMessages.ticketId, ticket.id),
+        isNotNull(ticketMessages.authorContactId),
+      ),
+    )
+    .orderBy(desc(ticketMessages.createdAt))
+    .limit(1);
+  const text = `${ticket.subject} ${(latest?.body ?? "").slice(0, 400)}`;
+  return suggestArticles(ctx.db, { orgId: ctx.actor.orgId, audience: "customers" }, text, 3);
 }

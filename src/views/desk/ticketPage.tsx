@@ -20,6 +20,7 @@ import {
 } from "../format";
 import { TicketWorkOrders } from "../fsm/workOrders";
 import { Page, type Viewer } from "../layout";
+import { SuggestedArticlesSlot } from "./articleSuggestions";
 import { Presence } from "./presence";
 import {
   describeRelationEvent,
@@ -567,6 +568,7 @@ export function TicketPage(props: TicketPageProps) {
         <>
           <MacroPicker {...props} />
           <ReplyForm {...props} />
+          <SuggestedArticlesSlot number={formatTicketNumber(t.number)} />
         </>
       ) : (
         ""
