@@ -89,9 +89,9 @@ async function candidates(db: Db, rule: Rule, now: Date): Promise<Candidate[]> {
 }
 
 /**
- * Pending since when is in the event log, not on the ticket: the latest change to "pending" of each
- * pending ticket not updated since the cutoff (a ticket updated later may still have been pending
- * longer, so those are checked too, through its events).
+ * Since when a ticket is pending is in the event log, not on the ticket row (which says only when
+ * it last changed, and a note changes it): the latest change to "pending" of each pending ticket,
+ * the least recently updated 2,000 per run (the likeliest to be due; the next run looks again).
  */
 async function pendingCandidates(db: Db, rule: Rule, cutoff: Date): Promise<Candidate[]> {
   const pending = await db
