@@ -132,6 +132,7 @@ describe("/hooks/messaging", () => {
     const agent = await signedIn(home, "agent");
     const page = await agent.page(`/desk/tickets/${formatTicketNumber(ticket.number)}`);
     expect(page.document.querySelector(".text-meta")?.textContent).toContain("From +60199998888");
+    expect(page.document.querySelector(".text-reply")?.textContent).toContain("to +60199998888 by SMS");
   });
 
   test("an unsigned or wrongly signed request is refused", async () => {

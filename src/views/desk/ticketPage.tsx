@@ -443,6 +443,13 @@ function ReplyForm(props: TicketPageProps) {
       </fieldset>
       <BodyField label="Message" rows={6} value={values.body} error={fields.body} />
       <MentionHint />
+      {t.channel === "sms" || t.channel === "whatsapp" ? (
+        <p class="hint text-reply" safe>
+          {`A public reply goes to ${detail.contact?.phone ?? "the customer"} by ${t.channel === "sms" ? "SMS" : "WhatsApp"}, at most 1,600 characters; attachments are not sent.`}
+        </p>
+      ) : (
+        ""
+      )}
       <AttachmentsField error={fields.attachments} />
       {/* "reply-status": the properties form above already has a field with the id "status". */}
       <Field label="Then set status to" name="reply-status" error={fields.status}>
