@@ -3,6 +3,7 @@
 // nothing matches (typos), and highlighted snippets. Every query carries the same permission
 // conditions as the pages that show the results.
 import { and, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { rowsOf } from "../../../db/client";
 import {
   type ArticleStatus,
@@ -278,41 +279,36 @@ async function ticketSnippets(db: DbOrTx, orgId: string, query: SQL, rows: Ticke
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-function contactHits(db: DbOrTx, orgId: string, q: string): Promise<ContactHit[]> {
+/**
+ * People and companies found by name: the text anywhere in the name or in the second column (an
+ * email address, a domain), or a name close to it (typos); closest names first.
+ */
+function byName(name: AnyPgColumn, other: AnyPgColumn, q: string) {
   const like = likePattern(q);
+  const closeness = sql`word_similarity(${q}, ${name})`;
+  return {
+    where: or(sql`${name} ilike ${like}`, sql`${other} ilike ${like}`, sql`${closeness} > 0.5`),
+    order: [sql`${closeness} desc`, name] as const,
+  };
+}
+
+function contactHits(db: DbOrTx, orgId: string, q: string): Promise<ContactHit[]> {
+  const match = byName(contacts.name, contacts.email, q);
   return db
     .select({ id: contacts.id, name: contacts.name, email: contacts.email })
     .from(contacts)
-    .where(
-      and(
-        eq(contacts.orgId, orgId),
-        or(
-          sql`${contacts.name} ilike ${like}`,
-          sql`${contacts.email} ilike ${like}`,
-          sql`word_similarity(${q}, ${contacts.name}) > 0.5`,
-        ),
-      ),
-    )
-    .orderBy(sql`word_similarity(${q}, ${contacts.name}) desc`, contacts.name)
+    .where(and(eq(contacts.orgId, orgId), match.where))
+    .orderBy(...match.order)
     .limit(10);
 }
 
 function companyHits(db: DbOrTx, orgId: string, q: string): Promise<CompanyHit[]> {
-  const like = likePattern(q);
+  const match = byName(companies.name, companies.domain, q);
   return db
     .select({ id: companies.id, name: companies.name, domain: companies.domain })
     .from(companies)
-    .where(
-      and(
-        eq(companies.orgId, orgId),
-        or(
-          sql`${companies.name} ilike ${like}`,
-          sql`${companies.domain} ilike ${like}`,
-          sql`word_similarity(${q}, ${companies.name}) > 0.5`,
-        ),
-      ),
-    )
-    .orderBy(sql`word_similarity(${q}, ${companies.name}) desc`, companies.name)
+    .where(and(eq(companies.orgId, orgId), match.where))
+    .orderBy(...match.order)
     .limit(10);
 }
 
