@@ -1,3 +1,4 @@
+export * from "./ai";
 export * from "./assignment";
 export * from "./auth";
 export * from "./automation";

@@ -9,6 +9,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   unique,
@@ -72,6 +73,10 @@ export const tickets = pgTable(
      * reads the ticket row it already loads, the API returns the row as it is, the list filters with
      * a GIN-indexed containment (`@>`) without a join per field, and values of archived fields stay.
      */
+    /** The latest customer message's sentiment (very_negative … very_positive), set by the AI job. */
+    sentiment: text("sentiment"),
+    /** Probability 0–1 that the next SLA target is breached, refreshed by the AI job; null without a target. */
+    breachRisk: real("breach_risk"),
     customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
@@ -107,6 +112,7 @@ export const tickets = pgTable(
       .on(t.orgId, t.subcategoryId, t.updatedAt)
       .where(sql`subcategory_id is not null`),
     index("tickets_custom_fields").using("gin", t.customFields),
+    index("tickets_org_breach_risk").on(t.orgId, t.breachRisk).where(sql`breach_risk is not null`),
   ],
 );
 

@@ -1,5 +1,8 @@
 // The server's side of the AI worker: one promise per request, matched by id.
 import type {
+  AiResult,
+  AiSettings,
+  AiTask,
   BackTest,
   BreachExample,
   BreachRiskModel,
@@ -8,6 +11,9 @@ import type {
   TrainingParams,
 } from "../domain/ai";
 import type { AiWorkerRequest, AiWorkerResponse } from "./ai";
+
+/** The worker's error when a call names a classifier it has not been sent (or has evicted). */
+export const MISSING_MODEL = "model not loaded:";
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
@@ -23,11 +29,24 @@ export interface AiWorker {
   predict(model: string, texts: string[]): Promise<ClassPrediction[]>;
   trainBreachRisk(examples: BreachExample[]): Promise<BreachRiskModel>;
   backTestBreachRisk(examples: BreachExample[]): Promise<BackTest>;
+  /**
+   * Runs one provider task in the worker with the organization's settings and classifiers
+   * (version per label field). Classifiers the worker has not seen are read with `loadModel`
+   * and sent once.
+   */
+  run<T>(
+    task: AiTask,
+    request: unknown,
+    settings: AiSettings,
+    classifiers: Record<string, string>,
+    loadModel: (version: string) => Promise<string>,
+  ): Promise<AiResult<T>>;
   terminate(): void;
 }
 
-export function startAiWorker(): AiWorker {
-  const worker = new Worker(new URL("./ai.ts", import.meta.url).href);
+export function startAiWorker(options: { unref?: boolean } = {}): AiWorker {
+  // A server's shared worker must not keep a finished process (a test run, a CLI) alive.
+  const worker = new Worker(new URL("./ai.ts", import.meta.url).href, { ref: !options.unref });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   worker.onmessage = (event: MessageEvent<AiWorkerResponse>) => {
@@ -47,7 +66,35 @@ export function startAiWorker(): AiWorker {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       worker.postMessage({ ...request, id });
     });
+  const sent = new Set<string>();
+  const sendMissing = async (versions: string[], loadModel: (version: string) => Promise<string>) => {
+    for (const version of versions) {
+      if (sent.has(version)) continue;
+      await send({ kind: "loadModel", model: await loadModel(version) });
+      sent.add(version);
+    }
+  };
+  const run = async <T>(
+    task: AiTask,
+    request: unknown,
+    settings: AiSettings,
+    classifiers: Record<string, string>,
+    loadModel: (version: string) => Promise<string>,
+  ): Promise<AiResult<T>> => {
+    const call = () => send<AiResult<T>>({ kind: "call", task, request, settings, classifiers });
+    await sendMissing(Object.values(classifiers), loadModel);
+    try {
+      return await call();
+    } catch (error) {
+      // The worker evicted a model (it keeps a bounded number): send them again, once.
+      if (!(error instanceof Error) || !error.message.startsWith(MISSING_MODEL)) throw error;
+      for (const version of Object.values(classifiers)) sent.delete(version);
+      await sendMissing(Object.values(classifiers), loadModel);
+      return call();
+    }
+  };
   return {
+    run,
     train: (examples, params) => send({ kind: "train", examples, params }),
     predict: (model, texts) => send({ kind: "predict", model, texts }),
     trainBreachRisk: (examples) => send({ kind: "trainBreachRisk", examples }),

@@ -46,6 +46,8 @@ export interface TicketFacts {
   assigneeId: string;
   teamId: string;
   requesterEmail: string;
+  /** The latest customer message's sentiment level ("" before any is known). */
+  sentiment: string;
   /** The ticket's category and subcategory ids ("" when none). */
   category: string;
   subcategory: string;
@@ -76,6 +78,7 @@ export const CONDITION_FIELDS: FieldSpec[] = [
   { field: "teamId", label: "Team", kind: "person" },
   { field: "requesterEmail", label: "Requester's email", kind: "text" },
   { field: "category", label: "Category or subcategory", kind: "category" },
+  { field: "sentiment", label: "Customer sentiment", kind: "choice" },
 ];
 
 /** Operators each kind of field offers, with their words. */
@@ -206,6 +209,7 @@ export async function factsOf(
       assigneeId: t.assigneeId ?? "",
       teamId: t.teamId ?? "",
       requesterEmail: row.email ?? "",
+      sentiment: t.sentiment ?? "",
       category: t.categoryId ?? "",
       subcategory: t.subcategoryId ?? "",
       fields: t.customFields,
@@ -225,6 +229,7 @@ export function changesFrom(
     "ticket.assigned": "assigneeId",
     "ticket.team_changed": "teamId",
     "ticket.category_changed": "category",
+    "ticket.sentiment_changed": "sentiment",
   };
   const changed: TicketFacts["changed"] = {};
   for (const e of events) {

@@ -1,6 +1,7 @@
 // Every queue the product runs and every recurring job, in one place.
 import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
+import { ASSIST_SCHEDULES, assistQueues } from "../assist/jobs";
 import { deleteOldRateLimits } from "../auth/rateLimit";
 import { runTimeRules, TIME_RULES_QUEUE } from "../automation/timeRules";
 import { deliverOutboxMessage } from "../email/delivery";
@@ -28,11 +29,12 @@ const DAY_MS = 86_400_000;
 export const FINISHED_JOB_RETENTION_DAYS = 7;
 
 export function productQueues(
-  config: Pick<Config, "smtpUrl" | "webhooksAllowPrivate">,
+  config: Pick<Config, "smtpUrl" | "webhooksAllowPrivate" | "hfToken" | "hfEndpointUrl">,
   files: FileStore,
 ): QueueDefinition[] {
   return [
     acknowledgeQueue,
+    ...assistQueues({ hfToken: config.hfToken, hfEndpointUrl: config.hfEndpointUrl }),
     {
       queue: SEND_QUEUE,
       concurrency: 4,
@@ -175,4 +177,5 @@ export const SCHEDULES: Schedule[] = [
   { name: "sla sweep", queue: "sla.sweep", everySeconds: 60 },
   { name: "time-based automation rules", queue: TIME_RULES_QUEUE, everySeconds: 300 },
   { name: "scheduled article publishing", queue: PUBLISH_QUEUE, everySeconds: 60 },
+  ...ASSIST_SCHEDULES,
 ];

@@ -15,6 +15,8 @@ import {
   tickets,
 } from "../../../db/schema";
 import { assignByTeamStrategy } from "../assignment/assign";
+import { queueAnalysis } from "../assist/queue";
+import { recordManualVerdicts } from "../assist/verdicts";
 import { changesFrom, runRules } from "../automation/engine";
 import { type Ctx, requirePermission } from "../context";
 import { followerAddresses, orgForMail, queueMail } from "../email/outbox";
@@ -227,6 +229,11 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
     await assignByTeamStrategy(tx, ctx, ticket.id);
     // After the rules: they may have changed the priority or team the due times depend on.
     await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
+    await queueAnalysis(tx, ctx.now, ctx.actor.orgId, {
+      ticketId: ticket.id,
+      messageId: isCustomer ? messageId : undefined,
+      triage: true,
+    });
     return { ...ticket, firstMessageId: messageId };
   });
 }
@@ -331,6 +338,8 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
     if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, messageId, input.body);
     if (input.kind === "reply")
       await runRules(tx, ctx, ticket.id, isCustomer ? "customer.replied" : "agent.replied");
+    if (isCustomer && input.kind === "reply")
+      await queueAnalysis(tx, ctx.now, ctx.actor.orgId, { ticketId: ticket.id, messageId, triage: false });
     if (isCustomer && ticket.assigneeId) {
       const number = formatTicketNumber(ticket.number);
       await notifyUsers(
@@ -595,6 +604,7 @@ export async function updateTicket(ctx: Ctx, ref: TicketRef, patch: TicketPatch)
     const plan = await planPatch(tx, ctx, ticket, patch);
     if (Object.keys(plan.fields).length) throw invalid(plan.fields);
     await applyPlan(tx, ctx, ticket, plan);
+    await recordManualVerdicts(tx, ctx, ticket.id, plan.changes);
     const assignee = plan.set.assigneeId;
     if (assignee && assignee !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assignee);
     if (plan.changes.length) await runRules(tx, ctx, ticket.id, "ticket.updated", changesFrom(plan.changes));

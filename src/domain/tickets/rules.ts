@@ -1,5 +1,6 @@
 // What a ticket may become: statuses, transitions, and the limits on what people type.
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, type TicketStatus } from "../../../db/schema";
+import { SENTIMENT_LEVELS } from "../ai/sentiment";
 import type { FieldErrors } from "../errors";
 
 export const OPEN_STATUSES: readonly TicketStatus[] = ["new", "open", "pending", "on_hold"];
@@ -76,6 +77,7 @@ export const TICKET_FIELD_VALUES: Record<string, readonly string[]> = {
   status: TICKET_STATUSES,
   priority: TICKET_PRIORITIES,
   type: TICKET_TYPES,
+  sentiment: SENTIMENT_LEVELS,
 };
 
 /** The values a "set status/priority/type" action (automation rules, macros) may set; none for other actions. */
