@@ -5,6 +5,7 @@ import { isDomainError } from "./domain/errors";
 import { adminRoutes } from "./routes/admin";
 import { apiRoutes } from "./routes/api";
 import { assignmentRoutes } from "./routes/assignment";
+import { assistRoutes } from "./routes/assist";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
 import type { Deps } from "./routes/deps";
@@ -93,6 +94,7 @@ export function buildApp(deps: Deps) {
     .use(presenceRoutes(deps))
     .use(assignmentRoutes(deps))
     .use(relationRoutes(deps))
+    .use(assistRoutes(deps))
     .use(portalRoutes(deps))
     .use(adminRoutes(deps))
     .use(emailAdminRoutes(deps))

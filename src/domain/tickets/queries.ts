@@ -52,6 +52,7 @@ export const SORTS = [
   "number",
   "sla_due_at",
   "-sla_due_at",
+  "-breach_risk",
 ] as const;
 export type Sort = (typeof SORTS)[number];
 
@@ -83,9 +84,13 @@ const PRIORITY_RANK = sql`array_position(array['low','normal','high','urgent']::
 export const NO_DUE_DATE = new Date("9999-12-31T00:00:00Z");
 const SLA_DUE = sql`coalesce(${tickets.slaNextDueAt}, '9999-12-31 00:00:00+00'::timestamptz)`;
 
+/** Tickets the breach-risk model has not scored (no running target) sort after every score. */
+const BREACH_RISK = sql`coalesce(${tickets.breachRisk}, -1::real)`;
+
 function sortColumn(sort: Sort): SQL {
   const key = sort.replace(/^-/, "");
   if (key === "sla_due_at") return SLA_DUE;
+  if (key === "breach_risk") return BREACH_RISK;
   if (key === "created_at") return sql`${tickets.createdAt}`;
   if (key === "priority") return PRIORITY_RANK;
   if (key === "number") return sql`${tickets.number}`;
@@ -266,6 +271,8 @@ const deskListSelection = {
   assigneeName: assignee.name,
   slaNextDueAt: tickets.slaNextDueAt,
   slaBreached: tickets.slaBreached,
+  breachRisk: tickets.breachRisk,
+  sentiment: tickets.sentiment,
   categoryId: tickets.categoryId,
   subcategoryId: tickets.subcategoryId,
 };
@@ -289,7 +296,11 @@ function selectList(db: Ctx["db"], conditions: SQL[], sort: Sort, limit: unknown
 /** Keyset condition (a, b) < (x, y) in one expression; values may be placeholders. */
 function afterCondition(sort: Sort, value: unknown, id: unknown): SQL {
   const column = sortColumn(sort);
-  const bound = sort.endsWith("_at") ? sql`${value}::timestamptz` : sql`${value}::int`;
+  const bound = sort.endsWith("_at")
+    ? sql`${value}::timestamptz`
+    : sort.endsWith("breach_risk")
+      ? sql`${value}::real`
+      : sql`${value}::int`;
   return sort.startsWith("-")
     ? sql`(${column}, ${tickets.id}) < (${bound}, ${id}::uuid)`
     : sql`(${column}, ${tickets.id}) > (${bound}, ${id}::uuid)`;
@@ -350,7 +361,9 @@ export async function listTickets(ctx: Ctx, filters: TicketFilters) {
           ? last.number
           : sortKey === "sla_due_at"
             ? (last.slaNextDueAt ?? NO_DUE_DATE)
-            : TICKET_PRIORITIES.indexOf(last.priority) + 1);
+            : sortKey === "breach_risk"
+              ? (last.breachRisk ?? -1)
+              : TICKET_PRIORITIES.indexOf(last.priority) + 1);
   return {
     rows: page,
     nextCursor: rows.length > limit && last ? encodeCursor(lastValue, last.id) : undefined,

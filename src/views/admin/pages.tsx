@@ -37,6 +37,12 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
           </p>
         </li>
         <li>
+          <a href="/admin/ai">AI</a>
+          <p class="muted">
+            When triage fills fields by itself, the Hugging Face models, retraining and how the models do.
+          </p>
+        </li>
+        <li>
           <a href="/admin/fields">Categories and fields</a>
           <p class="muted">Ticket categories, subcategories and the fields each asks for.</p>
         </li>

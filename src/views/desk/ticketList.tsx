@@ -35,7 +35,13 @@ const SORT_LABELS: Record<string, string> = {
   number: "Number, low to high",
   sla_due_at: "SLA due soonest",
   "-sla_due_at": "SLA due latest",
+  "-breach_risk": "Most likely to breach",
 };
+
+/** Bands for the risk badge's colour: the same cut-offs the ticket page uses. */
+export function riskBand(risk: number): "high" | "medium" | "low" {
+  return risk >= 0.6 ? "high" : risk >= 0.3 ? "medium" : "low";
+}
 
 /** "overdue 3 h", "in 45 min", "in 2 d": the next SLA due time of an open ticket. */
 export function slaDueText(due: Date, now: Date): string {
@@ -235,6 +241,9 @@ export function TicketTable({ rows, now, catalog }: { rows: TicketListRow[]; now
           <th>Assignee</th>
           <th>Category</th>
           <th>SLA due</th>
+          <th>
+            <abbr title="Probability of missing the next SLA target, from the breach-risk model">Risk</abbr>
+          </th>
           <th>Updated</th>
         </tr>
       </thead>
@@ -287,6 +296,15 @@ export function TicketTable({ rows, now, catalog }: { rows: TicketListRow[]; now
                   >
                     {slaDueText(t.slaNextDueAt, now)}
                   </time>
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td class="breach-risk">
+                {OPEN.has(t.status) && t.breachRisk !== null ? (
+                  <span class={`badge risk-${riskBand(t.breachRisk)}`} safe>
+                    {`${Math.round(t.breachRisk * 100)}%`}
+                  </span>
                 ) : (
                   "—"
                 )}

@@ -21,6 +21,7 @@ import {
 import { TicketWorkOrders } from "../fsm/workOrders";
 import { Page, type Viewer } from "../layout";
 import { SuggestedArticlesSlot } from "./articleSuggestions";
+import { AssistSlot } from "./assist";
 import { Presence } from "./presence";
 import {
   describeRelationEvent,
@@ -173,6 +174,16 @@ function TextNote({ text }: { text: NonNullable<ThreadMessage["text"]> }) {
   );
 }
 
+/** "suggested category Billing (72%); set team Support (93%)". */
+function describeTriage(d: Record<string, unknown>): string {
+  const list =
+    (d.predictions as { field: string; name: string; confidence: number; applied: boolean }[]) ?? [];
+  const parts = list.map(
+    (p) => `${p.applied ? "set" : "suggested"} ${p.field} ${p.name} (${Math.round(p.confidence * 100)}%)`,
+  );
+  return parts.length ? parts.join("; ") : "had no suggestion";
+}
+
 function describeEvent(e: TicketDetail["history"][number]): string {
   const d = e.data as Record<string, unknown>;
   const who = (v: unknown) => (v ? "someone" : "nobody");
@@ -239,6 +250,10 @@ function describeEvent(e: TicketDetail["history"][number]): string {
       return `could not text ${String(d.to)}: ${String(d.error)}`;
     case "ticket.sla_escalated":
       return `SLA escalation: ${String(d.reason ?? d.step)}`;
+    case "ticket.ai_triaged":
+      return describeTriage(d);
+    case "ticket.sentiment_changed":
+      return `read the customer's sentiment as ${humanize(String(d.to))}${d.from ? ` (was ${humanize(String(d.from))})` : ""}`;
     default:
       return describeRelationEvent(e.type, d) ?? e.type;
   }
@@ -575,6 +590,7 @@ export function TicketPage(props: TicketPageProps) {
         <>
           <MacroPicker {...props} />
           <ReplyForm {...props} />
+          <AssistSlot number={formatTicketNumber(t.number)} />
           <SuggestedArticlesSlot number={formatTicketNumber(t.number)} />
         </>
       ) : (
