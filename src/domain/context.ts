@@ -50,6 +50,8 @@ const PERMISSIONS = {
   "kb.write": ["admin", "supervisor", "agent"],
   /** Publish and archive articles, manage categories and sections, read article feedback. */
   "kb.publish": ["admin", "supervisor"],
+  /** "Ask the data": questions about the organization's figures, answered by fixed queries. */
+  "reports.ask": ["admin", "supervisor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

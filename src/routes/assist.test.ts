@@ -188,3 +188,18 @@ describe("/admin/ai", () => {
     expect((await agent.post("/admin/ai/retrain")).status).toBe(403);
   });
 });
+
+describe("/desk/ask", () => {
+  test("supervisors ask in a plain form and read the answer; agents may not", async () => {
+    const supervisor = await signedIn(org, "supervisor");
+    const page = await supervisor.page(`/desk/ask?q=${encodeURIComponent("how many tickets are open")}`);
+    expect(page.status).toBe(200);
+    expect(page.document.querySelector(".ask-answer")?.getAttribute("data-intent")).toBe("count_tickets");
+    expect(page.document.querySelector(".ask-answer .headline")?.textContent).toMatch(/^\d+ tickets?$/);
+    expect(page.document.querySelector("#q")?.getAttribute("value")).toBe("how many tickets are open");
+    const empty = await supervisor.page("/desk/ask");
+    expect(empty.document.querySelector(".ask-answer")).toBeNull();
+    const agent = await signedIn(org, "agent");
+    expect((await agent.get("/desk/ask?q=how+many+tickets")).status).toBe(403);
+  });
+});

@@ -1,9 +1,11 @@
-// The AI panel on the agent's ticket page: read after the page loads, and its buttons — accept,
+// The AI on the desk: the ticket page's panel (read after the page loads) and its buttons — accept,
 // dismiss or correct a triage suggestion; ask for a summary, a reply draft, similar tickets; put a
-// draft in the reply box. Each button is a plain form post; htmx swaps the panel in place.
+// draft in the reply box — each a plain form post that htmx swaps in place; "Ask the data" for
+// supervisors; and the admins' /admin/ai.
 import { Elysia } from "elysia";
 import { HF_MODEL_SLOTS } from "../domain/ai";
 import { aiOverview, requestRetrain, saveAiSettings } from "../domain/assist/admin";
+import { askTheData } from "../domain/assist/ask";
 import { remoteConfigured } from "../domain/assist/engine";
 import { judgePrediction, type Verdict } from "../domain/assist/feedback";
 import { assistPanel } from "../domain/assist/panel";
@@ -14,6 +16,7 @@ import { isDomainError, notFound } from "../domain/errors";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { AiAdminPage, type AiFormState } from "../views/admin/ai";
+import { AskPage } from "../views/desk/ask";
 import { AssistPage, AssistPanel } from "../views/desk/assist";
 import { TicketPage } from "../views/desk/ticketPage";
 import type { Deps } from "./deps";
@@ -51,6 +54,12 @@ export function assistRoutes(deps: Deps) {
   );
   return new Elysia()
     .use(webContext(deps))
+    .get("/desk/ask", async ({ user, csrf, ctxFor, query }) => {
+      const ctx = ctxFor(requireUserWith(user, "reports.ask"));
+      const question = String(query.q ?? "").trim();
+      const answer = question ? await askTheData(ctx, question) : undefined;
+      return <AskPage csrf={csrf} viewer={viewerOf(ctx.actor as SessionUser)} answer={answer} />;
+    })
     .get("/admin/ai", async ({ user, csrf, ctxFor, query }) =>
       adminPage(ctxFor(requireUser(user)), csrf, ADMIN_NOTICES[String(query.notice ?? "")]),
     )
