@@ -4,6 +4,7 @@
 // autovacuum to gather planner statistics).
 import { count, getTableColumns, sql, type Table } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
+import { queueRetrain } from "../../src/domain/assist/jobs";
 import { hashPassword } from "../../src/domain/auth/passwords";
 import { refreshOrgSla } from "../../src/domain/sla/tickets";
 import type { Db } from "../client";
@@ -520,6 +521,8 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
   // Due times of the open tickets, as every ticket command would have left them.
   await refreshOrgSla(db, orgId, now);
   const articleCount = await seedKnowledgeBase(db, orgId, now);
+  // The AI models learn from this history as soon as the server's job runner starts.
+  await queueRetrain(db, orgId, now);
   // The count trigger rewrote ticket_counts once per ticket: reclaim those dead rows now.
   await db.execute(sql`vacuum ticket_counts`);
   await db.execute(sql`analyze`);

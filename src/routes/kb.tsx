@@ -1,6 +1,7 @@
 // Staff pages of the knowledge base (/desk/kb) and the agent's search (/desk/search).
 
 import { Elysia } from "elysia";
+import { rerankSearch } from "../domain/assist/rerank";
 import { can } from "../domain/context";
 import { orgForMail } from "../domain/email/outbox";
 import { isDomainError } from "../domain/errors";
@@ -306,13 +307,15 @@ export function kbRoutes(deps: Deps) {
       const me = requireUserWith(user, "tickets.read_all");
       const status = typeof query.status === "string" ? query.status : undefined;
       const priority = typeof query.priority === "string" ? query.priority : undefined;
-      const results = await searchEverything(ctxFor(me), {
+      const found = await searchEverything(ctxFor(me), {
         q: typeof query.q === "string" ? query.q : "",
         status: ["new", "open", "pending", "on_hold", "solved", "closed"].includes(status ?? "")
           ? status
           : undefined,
         priority: ["low", "normal", "high", "urgent"].includes(priority ?? "") ? priority : undefined,
       });
+      const remote = { hfToken: deps.config.hfToken, hfEndpointUrl: deps.config.hfEndpointUrl };
+      const results = await rerankSearch(deps.database.db, me.orgId, remote, found);
       set.headers.vary = "hx-request";
       if (request.headers.get("hx-request"))
         return <SearchResultsRegion results={results} status={status} priority={priority} />;

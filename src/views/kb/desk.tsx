@@ -537,7 +537,8 @@ export function SearchResultsRegion({
   status,
   priority,
 }: {
-  results: SearchResults;
+  /** `rerankedBy`: the embeddings model that put tickets and articles in order of meaning. */
+  results: SearchResults & { rerankedBy?: string };
   status?: string;
   priority?: string;
 }) {
@@ -552,6 +553,13 @@ export function SearchResultsRegion({
   return (
     <div id="search-results">
       {nothing ? <p class="empty">Nothing matches.</p> : ""}
+      {results.rerankedBy ? (
+        <p class="muted reranked" safe>
+          {`Ordered by meaning with ${results.rerankedBy}.`}
+        </p>
+      ) : (
+        ""
+      )}
       {q ? (
         <section>
           <h2>Tickets</h2>
