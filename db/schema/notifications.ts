@@ -1,9 +1,20 @@
-import { foreignKey, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { foreignKey, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { organizations } from "./orgs";
 
 export const EMAIL_MODES = ["instant", "digest", "off"] as const;
 export type EmailMode = (typeof EMAIL_MODES)[number];
+
+/** The kinds of notification a person can set apart from their general choice, with their words. */
+export const NOTIFICATION_KINDS = [
+  { kind: "ticket.assigned", label: "A ticket is assigned to me" },
+  { kind: "message.customer_replied", label: "The customer replies on my ticket" },
+  { kind: "ticket.mentioned", label: "Someone mentions me in a note" },
+  { kind: "ticket.followed_message", label: "A ticket I follow gets a reply or note" },
+  { kind: "ticket.followed_status", label: "A ticket I follow changes status" },
+  { kind: "ticket.sla_escalated", label: "SLA warnings and escalations" },
+] as const;
 
 /** Something a person should know about: listed in the product and mailed as they prefer. */
 export const notifications = pgTable(
@@ -40,5 +51,7 @@ export const notificationSettings = pgTable("notification_settings", {
     .notNull()
     .references(() => organizations.id, { onDelete: "cascade" }),
   emailMode: text("email_mode", { enum: EMAIL_MODES }).notNull().default("instant"),
+  /** Per kind of notification ("ticket.assigned" …), a choice that overrides `emailMode`. */
+  kindModes: jsonb("kind_modes").$type<Record<string, EmailMode>>().notNull().default(sql`'{}'::jsonb`),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
 });

@@ -8,7 +8,7 @@ import { SESSION_DAYS, signIn, signOut, signOutEverywhere } from "../domain/auth
 import { signUpCustomer } from "../domain/auth/signup";
 import { can } from "../domain/context";
 import { isDomainError } from "../domain/errors";
-import { emailModeOf } from "../domain/notifications/notify";
+import { notificationPreferences } from "../domain/notifications/notify";
 import { organizationForHost } from "../domain/orgs/resolve";
 import {
   AccountPage,
@@ -101,7 +101,7 @@ export function authRoutes(deps: Deps) {
           csrf={csrf}
           viewer={viewerOf(me)}
           email={me.email}
-          emailMode={me.role === "customer" ? undefined : await emailModeOf(ctxFor(me))}
+          notifications={me.role === "customer" ? undefined : await notificationPreferences(ctxFor(me))}
           availability={can(me, "tickets.work") ? await myAvailability(ctxFor(me)) : undefined}
           notice={
             query.notice === "notifications"

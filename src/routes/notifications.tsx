@@ -1,6 +1,12 @@
 // A person's notifications, and how they want them by email.
 import { Elysia } from "elysia";
-import { listNotifications, markRead, setEmailMode, unreadCount } from "../domain/notifications/notify";
+import { NOTIFICATION_KINDS } from "../../db/schema";
+import {
+  listNotifications,
+  markRead,
+  setNotificationPreferences,
+  unreadCount,
+} from "../domain/notifications/notify";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { NotificationBell } from "../views/bell";
 import { NotificationsPage } from "../views/notifications";
@@ -34,7 +40,10 @@ export function notificationRoutes(deps: Deps) {
     })
     .post("/account/notifications", async ({ user, ctxFor, body, set, request }) => {
       const me = requireUserWith(user, "tickets.read_all");
-      await setEmailMode(ctxFor(me), field(body, "emailMode"));
+      await setNotificationPreferences(ctxFor(me), {
+        emailMode: field(body, "emailMode"),
+        kinds: Object.fromEntries(NOTIFICATION_KINDS.map(({ kind }) => [kind, field(body, `kind_${kind}`)])),
+      });
       return seeOther(set, request, "/account?notice=notifications");
     });
 }

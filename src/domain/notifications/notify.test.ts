@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { notifications, outboxMessages } from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase } from "../../../test/helpers";
 import { addMessage, bulkUpdate, createTicket, updateTicket } from "../tickets/commands";
-import { listNotifications, markRead, sendDigests, setEmailMode } from "./notify";
+import { listNotifications, markRead, sendDigests, setNotificationPreferences } from "./notify";
 
 let org: Fixture;
 
@@ -51,8 +51,8 @@ describe("notifications", () => {
   });
 
   test("digest people get one email a day with everything pending; 'off' people get none", async () => {
-    await setEmailMode(org.ctx("supervisor"), "digest");
-    await setEmailMode(org.ctx("admin"), "off");
+    await setNotificationPreferences(org.ctx("supervisor"), { emailMode: "digest" });
+    await setNotificationPreferences(org.ctx("admin"), { emailMode: "off" });
     const before = (await mailTo(org.users.supervisor.email, "notification")).length;
     const made = await Promise.all(
       [1, 2].map((i) =>
@@ -98,6 +98,65 @@ describe("notifications", () => {
       .from(notifications)
       .where(and(eq(notifications.orgId, org.orgId), eq(notifications.userId, org.users.supervisor.id)));
     expect(unreadOthers.some((n) => n.readAt === null)).toBe(true);
-    await expect(setEmailMode(org.ctx("agent"), "sometimes")).rejects.toMatchObject({ status: 422 });
+    await expect(
+      setNotificationPreferences(org.ctx("agent"), { emailMode: "sometimes" }),
+    ).rejects.toMatchObject({ status: 422 });
+  });
+
+  test("a kind set apart overrides the general choice: mentions at once, assignments in the digest", async () => {
+    const fresh = await createOrg("NotifyKinds");
+    const agent = fresh.users.agent;
+    await setNotificationPreferences(fresh.ctx("agent"), {
+      emailMode: "off",
+      kinds: { "ticket.mentioned": "instant", "ticket.assigned": "digest", "ticket.followed_status": "" },
+    });
+    const ticket = await createTicket(fresh.ctx("supervisor"), {
+      subject: "Kinds",
+      body: "x",
+      requesterEmail: "k@client.test",
+      assigneeId: agent.id,
+    });
+    await addMessage(fresh.ctx("supervisor"), ticket.number, { kind: "note", body: "@Agent please look" });
+    const { db } = await testDatabase();
+    const mails = await db
+      .select()
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.orgId, fresh.orgId), eq(outboxMessages.toAddress, agent.email)));
+    expect(mails.map((m) => m.kind)).toEqual(["notification"]);
+    expect(mails[0].subject).toContain("mentioned you");
+    await sendDigests(db, new Date(Date.now() + 1000));
+    const digest = await db
+      .select()
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.orgId, fresh.orgId), eq(outboxMessages.kind, "notification_digest")));
+    expect(digest).toHaveLength(1);
+    expect(digest[0].textBody).toContain("assigned to you");
+    expect(digest[0].textBody).not.toContain("mentioned you");
+    await expect(
+      setNotificationPreferences(fresh.ctx("agent"), {
+        emailMode: "off",
+        kinds: { "ticket.assigned": "loud" },
+      }),
+    ).rejects.toMatchObject({ status: 422, fields: { "kind_ticket.assigned": expect.any(String) } });
+  });
+
+  test("colleagues following a ticket hear of a status change, but not the one who made it", async () => {
+    const fresh = await createOrg("NotifyStatus");
+    const { follow } = await import("../relations/followers");
+    const ticket = await createTicket(fresh.ctx("agent"), {
+      subject: "Followed",
+      body: "x",
+      requesterEmail: "f@client.test",
+    });
+    await follow(fresh.ctx("supervisor"), ticket.number);
+    await follow(fresh.ctx("agent"), ticket.number);
+    await updateTicket(fresh.ctx("agent"), ticket.number, { status: "pending" });
+    const supervisorNotes = await listNotifications(fresh.ctx("supervisor"));
+    expect(supervisorNotes.map((n) => [n.kind, n.title])).toContainEqual([
+      "ticket.followed_status",
+      `TKT-${String(ticket.number).padStart(6, "0")} is now pending`,
+    ]);
+    const agentNotes = await listNotifications(fresh.ctx("agent"));
+    expect(agentNotes.some((n) => n.kind === "ticket.followed_status")).toBe(false);
   });
 });

@@ -1,9 +1,16 @@
 // Notifications for the organization's people: kept in the product and mailed the way each
 // person chose — at once, in one digest a day, or not at all. Written in the transaction of the
 // change they announce, so a rolled-back change notifies nobody.
-import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { type EmailMode, notificationSettings, notifications, users } from "../../../db/schema";
+import {
+  EMAIL_MODES,
+  type EmailMode,
+  NOTIFICATION_KINDS,
+  notificationSettings,
+  notifications,
+  users,
+} from "../../../db/schema";
 import type { Ctx } from "../context";
 import { orgForMail, queueMail } from "../email/outbox";
 import { invalid, notFound } from "../errors";
@@ -20,19 +27,34 @@ export interface Notice {
   url: string;
 }
 
+/** The person's choice for this kind of notification, else their general one. */
+function modeFor(person: { mode: EmailMode | null; kindModes: unknown }, kind: string): EmailMode {
+  // One database driver hands jsonb back as its JSON text.
+  const kinds = (
+    typeof person.kindModes === "string" ? JSON.parse(person.kindModes) : person.kindModes
+  ) as Record<string, EmailMode> | null;
+  return kinds?.[kind] ?? person.mode ?? "instant";
+}
+
 /** Notifies active people of the organization; those who chose "instant" get an email now. */
 export async function notifyUsers(tx: DbOrTx, notice: Notice, now: Date): Promise<number> {
   const ids = [...new Set(notice.userIds.filter((id): id is string => !!id))];
   if (ids.length === 0) return 0;
   const people = await tx
-    .select({ id: users.id, name: users.name, email: users.email, mode: notificationSettings.emailMode })
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      mode: notificationSettings.emailMode,
+      kindModes: notificationSettings.kindModes,
+    })
     .from(users)
     .leftJoin(notificationSettings, eq(notificationSettings.userId, users.id))
     .where(and(eq(users.orgId, notice.orgId), inArray(users.id, ids), eq(users.active, true)));
   if (people.length === 0) return 0;
   const org = await orgForMail(tx, notice.orgId);
   for (const person of people) {
-    const instant = (person.mode ?? "instant") === "instant";
+    const instant = modeFor(person, notice.kind) === "instant";
     await tx.insert(notifications).values({
       orgId: notice.orgId,
       userId: person.id,
@@ -101,30 +123,37 @@ export async function mailNotice(
   );
 }
 
-/** One email per person who chose the digest, with everything not yet mailed to them. */
+/** Digests run daily: what is older than this was either in one already or never meant for one. */
+const DIGEST_WINDOW_MS = 3 * 86_400_000;
+
+/** One email per person with everything they chose to get daily and has not been mailed yet. */
 export async function sendDigests(db: Db, now: Date): Promise<number> {
-  const pending = await db
+  const unmailed = await db
     .select({
       id: notifications.id,
       orgId: notifications.orgId,
       userId: notifications.userId,
+      kind: notifications.kind,
       title: notifications.title,
       url: notifications.url,
       name: users.name,
       email: users.email,
+      mode: notificationSettings.emailMode,
+      kindModes: notificationSettings.kindModes,
     })
     .from(notifications)
     .innerJoin(notificationSettings, eq(notificationSettings.userId, notifications.userId))
     .innerJoin(users, eq(users.id, notifications.userId))
     .where(
       and(
-        eq(notificationSettings.emailMode, "digest"),
         isNull(notifications.emailedAt),
         lt(notifications.createdAt, now),
+        gte(notifications.createdAt, new Date(now.getTime() - DIGEST_WINDOW_MS)),
       ),
     )
     .orderBy(asc(notifications.createdAt))
     .limit(50_000);
+  const pending = unmailed.filter((n) => modeFor(n, n.kind) === "digest");
   const byUser = Map.groupBy(pending, (n) => n.userId);
   for (const items of byUser.values()) {
     const first = items[0];
@@ -159,26 +188,57 @@ export async function sendDigests(db: Db, now: Date): Promise<number> {
   return byUser.size;
 }
 
-export async function emailModeOf(ctx: Ctx): Promise<EmailMode> {
-  if (!ctx.actor.userId) return "off";
-  const [row] = await ctx.db
-    .select({ mode: notificationSettings.emailMode })
-    .from(notificationSettings)
-    .where(eq(notificationSettings.userId, ctx.actor.userId));
-  return row?.mode ?? "instant";
+export interface NotificationPreferences {
+  /** How notifications reach the person by email, unless a kind says otherwise. */
+  emailMode: EmailMode;
+  /** Kinds set apart from the general choice. */
+  kinds: Record<string, EmailMode>;
 }
 
-export async function setEmailMode(ctx: Ctx, mode: string): Promise<void> {
+export async function notificationPreferences(ctx: Ctx): Promise<NotificationPreferences> {
+  if (!ctx.actor.userId) return { emailMode: "off", kinds: {} };
+  const [row] = await ctx.db
+    .select({ mode: notificationSettings.emailMode, kindModes: notificationSettings.kindModes })
+    .from(notificationSettings)
+    .where(eq(notificationSettings.userId, ctx.actor.userId));
+  const kinds = typeof row?.kindModes === "string" ? JSON.parse(row.kindModes) : (row?.kindModes ?? {});
+  return { emailMode: row?.mode ?? "instant", kinds };
+}
+
+const isMode = (value: unknown): value is EmailMode => EMAIL_MODES.includes(value as EmailMode);
+
+/**
+ * Saves the general choice and, per kind, "same as general" (absent or "") or its own choice.
+ * Unknown kinds are ignored; a value that is not a choice marks its field.
+ */
+export async function setNotificationPreferences(
+  ctx: Ctx,
+  input: { emailMode: string; kinds?: Record<string, string> },
+): Promise<void> {
   if (!ctx.actor.userId) throw notFound("Your account");
-  if (mode !== "instant" && mode !== "digest" && mode !== "off") {
-    throw invalid({ emailMode: "Choose how you want to be notified." });
+  const fields: Record<string, string> = {};
+  if (!isMode(input.emailMode)) fields.emailMode = "Choose how you want to be notified.";
+  const kinds: Record<string, EmailMode> = {};
+  for (const { kind } of NOTIFICATION_KINDS) {
+    const value = input.kinds?.[kind] ?? "";
+    if (value === "") continue;
+    if (isMode(value)) kinds[kind] = value;
+    else fields[`kind_${kind}`] = "Choose how you want to be notified.";
   }
+  if (Object.keys(fields).length) throw invalid(fields);
+  const emailMode = input.emailMode as EmailMode;
   await ctx.db
     .insert(notificationSettings)
-    .values({ userId: ctx.actor.userId, orgId: ctx.actor.orgId, emailMode: mode, updatedAt: ctx.now })
+    .values({
+      userId: ctx.actor.userId,
+      orgId: ctx.actor.orgId,
+      emailMode,
+      kindModes: kinds,
+      updatedAt: ctx.now,
+    })
     .onConflictDoUpdate({
       target: notificationSettings.userId,
-      set: { emailMode: mode, updatedAt: ctx.now },
+      set: { emailMode, kindModes: kinds, updatedAt: ctx.now },
     });
 }
 

@@ -42,6 +42,51 @@ export async function followersOf(db: DbOrTx, orgId: string, ticketId: string): 
   return { agents, contacts: people };
 }
 
+/** The colleagues following a ticket (staff only: a follower whose role changed is left out). */
+async function staffFollowers(tx: DbOrTx, orgId: string, ticketId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: ticketAgentFollowers.userId })
+    .from(ticketAgentFollowers)
+    .innerJoin(
+      users,
+      and(eq(users.orgId, ticketAgentFollowers.orgId), eq(users.id, ticketAgentFollowers.userId)),
+    )
+    .where(
+      and(
+        eq(ticketAgentFollowers.orgId, orgId),
+        eq(ticketAgentFollowers.ticketId, ticketId),
+        inArray(users.role, [...STAFF_ROLES]),
+      ),
+    );
+  return rows.map((r) => r.userId);
+}
+
+/** Colleagues following a ticket hear when its status changes, except whoever changed it. */
+export async function afterStatusChange(
+  tx: DbOrTx,
+  ctx: Ctx,
+  ticket: TicketRow,
+  change: { from: string; to: string },
+) {
+  const told = (await staffFollowers(tx, ctx.actor.orgId, ticket.id)).filter((id) => id !== ctx.actor.userId);
+  if (told.length === 0) return;
+  const number = formatTicketNumber(ticket.number);
+  const words = (status: string) => status.replace("_", " ");
+  await notifyUsers(
+    tx,
+    {
+      orgId: ctx.actor.orgId,
+      userIds: told,
+      kind: "ticket.followed_status",
+      ticketId: ticket.id,
+      title: `${number} is now ${words(change.to)}`,
+      body: `${ticket.subject}\n\n${ctx.actor.name} changed the status from ${words(change.from)} to ${words(change.to)}.`,
+      url: `/desk/tickets/${number}`,
+    },
+    ctx.now,
+  );
+}
+
 /** Adds colleagues as followers; those already following are left as they are. */
 export async function addAgentFollowers(
   tx: DbOrTx,
@@ -173,21 +218,7 @@ export async function afterMessage(
     );
     await addAgentFollowers(tx, ctx.actor.orgId, ticket.id, mentioned, ctx.now);
   }
-  const followers = await tx
-    .select({ userId: ticketAgentFollowers.userId })
-    .from(ticketAgentFollowers)
-    .innerJoin(
-      users,
-      and(eq(users.orgId, ticketAgentFollowers.orgId), eq(users.id, ticketAgentFollowers.userId)),
-    )
-    .where(
-      and(
-        eq(ticketAgentFollowers.orgId, ctx.actor.orgId),
-        eq(ticketAgentFollowers.ticketId, ticket.id),
-        inArray(users.role, [...STAFF_ROLES]),
-      ),
-    );
-  const told = followers.map((f) => f.userId).filter((id) => !skip.has(id));
+  const told = (await staffFollowers(tx, ctx.actor.orgId, ticket.id)).filter((id) => !skip.has(id));
   if (told.length === 0) return;
   const what = message.kind === "note" ? "added an internal note" : "replied";
   await notifyUsers(

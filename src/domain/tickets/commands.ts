@@ -27,7 +27,7 @@ import type { StoredFile } from "../files/store";
 import { isTextChannel, queueText } from "../messaging/outbound";
 import { notifyUsers } from "../notifications/notify";
 import { formatTicketNumber, nextNumber } from "../orgs/counters";
-import { afterMessage } from "../relations/followers";
+import { afterMessage, afterStatusChange } from "../relations/followers";
 import { openChildrenProblem } from "../relations/links";
 import { requestRating } from "../satisfaction/survey";
 import { loadOrgSla, type OrgSla, refreshTicketSla } from "../sla/tickets";
@@ -593,6 +593,8 @@ async function applyPlan(
   await rememberTags(tx, ctx.actor.orgId, plan.added, ctx.now);
   for (const change of plan.changes) await appendEvent(tx, ctx, { ...change, ticketId: ticket.id });
   if (plan.set.status === "solved") await requestRating(tx, { ...ticket, ...plan.set }, ctx.now);
+  if (plan.set.status && plan.set.status !== ticket.status)
+    await afterStatusChange(tx, ctx, ticket, { from: ticket.status, to: plan.set.status });
   await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, rules);
 }
 

@@ -1,5 +1,6 @@
-import type { AgentStatus, EmailMode } from "../../../db/schema";
+import { type AgentStatus, NOTIFICATION_KINDS } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
+import type { NotificationPreferences } from "../../domain/notifications/notify";
 import { AvailabilityForm } from "../admin/assignment";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { Page, type Viewer } from "../layout";
@@ -141,11 +142,17 @@ export function SignupPage({
   );
 }
 
+const MODE_OPTIONS = [
+  { value: "instant", label: "As they happen" },
+  { value: "digest", label: "In one email a day" },
+  { value: "off", label: "Never (see them under Notifications)" },
+];
+
 export function AccountPage({
   csrf,
   viewer,
   email,
-  emailMode,
+  notifications,
   availability,
   notice,
 }: {
@@ -154,8 +161,8 @@ export function AccountPage({
   email: string;
   /** Agents: whether new tickets may be assigned to them automatically. */
   availability?: AgentStatus;
-  /** Staff only: how notifications reach them by email. */
-  emailMode?: EmailMode;
+  /** Staff only: how notifications reach them by email, in general and per kind. */
+  notifications?: NotificationPreferences;
   notice?: string;
 }) {
   return (
@@ -167,20 +174,25 @@ export function AccountPage({
           Signed in as <strong safe>{viewer.name}</strong> (<span safe>{email}</span>),{" "}
           <span>{viewer.role}</span> at <span safe>{viewer.orgName}</span>.
         </p>
-        {emailMode ? (
-          <form method="post" action="/account/notifications">
+        {notifications ? (
+          <form method="post" action="/account/notifications" class="notification-preferences">
             <CsrfField token={csrf} />
             <Field label="Email me about assignments, replies and SLA warnings" name="emailMode">
-              <Select
-                name="emailMode"
-                value={emailMode}
-                options={[
-                  { value: "instant", label: "As they happen" },
-                  { value: "digest", label: "In one email a day" },
-                  { value: "off", label: "Never (see them under Notifications)" },
-                ]}
-              />
+              <Select name="emailMode" value={notifications.emailMode} options={MODE_OPTIONS} />
             </Field>
+            <fieldset>
+              <legend>Or, for each kind (the bell under Notifications always shows them)</legend>
+              {NOTIFICATION_KINDS.map(({ kind, label }) => (
+                <Field label={label} name={`kind_${kind}`}>
+                  <Select
+                    name={`kind_${kind}`}
+                    value={notifications.kinds[kind] ?? ""}
+                    options={MODE_OPTIONS}
+                    blank="Same as above"
+                  />
+                </Field>
+              ))}
+            </fieldset>
             <button type="submit" class="secondary">
               Save
             </button>

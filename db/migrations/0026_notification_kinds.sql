@@ -1,0 +1,1 @@
+ALTER TABLE "notification_settings" ADD COLUMN "kind_modes" jsonb DEFAULT '{}'::jsonb NOT NULL;
