@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
 import { deleteOldRateLimits } from "../auth/rateLimit";
 import { runTimeRules, TIME_RULES_QUEUE } from "../automation/timeRules";
+import { OPTIMIZE_QUEUE, runOptimizerJob } from "../dispatch/optimizerRuns";
 import { deliverOutboxMessage } from "../email/delivery";
 import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../email/imap";
 import { acknowledgeQueue } from "../email/inbound";
@@ -13,6 +14,7 @@ import { PUBLISH_QUEUE, publishDueArticles } from "../kb/schedule";
 import { fetchMedia, MEDIA_QUEUE } from "../messaging/inbound";
 import { deliverText, TEXT_SEND_QUEUE } from "../messaging/outbound";
 import { sendDigests } from "../notifications/notify";
+import { TravelMatrixCache } from "../routing";
 import { sweepSla } from "../sla/sweep";
 import { refreshOrgSla } from "../sla/tickets";
 import { forgetClosedPages } from "../tickets/presence";
@@ -28,10 +30,22 @@ const DAY_MS = 86_400_000;
 export const FINISHED_JOB_RETENTION_DAYS = 7;
 
 export function productQueues(
-  config: Pick<Config, "smtpUrl" | "webhooksAllowPrivate">,
+  config: Pick<Config, "smtpUrl" | "webhooksAllowPrivate" | "osrmUrl">,
   files: FileStore,
 ): QueueDefinition[] {
+  // Dispatchers re-optimize the same day; its travel matrix is kept between runs.
+  const travel = new TravelMatrixCache({ osrmUrl: config.osrmUrl });
   return [
+    {
+      // "Optimize this day" on the dispatch board: the search runs in a Bun Worker, one per server
+      // at a time (it takes a whole core); the time limit is at most a minute.
+      queue: OPTIMIZE_QUEUE,
+      concurrency: 1,
+      timeoutMs: 3 * 60_000,
+      async handler(job, ctx) {
+        await runOptimizerJob(job, ctx, { travel, lastAttempt: job.attempts >= job.maxAttempts });
+      },
+    },
     acknowledgeQueue,
     {
       queue: SEND_QUEUE,
