@@ -228,9 +228,10 @@ export async function runOptimizerJob(
       seed: 1,
       signal: stop.signal,
       onProgress: reporter.report,
+    }).finally(async () => {
+      jobCtx.signal.removeEventListener("abort", stopOnAbort);
+      await reporter.settled();
     });
-    jobCtx.signal.removeEventListener("abort", stopOnAbort);
-    await reporter.settled();
     const proposal = proposalOf(solution);
     const after = proposalMetrics(problem, proposal);
     const progress = progressOf(problem, solution.stats.elapsedMs, solution.stats.iterations, solution.cost);
@@ -276,7 +277,8 @@ function stallFor(options: RunOptions): number {
 
 /**
  * Writes the best plan's figures to the run about twice a second and announces them; stops the
- * search when the run was discarded or the plan has stopped improving.
+ * search when the run was discarded or the plan has stopped improving. The optimizer reports only
+ * improvements, so a timer here keeps the elapsed time moving and notices a stall.
  */
 function progressReporter(
   db: DbOrTx,
@@ -286,11 +288,10 @@ function progressReporter(
   stop: AbortController,
   stallMs: number,
 ) {
-  let writing: Promise<void> = Promise.resolve();
-  let busy = false;
-  let lastWrite = Number.NEGATIVE_INFINITY;
-  let bestKey = "";
+  const began = performance.now();
+  let best: { iterations: number; cost: SolutionCost } | undefined;
   let improvedAt = 0;
+  let writing: Promise<void> | undefined;
   const write = async (progress: RunProgress) => {
     const still = await db
       .update(optimizerRuns)
@@ -302,31 +303,25 @@ function progressReporter(
     if (still.length === 0) stop.abort();
     else await announce(db, orgId, runId, "running", progress);
   };
+  const timer = setInterval(() => {
+    const elapsed = performance.now() - began;
+    if (best && elapsed - improvedAt > stallMs) stop.abort();
+    if (writing || !best) return;
+    writing = write(progressOf(problem, elapsed, best.iterations, best.cost))
+      .catch(() => {})
+      .finally(() => {
+        writing = undefined;
+      });
+  }, PROGRESS_EVERY_MS);
   return {
-    report({
-      elapsedMs,
-      iterations,
-      bestCost,
-    }: {
-      elapsedMs: number;
-      iterations: number;
-      bestCost: SolutionCost;
-    }) {
-      const key = `${bestCost.unassignedPriority}:${Math.round(bestCost.travelTime)}:${Math.round(bestCost.lateness + bestCost.waiting)}`;
-      if (key !== bestKey) {
-        bestKey = key;
-        improvedAt = elapsedMs;
-      } else if (elapsedMs - improvedAt > stallMs) stop.abort();
-      if (busy || elapsedMs - lastWrite < PROGRESS_EVERY_MS) return;
-      busy = true;
-      lastWrite = elapsedMs;
-      writing = write(progressOf(problem, elapsedMs, iterations, bestCost))
-        .catch(() => {})
-        .finally(() => {
-          busy = false;
-        });
+    report(progress: { iterations: number; bestCost: SolutionCost }) {
+      best = { iterations: progress.iterations, cost: progress.bestCost };
+      improvedAt = performance.now() - began;
     },
-    settled: () => writing,
+    async settled() {
+      clearInterval(timer);
+      await writing;
+    },
   };
 }
 
