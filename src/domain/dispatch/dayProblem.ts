@@ -341,11 +341,13 @@ export async function loadDayProblem(
   ctx: Ctx,
   selection: DaySelection,
   timeZone: string,
+  /** The caller's transaction, so every read sees one snapshot. */
+  db: DbOrTx = ctx.db,
 ): Promise<{ problem: DayProblem; basis: DataBasis }> {
   const orgId = ctx.actor.orgId;
   const bounds = dayBounds(selection.day, timeZone);
   const notBefore = earliestPlannable(bounds.start, ctx.now);
-  const techRows = await chosenTechnicians(ctx.db, orgId, selection, bounds.weekday);
+  const techRows = await chosenTechnicians(db, orgId, selection, bounds.weekday);
   const absent: DayProblem["absent"] = [];
   const working = techRows.filter((t) => {
     if (!t.works) absent.push({ userId: t.user_id, name: t.name, reason: "Does not work on this weekday." });
@@ -354,7 +356,7 @@ export async function loadDayProblem(
     return t.works && t.lat !== null && t.lng !== null;
   });
   const tokens = await skillTokens(
-    ctx.db,
+    db,
     orgId,
     working.map((t) => t.id),
     selection.day,
@@ -373,10 +375,10 @@ export async function loadDayProblem(
   const userIds = technicians.map((t) => t.userId);
   const zoneIds = [...new Set(technicians.flatMap((t) => (t.zoneId ? [t.zoneId] : [])))];
   const [visits, waiting] = await Promise.all([
-    dayVisits(ctx.db, orgId, bounds, userIds, zoneIds),
-    waitingWorkOrders(ctx.db, orgId, zoneIds),
+    dayVisits(db, orgId, bounds, userIds, zoneIds),
+    waitingWorkOrders(db, orgId, zoneIds),
   ]);
-  const skills = await requiredSkills(ctx.db, orgId, [
+  const skills = await requiredSkills(db, orgId, [
     ...visits.map((v) => v.work_order_id),
     ...waiting.map((w) => w.id),
   ]);

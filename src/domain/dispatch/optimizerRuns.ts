@@ -93,10 +93,22 @@ export async function startOptimizerRun(ctx: Ctx, input: StartRunInput): Promise
   const timeZone = await organizationTimeZone(ctx.db, ctx.actor.orgId);
   const options = parseOptions(input, instantToLocal(ctx.now, timeZone).slice(0, 10));
   const userIds = [...new Set(input.userIds)];
-  const { problem, basis } = await loadDayProblem(
-    ctx,
-    { day: input.day, userIds, zoneId: input.zoneId, teamId: input.teamId, flexMinutes: options.flexMinutes },
-    timeZone,
+  const { problem, basis } = await ctx.db.transaction(
+    (tx) =>
+      loadDayProblem(
+        ctx,
+        {
+          day: input.day,
+          userIds,
+          zoneId: input.zoneId,
+          teamId: input.teamId,
+          flexMinutes: options.flexMinutes,
+        },
+        timeZone,
+        tx,
+      ),
+    // One snapshot: the data version stored with the run is the data the problem was read from.
+    { isolationLevel: "repeatable read", accessMode: "read only" },
   );
   if (problem.technicians.length === 0)
     throw invalid(
@@ -424,6 +436,14 @@ export async function changesSince(
   const userIds = problem.technicians.map((t) => t.userId);
   const zoneIds = [...new Set(problem.technicians.flatMap((t) => (t.zoneId ? [t.zoneId] : [])))];
   const bounds = dayBounds(problem.day, problem.timeZone);
+  // The technicians' rows first, as the board's assign does: an assignment or another apply for
+  // them waits until this one commits, and then sees its visits.
+  if (userIds.length)
+    await tx.execute(sql`select id from technicians where org_id = ${orgId}
+      and user_id in (${sql.join(
+        userIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}) order by id for update`);
   const [visits, waiting] = await Promise.all([
     dayVisits(tx, orgId, bounds, userIds, zoneIds, { forUpdate: true }),
     waitingWorkOrders(tx, orgId, [], { ids: Object.keys(basis.workOrders), forUpdate: true }),
