@@ -1,6 +1,8 @@
 // Journey: a dispatcher drags a waiting work order onto a technician's row on the dispatch board;
 // the server checks it and the visit appears as a bar at the time it was dropped. Then a drop
-// outside the technician's shift comes back as a conflict instead of being saved.
+// outside the technician's shift comes back as a conflict instead of being saved. Finally the
+// dispatcher optimizes the day: the page follows the search live, shows the proposal, and "Apply"
+// puts the last waiting job on the board.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { signIn } from "./browser";
 import { type Journey, startJourney } from "./harness";
@@ -13,7 +15,10 @@ const GRID_TO = 21 * 60;
 let journey: Journey | undefined;
 
 beforeAll(async () => {
-  journey = await startJourney({ label: "Dispatch", workOrders: ["Aircon dripping", "Late visit"] });
+  journey = await startJourney({
+    label: "Dispatch",
+    workOrders: ["Aircon dripping", "Late visit", "Filter change"],
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -72,4 +77,47 @@ describe("a dispatcher on the board", () => {
     ).toBe(1);
     expect(scriptErrors).toEqual([]);
   }, 60_000);
+
+  test("optimizes the day, follows the search live and applies the proposal", async () => {
+    const { base, world } = journey!;
+    const field = world.field!;
+    const [, late, waiting] = field.workOrders;
+    const page = await (await journey!.person({ viewport: { width: 1400, height: 900 } })).newPage();
+    const scriptErrors: string[] = [];
+    page.on("pageerror", (error) => scriptErrors.push(error.message));
+    await signIn(page, base, field.dispatcher.email);
+    await page.goto(`${base}/fsm/dispatch?day=${DAY}`);
+    expect(await page.locator(`#queue [data-number="${waiting}"]`).count()).toBe(1);
+
+    const streamed = page.waitForResponse((r) => /\/fsm\/dispatch\/runs\/[\w-]+\/progress$/.test(r.url()));
+    await page.getByLabel(`Optimize ${field.technician.name}`).check();
+    await page.getByRole("button", { name: "Optimize ticked technicians" }).click();
+    await page.waitForURL(/\/fsm\/dispatch\/runs\/[\w-]+/);
+    expect((await streamed).headers()["content-type"]).toBe("text/event-stream");
+    // The page reloads itself when the run is done: no click needed.
+    const apply = page.getByRole("button", { name: "Apply" });
+    await apply.waitFor({ timeout: 45_000 });
+    expect(await page.locator("#run-status").textContent()).toBe("done");
+    // Before: two visits booked, one job waiting. Proposed: the waiting job planned instead of the
+    // visit booked at 19:00, which no plan can fit in the shift.
+    expect(await page.locator('[data-metric="Jobs assigned"] td').allTextContents()).toEqual(["2", "2"]);
+    expect(await page.locator('[data-metric="Jobs left out"] td').allTextContents()).toEqual(["1", "1"]);
+    // The visit booked outside the shift cannot be planned; it is named and stays as it is.
+    expect(await page.locator(`.run-left-out [data-number="${late}"]`).textContent()).toContain(
+      "stays as booked",
+    );
+    expect(await page.locator(`.run-route [data-number="${waiting}"] .run-change`).textContent()).toBe(
+      "New visit",
+    );
+
+    await Promise.all([page.waitForURL(/notice=optimized/), apply.click()]);
+    expect(
+      await page
+        .locator(`[data-technician="${field.technician.id}"] .board-visit[data-number="${waiting}"]`)
+        .count(),
+    ).toBe(1);
+    expect(await page.locator(`#queue [data-number="${waiting}"]`).count()).toBe(0);
+    expect(await page.locator(".run-list .run-applied").count()).toBe(1);
+    expect(scriptErrors).toEqual([]);
+  }, 90_000);
 });

@@ -4,6 +4,7 @@ export * from "./auth";
 export * from "./automation";
 export * from "./chat";
 export * from "./crm";
+export * from "./dispatch";
 export * from "./email";
 export * from "./events";
 export * from "./fields";

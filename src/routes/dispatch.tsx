@@ -5,17 +5,28 @@ import type { SessionUser } from "../domain/auth/sessions";
 import type { Ctx } from "../domain/context";
 import { assignVisit } from "../domain/dispatch/assign";
 import { dispatchBoard, parseBoardFilters } from "../domain/dispatch/board";
+import {
+  applyOptimizerRun,
+  discardOptimizerRun,
+  getOptimizerRun,
+  recentOptimizerRuns,
+  startOptimizerRun,
+} from "../domain/dispatch/optimizerRuns";
 import { isDomainError } from "../domain/errors";
 import { instantToLocal, localToInstant } from "../domain/fsm/field";
 import { parseWorkOrderNumber } from "../domain/fsm/rules";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { type AssignFormState, DispatchBoardPage } from "../views/fsm/dispatch";
+import { type OptimizeFormState, OptimizerRunPage } from "../views/fsm/optimizer";
 import type { Deps } from "./deps";
-import { field, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
+import { optimizerRunStream } from "./live";
+import { field, fieldList, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
   assigned: "Visit assigned.",
   overridden: "Visit assigned despite conflicts.",
+  optimized: "The optimized plan was applied.",
+  discarded: "The optimization was discarded.",
 };
 
 /** Only board addresses are followed back to, so the form cannot redirect anywhere else. */
@@ -28,21 +39,43 @@ async function boardPage(
   ctx: Ctx,
   csrf: string,
   query: Record<string, string | undefined>,
-  extra: { notice?: string; assign?: AssignFormState } = {},
+  extra: {
+    notice?: string;
+    assign?: AssignFormState;
+    optimize?: OptimizeFormState & { picked?: string[] };
+  } = {},
 ) {
   const timeZone = await organizationTimeZone(ctx.db, ctx.actor.orgId);
   const filters = parseBoardFilters(query, instantToLocal(ctx.now, timeZone).slice(0, 10));
-  const board = await dispatchBoard(ctx, filters);
+  const [board, recentRuns] = await Promise.all([
+    dispatchBoard(ctx, filters),
+    recentOptimizerRuns(ctx, filters.day),
+  ]);
   return (
     <DispatchBoardPage
       csrf={csrf}
       viewer={viewerOf(ctx.actor as SessionUser)}
       board={board}
       tilesUrl={tilesUrl}
+      recentRuns={recentRuns}
       {...extra}
     />
   );
 }
+
+async function runPage(
+  ctx: Ctx,
+  csrf: string,
+  runId: string,
+  extra: { notice?: string; changes?: string[]; message?: string } = {},
+) {
+  const run = await getOptimizerRun(ctx, runId);
+  return <OptimizerRunPage csrf={csrf} viewer={viewerOf(ctx.actor as SessionUser)} run={run} {...extra} />;
+}
+
+const RUN_NOTICES: Record<string, string> = {
+  started: "The optimizer is searching; the proposal appears here when it is done.",
+};
 
 export function dispatchRoutes(deps: Deps) {
   return new Elysia()
@@ -90,5 +123,72 @@ export function dispatchRoutes(deps: Deps) {
           assign: { values, fields, message: error.message },
         });
       }
+    })
+    .post("/fsm/dispatch/runs", async ({ user, csrf, ctxFor, body, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
+      const back = boardAddress(field(body, "back") || `/fsm/dispatch?day=${field(body, "day")}`);
+      const backQuery = Object.fromEntries(new URL(back, "http://board").searchParams);
+      const picked = fieldList(body, "technicianId");
+      const values = formValues(body);
+      const selected = field(body, "scope") !== "all";
+      const rerender = (state: Omit<OptimizeFormState, "values">) =>
+        boardPage(deps.config.mapTilesUrl, ctx, csrf, backQuery, { optimize: { ...state, values, picked } });
+      if (selected && picked.length === 0) {
+        set.status = 422;
+        const message = "Tick the technicians to optimize, or choose all technicians.";
+        return rerender({ message, fields: { technicianIds: message } });
+      }
+      try {
+        const run = await startOptimizerRun(ctx, {
+          day: field(body, "day"),
+          userIds: selected ? picked : [],
+          zoneId: selected ? undefined : field(body, "zone") || undefined,
+          teamId: selected ? undefined : field(body, "team") || undefined,
+          timeLimit: field(body, "timeLimit"),
+          flex: field(body, "flex"),
+        });
+        return seeOther(set, request, `/fsm/dispatch/runs/${run.id}?notice=started`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status !== 422) throw error;
+        set.status = 422;
+        return rerender({ message: error.message, fields: error.fields });
+      }
+    })
+    .get("/fsm/dispatch/runs/:id", async ({ user, csrf, ctxFor, params, query }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
+      return runPage(ctx, csrf, params.id, { notice: RUN_NOTICES[query.notice ?? ""] });
+    })
+    .get("/fsm/dispatch/runs/:id/progress", async ({ user, ctxFor, params, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
+      const run = await getOptimizerRun(ctx, params.id);
+      return optimizerRunStream(deps.bus, ctx.actor.orgId, run, request.signal);
+    })
+    .post("/fsm/dispatch/runs/:id/apply", async ({ user, csrf, ctxFor, params, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
+      try {
+        const result = await applyOptimizerRun(ctx, params.id);
+        if (!result.ok) {
+          set.status = 409;
+          return runPage(ctx, csrf, params.id, { changes: result.changes });
+        }
+        const run = await getOptimizerRun(ctx, params.id);
+        return seeOther(set, request, `/fsm/dispatch?day=${run.day}&notice=optimized`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status !== 409) throw error;
+        set.status = 409;
+        return runPage(ctx, csrf, params.id, { message: error.message });
+      }
+    })
+    .post("/fsm/dispatch/runs/:id/discard", async ({ user, csrf, ctxFor, params, set, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
+      try {
+        await discardOptimizerRun(ctx, params.id);
+      } catch (error) {
+        if (!isDomainError(error) || error.status !== 409) throw error;
+        set.status = 409;
+        return runPage(ctx, csrf, params.id, { message: error.message });
+      }
+      const run = await getOptimizerRun(ctx, params.id);
+      return seeOther(set, request, `/fsm/dispatch?day=${run.day}&notice=discarded`);
     });
 }

@@ -15,6 +15,7 @@ function eventStream(
   signal: AbortSignal,
   render: (event: LiveEvent) => string | undefined,
   onHeartbeat?: () => void,
+  initial = "",
 ): Response {
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -27,7 +28,7 @@ function eventStream(
           cleanup();
         }
       };
-      send("retry: 2000\n\n");
+      send(`retry: 2000\n\n${initial}`);
       const unsubscribe = bus.subscribe((event) => {
         const text = render(event);
         if (text) send(text);
@@ -84,5 +85,30 @@ export function chatStream(
       return `event: chat-changed\ndata: ${event.type}\n\n`;
     },
     onHeartbeat,
+  );
+}
+
+/** An optimizer run's figures as one server-sent event; a finished run adds "done". */
+export function runProgressEvent(run: { status: string; progress?: unknown }): string {
+  const progress = `event: progress\ndata: ${JSON.stringify({ status: run.status, progress: run.progress ?? null })}\n\n`;
+  return run.status === "running" ? progress : `${progress}event: done\ndata: ${run.status}\n\n`;
+}
+
+/** One optimizer run's progress: where it stands now, then each update any app server announces. */
+export function optimizerRunStream(
+  bus: EventBus,
+  orgId: string,
+  run: { id: string; status: string; progress?: unknown },
+  signal: AbortSignal,
+): Response {
+  return eventStream(
+    bus,
+    signal,
+    (event) =>
+      event.orgId === orgId && event.runId === run.id && event.status
+        ? runProgressEvent({ status: event.status, progress: event.progress })
+        : undefined,
+    undefined,
+    runProgressEvent(run),
   );
 }

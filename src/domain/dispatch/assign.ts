@@ -34,7 +34,7 @@ export interface AssignInput {
 
 export type AssignResult = { ok: true; appointmentId: string } | { ok: false; conflicts: Conflict[] };
 
-type Tx = Parameters<Parameters<Ctx["db"]["transaction"]>[0]>[0];
+export type Tx = Parameters<Parameters<Ctx["db"]["transaction"]>[0]>[0];
 
 /** Minutes of driving between two points at the straight-line speed the optimizer uses by default. */
 export function travelMinutes(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
@@ -255,7 +255,7 @@ export async function assignVisit(ctx: Ctx, input: AssignInput): Promise<AssignR
   });
 }
 
-async function insertAppointment(
+export async function insertAppointment(
   tx: Tx,
   ctx: Ctx,
   workOrderId: string,
@@ -271,7 +271,15 @@ async function insertAppointment(
   return row.id;
 }
 
-async function moveAppointment(tx: Tx, ctx: Ctx, id: string, userId: string, startsAt: Date, endsAt: Date) {
+/** Sets a visit's time and makes it one technician's (the board moves visits between rows). */
+export async function moveAppointment(
+  tx: Tx,
+  ctx: Ctx,
+  id: string,
+  userId: string,
+  startsAt: Date,
+  endsAt: Date,
+) {
   const orgId = ctx.actor.orgId;
   await tx
     .update(appointments)

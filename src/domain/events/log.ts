@@ -17,6 +17,10 @@ export interface LiveEvent {
   chatId?: string | null;
   /** For new notifications: whose bells to ring. */
   userIds?: string[];
+  /** For optimizer runs: which run moved on, its status and best figures so far. */
+  runId?: string;
+  status?: string;
+  progress?: Record<string, unknown>;
 }
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];

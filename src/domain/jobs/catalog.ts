@@ -4,6 +4,7 @@ import type { Config } from "../../config";
 import { ASSIST_SCHEDULES, assistQueues } from "../assist/jobs";
 import { deleteOldRateLimits } from "../auth/rateLimit";
 import { runTimeRules, TIME_RULES_QUEUE } from "../automation/timeRules";
+import { OPTIMIZE_QUEUE, runOptimizerJob } from "../dispatch/optimizerRuns";
 import { deliverOutboxMessage } from "../email/delivery";
 import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../email/imap";
 import { acknowledgeQueue } from "../email/inbound";
@@ -14,6 +15,7 @@ import { PUBLISH_QUEUE, publishDueArticles } from "../kb/schedule";
 import { fetchMedia, MEDIA_QUEUE } from "../messaging/inbound";
 import { deliverText, TEXT_SEND_QUEUE } from "../messaging/outbound";
 import { sendDigests } from "../notifications/notify";
+import { TravelMatrixCache } from "../routing";
 import { sweepSla } from "../sla/sweep";
 import { refreshOrgSla } from "../sla/tickets";
 import { forgetClosedPages } from "../tickets/presence";
@@ -29,10 +31,22 @@ const DAY_MS = 86_400_000;
 export const FINISHED_JOB_RETENTION_DAYS = 7;
 
 export function productQueues(
-  config: Pick<Config, "smtpUrl" | "webhooksAllowPrivate" | "hfToken" | "hfEndpointUrl">,
+  config: Pick<Config, "smtpUrl" | "webhooksAllowPrivate" | "hfToken" | "hfEndpointUrl" | "osrmUrl">,
   files: FileStore,
 ): QueueDefinition[] {
+  // Dispatchers re-optimize the same day; its travel matrix is kept between runs.
+  const travel = new TravelMatrixCache({ osrmUrl: config.osrmUrl });
   return [
+    {
+      // "Optimize this day" on the dispatch board: the search runs in a Bun Worker, one per server
+      // at a time (it takes a whole core); the time limit is at most a minute.
+      queue: OPTIMIZE_QUEUE,
+      concurrency: 1,
+      timeoutMs: 3 * 60_000,
+      async handler(job, ctx) {
+        await runOptimizerJob(job, ctx, { travel, lastAttempt: job.attempts >= job.maxAttempts });
+      },
+    },
     acknowledgeQueue,
     ...assistQueues({ hfToken: config.hfToken, hfEndpointUrl: config.hfEndpointUrl }),
     {

@@ -10,6 +10,7 @@ import { APPOINTMENT_STATUS_LABELS, formatWorkOrderNumber } from "../../domain/f
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { humanize } from "../format";
 import { Page, type Viewer } from "../layout";
+import { OptimizeCheckbox, OptimizeForm, type OptimizeFormState, type RecentRun } from "./optimizer";
 
 /** The hours the grid spans: wide enough for the usual shifts, so bars line up between rows. */
 const GRID_FROM = 6 * 60;
@@ -140,11 +141,20 @@ function ShiftShading({ tech, days }: { tech: DispatchBoard["technicians"][numbe
   );
 }
 
-function TechnicianRow({ tech, days }: { tech: DispatchBoard["technicians"][number]; days: string[] }) {
+function TechnicianRow({
+  tech,
+  days,
+  picked,
+}: {
+  tech: DispatchBoard["technicians"][number];
+  days: string[];
+  picked: boolean;
+}) {
   const n = days.length;
   return (
     <div class="board-row" data-technician={tech.userId}>
       <div class="board-name">
+        {n === 1 ? <OptimizeCheckbox userId={tech.userId} name={tech.name} checked={picked} /> : ""}
         <strong safe>{tech.name}</strong>
         <small safe>{tech.zone ?? ""}</small>
       </div>
@@ -350,6 +360,8 @@ export function DispatchBoardPage({
   tilesUrl,
   notice,
   assign,
+  optimize,
+  recentRuns = [],
 }: {
   csrf: string;
   viewer: Viewer;
@@ -357,6 +369,8 @@ export function DispatchBoardPage({
   tilesUrl: string;
   notice?: string;
   assign?: AssignFormState;
+  optimize?: OptimizeFormState & { picked?: string[] };
+  recentRuns?: RecentRun[];
 }) {
   const f = board.filters;
   const pages = Math.max(1, Math.ceil(board.total / BOARD_PAGE_SIZE));
@@ -394,7 +408,11 @@ export function DispatchBoardPage({
           </p>
           <HourScale days={board.days} />
           {board.technicians.map((t) => (
-            <TechnicianRow tech={t} days={board.days} />
+            <TechnicianRow
+              tech={t}
+              days={board.days}
+              picked={optimize?.picked?.includes(t.userId) ?? false}
+            />
           ))}
           <p class="board-legend">
             {(
@@ -406,6 +424,17 @@ export function DispatchBoardPage({
             ))}
             <span class="board-travel legend">Travel</span>
           </p>
+          {f.view === "day" ? (
+            <OptimizeForm
+              csrf={csrf}
+              board={board}
+              back={boardQuery(f, {})}
+              recent={recentRuns}
+              state={optimize}
+            />
+          ) : (
+            ""
+          )}
         </section>
         <aside>
           <DispatchMap board={board} tilesUrl={tilesUrl} />
