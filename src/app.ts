@@ -11,6 +11,7 @@ import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { dispatchRoutes } from "./routes/dispatch";
 import { emailAdminRoutes } from "./routes/email";
+import { estimateRoutes } from "./routes/estimates";
 import { fieldRoutes } from "./routes/fields";
 import { formRoutes } from "./routes/forms";
 import { fsmRoutes } from "./routes/fsm";
@@ -109,6 +110,7 @@ export function buildApp(deps: Deps) {
     .use(messagingHookRoutes(deps))
     .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
+    .use(estimateRoutes(deps))
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
     .use(timesheetRoutes(deps))

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 
@@ -20,5 +21,9 @@ export const events = pgTable(
   (t) => [
     index("events_org_ticket").on(t.orgId, t.ticketId, t.seq),
     index("events_org_seq").on(t.orgId, t.seq),
+    // An estimate's history on its page.
+    index("events_org_estimate")
+      .on(t.orgId, sql`(${t.data}->>'estimateId')`, t.seq)
+      .where(sql`${t.type} like 'estimate.%'`),
   ],
 );

@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
 import { isDomainError, notFound } from "../domain/errors";
+import { estimateOfWorkOrder } from "../domain/fsm/estimates";
 import { instantToLocal, localToInstant } from "../domain/fsm/field";
 import { formatWorkOrderNumber, parseWorkOrderNumber } from "../domain/fsm/rules";
 import {
@@ -51,6 +52,7 @@ async function workOrderPage(
     workOrderChoices(ctx),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
+  const estimate = await estimateOfWorkOrder(ctx, detail.workOrder.id);
   const qualified = detail.skills.length
     ? await qualifiedTechnicians(ctx, detail.workOrder.id, instantToLocal(ctx.now, timeZone).slice(0, 10))
     : undefined;
@@ -64,6 +66,8 @@ async function workOrderPage(
       canManage={can(ctx.actor, "fsm.manage")}
       localNow={instantToLocal(ctx.now, timeZone)}
       qualified={qualified}
+      estimate={estimate}
+      canEstimate={can(ctx.actor, "estimates.manage")}
       {...extra}
     />
   );

@@ -8,6 +8,7 @@ import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../emai
 import { acknowledgeQueue } from "../email/inbound";
 import { orgForMail, SEND_QUEUE } from "../email/outbox";
 import type { FileStore } from "../files/store";
+import { EXPIRE_QUEUE, expireDueEstimates } from "../fsm/estimates";
 import { makeServiceReport, REPORT_QUEUE } from "../fsm/report";
 import { PUBLISH_QUEUE, publishDueArticles } from "../kb/schedule";
 import { fetchMedia, MEDIA_QUEUE } from "../messaging/inbound";
@@ -87,6 +88,14 @@ export function productQueues(
       async handler(job, ctx) {
         if (!job.orgId) return;
         await makeServiceReport(ctx.db, files, job.orgId, String(job.payload.appointmentId), ctx.now);
+      },
+    },
+    {
+      // Sent estimates past their valid-until day become expired, each once (src/domain/fsm/estimates.ts).
+      queue: EXPIRE_QUEUE,
+      concurrency: 1,
+      async handler(_job, ctx) {
+        await expireDueEstimates(ctx.db, ctx.now);
       },
     },
     {
@@ -175,4 +184,5 @@ export const SCHEDULES: Schedule[] = [
   { name: "sla sweep", queue: "sla.sweep", everySeconds: 60 },
   { name: "time-based automation rules", queue: TIME_RULES_QUEUE, everySeconds: 300 },
   { name: "scheduled article publishing", queue: PUBLISH_QUEUE, everySeconds: 60 },
+  { name: "expire estimates", queue: EXPIRE_QUEUE, everySeconds: 3_600 },
 ];
