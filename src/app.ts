@@ -19,6 +19,7 @@ import { helpRoutes } from "./routes/help";
 import { htmlResponse } from "./routes/htmlResponse";
 import { kbRoutes } from "./routes/kb";
 import { macroRoutes } from "./routes/macros";
+import { maintenanceRoutes } from "./routes/maintenance";
 import { messagingAdminRoutes, messagingHookRoutes } from "./routes/messaging";
 import { notificationRoutes } from "./routes/notifications";
 import { metrics, opsRoutes } from "./routes/ops";
@@ -111,6 +112,7 @@ export function buildApp(deps: Deps) {
     .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
     .use(estimateRoutes(deps))
+    .use(maintenanceRoutes(deps))
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
     .use(timesheetRoutes(deps))

@@ -225,6 +225,7 @@ export function WorkOrderPage({
   localNow,
   qualified,
   estimate,
+  plan,
   canEstimate = false,
 }: {
   csrf: string;
@@ -241,6 +242,8 @@ export function WorkOrderPage({
   qualified?: { id: string; name: string; certifications: string[] }[];
   /** The accepted estimate this work order was made from. */
   estimate?: { number: number } | null;
+  /** The maintenance plan that made this work order, and the day it was due. */
+  plan?: { id: string; title: string; occursOn: string } | null;
   /** Whether the viewer may write an estimate from this work order. */
   canEstimate?: boolean;
 }) {
@@ -301,6 +304,17 @@ export function WorkOrderPage({
               · From estimate{" "}
               <a href={`/fsm/estimates/${formatEstimateNumber(estimate.number)}`} class="from-estimate" safe>
                 {formatEstimateNumber(estimate.number)}
+              </a>
+            </>
+          ) : (
+            ""
+          )}
+          {plan ? (
+            <>
+              {" "}
+              · Maintenance plan{" "}
+              <a href={`/fsm/maintenance/${plan.id}`} class="from-plan" safe>
+                {plan.title}
               </a>
             </>
           ) : (
