@@ -142,4 +142,24 @@ CREATE INDEX "maintenance_plan_lines_plan" ON "maintenance_plan_lines" USING btr
 CREATE INDEX "maintenance_plans_org_active" ON "maintenance_plans" USING btree ("org_id","active");--> statement-breakpoint
 CREATE INDEX "maintenance_plans_asset" ON "maintenance_plans" USING btree ("org_id","asset_id");--> statement-breakpoint
 CREATE INDEX "maintenance_plans_active" ON "maintenance_plans" USING btree ("active") WHERE "maintenance_plans"."active";--> statement-breakpoint
-CREATE INDEX "events_org_estimate" ON "events" USING btree ("org_id",("data"->>'estimateId'),"seq") WHERE "events"."type" like 'estimate.%';
+CREATE INDEX "events_org_estimate" ON "events" USING btree ("org_id",((case when jsonb_typeof("data") = 'string' then ("data" #>> '{}')::jsonb else "data" end) ->> 'estimateId'),"seq") WHERE "events"."type" like 'estimate.%';--> statement-breakpoint
+-- Added by hand
+-- Deleting an organization cascades to every table at once; these references to its other rows
+-- (catalog, customers, work orders) are checked at commit, when the referring rows are gone too.
+ALTER TABLE "estimate_line_items" ALTER CONSTRAINT "estimate_line_items_org_id_service_id_services_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "estimate_line_items" ALTER CONSTRAINT "estimate_line_items_org_id_part_id_parts_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "estimates" ALTER CONSTRAINT "estimates_org_id_contact_id_contacts_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "estimates" ALTER CONSTRAINT "estimates_org_id_company_id_companies_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "estimates" ALTER CONSTRAINT "estimates_org_id_location_id_service_locations_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "estimates" ALTER CONSTRAINT "estimates_org_id_ticket_id_tickets_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "estimates" ALTER CONSTRAINT "estimates_org_id_source_work_order_id_work_orders_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "estimates" ALTER CONSTRAINT "estimates_org_id_converted_work_order_id_work_orders_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "estimates" ALTER CONSTRAINT "estimates_org_id_accepted_by_user_id_users_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "estimates" ALTER CONSTRAINT "estimates_org_id_created_by_user_id_users_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "maintenance_occurrences" ALTER CONSTRAINT "maintenance_occurrences_org_id_work_order_id_work_orders_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "maintenance_plan_lines" ALTER CONSTRAINT "maintenance_plan_lines_org_id_service_id_services_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "maintenance_plan_lines" ALTER CONSTRAINT "maintenance_plan_lines_org_id_part_id_parts_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "maintenance_plans" ALTER CONSTRAINT "maintenance_plans_org_id_asset_id_assets_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "maintenance_plans" ALTER CONSTRAINT "maintenance_plans_org_id_location_id_service_locations_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "maintenance_plans" ALTER CONSTRAINT "maintenance_plans_org_id_contact_id_contacts_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "maintenance_plans" ALTER CONSTRAINT "maintenance_plans_org_id_company_id_companies_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;

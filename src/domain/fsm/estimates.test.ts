@@ -138,7 +138,8 @@ const eventTypes = async (estimateId: string) =>
       .from(events)
       .where(and(eq(events.orgId, org.orgId), like(events.type, "estimate.%")))
   )
-    .filter((e) => e.data.estimateId === estimateId)
+    // Through some drivers the data comes back as the JSON text of the object.
+    .filter((e) => (typeof e.data === "string" ? JSON.parse(e.data) : e.data).estimateId === estimateId)
     .map((e) => e.type);
 
 describe("numbers and rules", () => {
@@ -234,11 +235,12 @@ describe("drafts", () => {
     await removeEstimateLine(staff(), estimate.number, detail.lines[2].id);
     await sendEstimate(staff(), estimate.number, BASE);
     for (const change of [
-      addEstimateLine(staff(), estimate.number, { kind: "service", serviceId, quantity: "1" }),
-      removeEstimateLine(staff(), estimate.number, detail.lines[0].id),
-      updateEstimate(staff(), estimate.number, { subject: "x", contactId: org.users.customer.contactId }),
+      () => addEstimateLine(staff(), estimate.number, { kind: "service", serviceId, quantity: "1" }),
+      () => removeEstimateLine(staff(), estimate.number, detail.lines[0].id),
+      () =>
+        updateEstimate(staff(), estimate.number, { subject: "x", contactId: org.users.customer.contactId }),
     ])
-      expect((await change.catch((e) => e)).status).toBe(409);
+      expect((await change().catch((e) => e)).status).toBe(409);
     expect(await eventTypes(estimate.id)).toEqual([
       "estimate.created",
       "estimate.line_added",

@@ -9,6 +9,7 @@ import {
   type EstimateStatus,
   estimateLines,
   estimates,
+  eventDataField,
   events,
   lineItems,
   organizations,
@@ -837,11 +838,17 @@ function estimateHistory(db: DbOrTx, orgId: string, estimateId: string) {
       and(
         eq(events.orgId, orgId),
         sql`${events.type} like 'estimate.%'`,
-        sql`(${events.data}->>'estimateId') = ${estimateId}`,
+        sql`${eventDataField(events.data, "estimateId")} = ${estimateId}`,
       ),
     )
     .orderBy(asc(events.seq))
-    .limit(200);
+    .limit(200)
+    .then((rows) =>
+      rows.map((r) => ({
+        ...r,
+        data: (typeof r.data === "string" ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
+      })),
+    );
 }
 
 /** The estimate a work order was made from, for a link on the work order's page. */
