@@ -12,6 +12,7 @@ import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { dispatchRoutes } from "./routes/dispatch";
 import { emailAdminRoutes } from "./routes/email";
+import { estimateRoutes } from "./routes/estimates";
 import { fieldRoutes } from "./routes/fields";
 import { formRoutes } from "./routes/forms";
 import { fsmRoutes } from "./routes/fsm";
@@ -19,6 +20,7 @@ import { helpRoutes } from "./routes/help";
 import { htmlResponse } from "./routes/htmlResponse";
 import { kbRoutes } from "./routes/kb";
 import { macroRoutes } from "./routes/macros";
+import { maintenanceRoutes } from "./routes/maintenance";
 import { messagingAdminRoutes, messagingHookRoutes } from "./routes/messaging";
 import { notificationRoutes } from "./routes/notifications";
 import { metrics, opsRoutes } from "./routes/ops";
@@ -111,6 +113,8 @@ export function buildApp(deps: Deps) {
     .use(messagingHookRoutes(deps))
     .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
+    .use(estimateRoutes(deps))
+    .use(maintenanceRoutes(deps))
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
     .use(timesheetRoutes(deps))

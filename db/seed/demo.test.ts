@@ -10,10 +10,14 @@ import {
   appointments,
   assets,
   counters,
+  estimateLines,
+  estimates,
   events,
   kbArticles,
   kbArticleVersions,
   lineItems,
+  maintenancePlanLines,
+  maintenancePlans,
   organizations,
   serviceLocations,
   teams,
@@ -285,6 +289,19 @@ describe("demo data", () => {
   });
 
   // Last, because it removes the data the tests above read.
+  test("the demo customer has estimates to answer and maintenance plans on their equipment", async () => {
+    const { db } = await testDatabase();
+    const rows = await db.select().from(estimates).where(eq(estimates.orgId, orgId));
+    expect(rows.map((r) => r.status).sort()).toEqual(["declined", "draft", "sent"]);
+    const [{ value }] = await db
+      .select({ value: counters.value })
+      .from(counters)
+      .where(and(eq(counters.orgId, orgId), eq(counters.name, "estimate")));
+    expect(value).toBe(3);
+    const plans = await db.select().from(maintenancePlans).where(eq(maintenancePlans.orgId, orgId));
+    expect(plans.map((p) => p.recurrenceKind).sort()).toEqual(["interval", "rrule"]);
+  });
+
   test("deleting the organization removes everything it owns", async () => {
     const { db } = await testDatabase();
     await db.delete(organizations).where(eq(organizations.id, orgId));
@@ -303,6 +320,10 @@ describe("demo data", () => {
       workOrders,
       appointments,
       lineItems,
+      estimates,
+      estimateLines,
+      maintenancePlans,
+      maintenancePlanLines,
       ticketCategories,
       ticketFields,
     ]) {

@@ -11,8 +11,13 @@ import {
   assets,
   certifications,
   counters,
+  estimateLines,
+  estimates,
   events,
   lineItems,
+  maintenancePlanLines,
+  maintenancePlanSkills,
+  maintenancePlans,
   parts,
   serviceLocations,
   services,
@@ -385,5 +390,168 @@ export async function seedFieldService(tx: Tx, input: FieldSeedInput): Promise<{
   await tx.insert(lineItems).values(lineRows);
   await tx.insert(events).values(eventRows);
   await tx.insert(counters).values({ orgId, name: "work_order", value: woRows.length });
+  await seedEstimatesAndPlans(tx, {
+    orgId,
+    now,
+    currency,
+    customerContactId: input.customerContactId,
+    headOffice: locationRows[0],
+    headOfficeAsset: assetRows[0],
+    warehouseAsset: assetRows[1],
+    services: serviceRows,
+    parts: partRows,
+    skills: skillRows,
+  });
   return { workOrders: woRows.length };
+}
+
+/**
+ * The demo customer's estimates (one waiting for an answer in the portal, one draft, one
+ * declined) and two maintenance plans on their equipment.
+ */
+async function seedEstimatesAndPlans(
+  tx: Tx,
+  input: {
+    orgId: string;
+    now: Date;
+    currency: string;
+    customerContactId: string;
+    headOffice: typeof serviceLocations.$inferSelect;
+    headOfficeAsset: typeof assets.$inferSelect;
+    warehouseAsset: typeof assets.$inferSelect;
+    services: (typeof services.$inferSelect)[];
+    parts: (typeof parts.$inferSelect)[];
+    skills: (typeof skills.$inferSelect)[];
+  },
+) {
+  const { orgId, now, currency } = input;
+  const day = (n: number) => new Date(now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+  const ago = (n: number) => new Date(now.getTime() - n * 86_400_000);
+  const [wash, , generator] = input.services;
+  const estimateRows = [
+    {
+      subject: "Chemical wash of the head office's split units",
+      status: "sent" as const,
+      validUntil: day(21),
+      sentAt: ago(2),
+      lines: [catalogLine(wash, 4), catalogLine(input.parts[1], 4)],
+    },
+    {
+      subject: "Replace the warehouse generator's starter battery",
+      status: "draft" as const,
+      validUntil: day(30),
+      sentAt: null,
+      lines: [catalogLine(generator, 1)],
+    },
+    {
+      subject: "Second outdoor unit for the server room",
+      status: "declined" as const,
+      validUntil: day(10),
+      sentAt: ago(12),
+      lines: [catalogLine(wash, 1)],
+    },
+  ];
+  for (const [i, e] of estimateRows.entries()) {
+    const id = crypto.randomUUID();
+    await tx.insert(estimates).values({
+      id,
+      orgId,
+      number: i + 1,
+      status: e.status,
+      subject: e.subject,
+      notes: "Prices include parts and labour. Work is scheduled within two weeks of acceptance.",
+      contactId: input.customerContactId,
+      companyId: input.headOffice.companyId,
+      locationId: input.headOffice.id,
+      currency,
+      validUntil: e.validUntil,
+      sentAt: e.sentAt,
+      declinedAt: e.status === "declined" ? ago(10) : null,
+      declineReason: e.status === "declined" ? "Not in this year's budget." : null,
+      createdAt: ago(14),
+      updatedAt: e.status === "declined" ? ago(10) : (e.sentAt ?? ago(14)),
+    });
+    await tx.insert(estimateLines).values(
+      e.lines.map((line, position) => ({
+        ...line,
+        orgId,
+        estimateId: id,
+        position: position + 1,
+        createdAt: ago(14),
+      })),
+    );
+  }
+  await tx.insert(counters).values({ orgId, name: "estimate", value: estimateRows.length });
+
+  const plan = (values: Partial<typeof maintenancePlans.$inferInsert>) => ({
+    orgId,
+    title: "",
+    recurrenceKind: "interval" as const,
+    startsOn: day(-60),
+    createdAt: ago(60),
+    updatedAt: ago(60),
+    ...values,
+  });
+  const [aircon, genset] = await tx
+    .insert(maintenancePlans)
+    .values([
+      plan({
+        title: "Quarterly aircon service",
+        assetId: input.headOfficeAsset.id,
+        locationId: input.headOffice.id,
+        contactId: input.customerContactId,
+        companyId: input.headOffice.companyId,
+        intervalCount: 3,
+        intervalUnit: "month",
+        durationMinutes: 90,
+        startsOn: day(10),
+      }),
+      plan({
+        title: "Monthly generator run and inspection",
+        assetId: input.warehouseAsset.id,
+        locationId: input.warehouseAsset.locationId,
+        contactId: input.customerContactId,
+        companyId: input.headOffice.companyId,
+        recurrenceKind: "rrule",
+        rrule: "FREQ=MONTHLY;BYDAY=1MO",
+        durationMinutes: 120,
+        leadDays: 7,
+      }),
+    ])
+    .returning();
+  await tx.insert(maintenancePlanLines).values([
+    { ...planLine(orgId, input.services[0], 1), planId: aircon.id, createdAt: ago(60) },
+    { ...planLine(orgId, generator, 2), planId: genset.id, createdAt: ago(60) },
+  ]);
+  await tx.insert(maintenancePlanSkills).values([
+    { orgId, planId: aircon.id, skillId: input.skills[0].id },
+    { orgId, planId: genset.id, skillId: input.skills[5].id },
+  ]);
+}
+
+/** A line priced from the catalog, as the estimate form would make it. */
+function catalogLine(item: typeof services.$inferSelect | typeof parts.$inferSelect, quantity: number) {
+  const part = "sku" in item;
+  return {
+    kind: part ? ("part" as const) : ("service" as const),
+    serviceId: part ? null : item.id,
+    partId: part ? item.id : null,
+    description: part ? `${item.sku} ${item.name}` : item.name,
+    quantity,
+    unitPriceMinor: item.priceMinor,
+    taxBasisPoints: item.taxBasisPoints,
+  };
+}
+
+function planLine(orgId: string, service: typeof services.$inferSelect, position: number) {
+  return {
+    orgId,
+    kind: "service" as const,
+    serviceId: service.id,
+    description: service.name,
+    quantity: 1,
+    unitPriceMinor: service.priceMinor,
+    taxBasisPoints: service.taxBasisPoints,
+    position,
+  };
 }

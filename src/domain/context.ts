@@ -44,6 +44,12 @@ const PERMISSIONS = {
   "fsm.read": ["admin", "supervisor", "dispatcher", "agent"],
   "fsm.from_ticket": ["admin", "supervisor", "dispatcher", "agent"],
   "fsm.field": ["technician"],
+  /** Write, send and follow up estimates (quotes). */
+  "estimates.manage": ["admin", "supervisor", "dispatcher"],
+  /** Read, accept or decline the estimates made out to oneself or one's company (in the portal). */
+  "estimates.respond": ["customer"],
+  /** Preventive maintenance plans and the work orders they make. */
+  "maintenance.manage": ["admin", "supervisor", "dispatcher"],
   /** Approve or send back technicians' timesheets. */
   "timesheets.approve": ["admin", "supervisor"],
   /** Write and edit knowledge-base drafts; read internal articles. */

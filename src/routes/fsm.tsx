@@ -3,7 +3,9 @@ import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
 import { isDomainError, notFound } from "../domain/errors";
+import { estimateOfWorkOrder } from "../domain/fsm/estimates";
 import { instantToLocal, localToInstant } from "../domain/fsm/field";
+import { planOfWorkOrder } from "../domain/fsm/maintenance";
 import { formatWorkOrderNumber, parseWorkOrderNumber } from "../domain/fsm/rules";
 import {
   addLineItem,
@@ -51,6 +53,10 @@ async function workOrderPage(
     workOrderChoices(ctx),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
+  const [estimate, plan] = await Promise.all([
+    estimateOfWorkOrder(ctx, detail.workOrder.id),
+    planOfWorkOrder(ctx, detail.workOrder.id),
+  ]);
   const qualified = detail.skills.length
     ? await qualifiedTechnicians(ctx, detail.workOrder.id, instantToLocal(ctx.now, timeZone).slice(0, 10))
     : undefined;
@@ -64,6 +70,9 @@ async function workOrderPage(
       canManage={can(ctx.actor, "fsm.manage")}
       localNow={instantToLocal(ctx.now, timeZone)}
       qualified={qualified}
+      estimate={estimate}
+      plan={plan}
+      canEstimate={can(ctx.actor, "estimates.manage")}
       {...extra}
     />
   );

@@ -1,7 +1,11 @@
 // The customer portal: works entirely without JavaScript — plain forms, POST-redirect-GET.
 import { Elysia } from "elysia";
+import type { SessionUser } from "../domain/auth/sessions";
+import type { Ctx } from "../domain/context";
 import { isDomainError } from "../domain/errors";
 import { readCatalog } from "../domain/fields/catalog";
+import { formatEstimateNumber } from "../domain/fsm/estimateRules";
+import { acceptEstimate, declineEstimate, getEstimate, listOwnEstimates } from "../domain/fsm/estimates";
 import { deflectionSuggestions, recordDeflection } from "../domain/kb/deflection";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
@@ -11,9 +15,11 @@ import { addMessage, createTicket, updateTicket } from "../domain/tickets/comman
 import { getAttachment, getTicket, listOwnTickets } from "../domain/tickets/queries";
 import { fieldValuesFromBody } from "../views/fields/form";
 import { DeflectionSuggestions } from "../views/kb/help";
+import { PortalEstimatePage, PortalEstimatesPage, type PortalFailed } from "../views/portal/estimates";
 import { PortalNewTicketPage, PortalTicketPage, PortalTicketsPage } from "../views/portal/pages";
 import type { Deps } from "./deps";
 import { attachmentResponse, ticketNumberParam } from "./desk";
+import { estimateNumberParam } from "./estimates";
 import { field, formValues, requireUserWith, seeOther, uploads, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
@@ -23,6 +29,32 @@ const NOTICES: Record<string, string> = {
   reopened: "The ticket is open again; we will look at it.",
   deflected: "Glad the article answered your question — no ticket was needed.",
 };
+
+const ESTIMATE_NOTICES: Record<string, string> = {
+  accepted: "Thank you — the estimate is accepted. We will be in touch to schedule the work.",
+  declined: "The estimate is declined. Thank you for letting us know.",
+};
+
+async function portalEstimatePage(
+  ctx: Ctx,
+  csrf: string,
+  number: number,
+  extra: { notice?: string; failed?: PortalFailed } = {},
+) {
+  const [detail, timeZone] = await Promise.all([
+    getEstimate(ctx, number),
+    organizationTimeZone(ctx.db, ctx.actor.orgId),
+  ]);
+  return (
+    <PortalEstimatePage
+      csrf={csrf}
+      viewer={viewerOf(ctx.actor as SessionUser)}
+      detail={detail}
+      timeZone={timeZone}
+      {...extra}
+    />
+  );
+}
 
 export function portalRoutes(deps: Deps) {
   return new Elysia()
@@ -173,6 +205,67 @@ export function portalRoutes(deps: Deps) {
         request,
         `/portal/tickets/${formatTicketNumber(number)}?notice=${status === "solved" ? "solved" : "reopened"}`,
       );
+    })
+    .get("/portal/estimates", async ({ user, csrf, ctxFor }) => {
+      const me = requireUserWith(user, "estimates.respond");
+      return (
+        <PortalEstimatesPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          estimates={await listOwnEstimates(ctxFor(me))}
+        />
+      );
+    })
+    .get("/portal/estimates/:number", async ({ user, csrf, ctxFor, params, query }) => {
+      const me = requireUserWith(user, "estimates.respond");
+      return portalEstimatePage(ctxFor(me), csrf, estimateNumberParam(params.number), {
+        notice: ESTIMATE_NOTICES[query.notice ?? ""],
+      });
+    })
+    .post(
+      "/portal/estimates/:number/accept",
+      async ({ user, csrf, ctxFor, params, body, set, request, server }) => {
+        const me = requireUserWith(user, "estimates.respond");
+        const number = estimateNumberParam(params.number);
+        try {
+          await acceptEstimate(ctxFor(me), number, {
+            name: field(body, "signatureName"),
+            agreed: field(body, "agree") !== "",
+            ip: server?.requestIP(request)?.address ?? null,
+          });
+          return seeOther(set, request, `/portal/estimates/${formatEstimateNumber(number)}?notice=accepted`);
+        } catch (error) {
+          if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+          set.status = error.status;
+          return portalEstimatePage(ctxFor(me), csrf, number, {
+            failed: {
+              form: "accept",
+              message: error.message,
+              fields: error.fields ?? {},
+              values: formValues(body),
+            },
+          });
+        }
+      },
+    )
+    .post("/portal/estimates/:number/decline", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const me = requireUserWith(user, "estimates.respond");
+      const number = estimateNumberParam(params.number);
+      try {
+        await declineEstimate(ctxFor(me), number, { reason: field(body, "reason") });
+        return seeOther(set, request, `/portal/estimates/${formatEstimateNumber(number)}?notice=declined`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        return portalEstimatePage(ctxFor(me), csrf, number, {
+          failed: {
+            form: "decline",
+            message: error.message,
+            fields: error.fields ?? {},
+            values: formValues(body),
+          },
+        });
+      }
     })
     .get("/portal/attachments/:id", async ({ user, ctxFor, params }) => {
       const me = requireUserWith(user, "tickets.read_own");

@@ -36,7 +36,11 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       {viewer.role === "supervisor" || isAdmin ? <a href="/fsm/timesheets">Timesheets</a> : ""}
       {viewer.role === "supervisor" || isAdmin ? <a href="/desk/ask">Ask the data</a> : ""}
       {["admin", "supervisor", "dispatcher"].includes(viewer.role) ? (
-        <a href="/fsm/dispatch">Dispatch</a>
+        <>
+          <a href="/fsm/dispatch">Dispatch</a>
+          <a href="/fsm/estimates">Estimates</a>
+          <a href="/fsm/maintenance">Maintenance</a>
+        </>
       ) : (
         ""
       )}
@@ -62,6 +66,7 @@ function CustomerNav({ viewer }: { viewer?: Viewer }) {
         <>
           <a href="/portal/tickets">My tickets</a>
           <a href="/portal/tickets/new">New ticket</a>
+          <a href="/portal/estimates">Estimates</a>
           <a href="/portal/chat">Chat</a>
           <a href="/help">Help center</a>
           <span class="spacer" />

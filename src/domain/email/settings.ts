@@ -204,6 +204,10 @@ export const SAMPLE_VALUES: Record<string, string> = {
   "user.name": "Aminah",
   "reset.url": "https://support.example.com/password/reset/…",
   "reset.minutes": "60",
+  "estimate.number": "EST-000012",
+  "estimate.subject": "Replace compressor of the cold room",
+  "estimate.total": "MYR 4,240.00",
+  "estimate.valid_until": "2026-12-31",
 };
 
 export async function listTemplates(ctx: Ctx) {

@@ -122,6 +122,24 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     },
   },
   {
+    kind: "estimate_sent",
+    label: "An estimate sent to the customer, with a link to accept or decline it",
+    placeholders: [
+      "contact.name",
+      "estimate.number",
+      "estimate.subject",
+      "estimate.total",
+      "estimate.valid_until",
+      "portal.url",
+      "org.name",
+    ],
+    defaults: {
+      subject: "[{{estimate.number}}] Estimate: {{estimate.subject}}",
+      text: "Hello {{contact.name}},\n\nHere is our estimate {{estimate.number}} for “{{estimate.subject}}”, {{estimate.total}} in total. It is valid until {{estimate.valid_until}}.\n\nSee the details and accept or decline it in the portal:\n{{portal.url}}\n\nKind regards,\n{{org.name}}",
+      html: null,
+    },
+  },
+  {
     kind: "password_reset",
     label: "Password reset link",
     placeholders: ["user.name", "reset.url", "reset.minutes"],

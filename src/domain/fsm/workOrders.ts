@@ -11,8 +11,6 @@ import {
   appointmentTechnicians,
   assets,
   contacts,
-  LINE_ITEM_KINDS,
-  type LineItemKind,
   lineItems,
   organizations,
   parts,
@@ -34,7 +32,8 @@ import { appendEvent, type DbOrTx } from "../events/log";
 import { nextNumber } from "../orgs/counters";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isOneOf, isUuid } from "../tickets/rules";
-import { parseMoney, parsePercent, totals } from "./money";
+import { type LineInput, priceLine } from "./lines";
+import { totals } from "./money";
 import { queueServiceReport } from "./report";
 import {
   canTransitionAppointment,
@@ -155,7 +154,8 @@ function validateText(
   return { subject, priority };
 }
 
-async function insertWorkOrder(
+/** Inserts a work order with its next number and skills, inside the caller's transaction. */
+export async function insertWorkOrder(
   tx: DbOrTx,
   ctx: Ctx,
   values: Omit<typeof workOrders.$inferInsert, "orgId" | "number" | "createdAt" | "updatedAt" | "currency">,
@@ -488,15 +488,7 @@ export async function changeAppointmentStatus(
   });
 }
 
-export interface LineItemInput {
-  kind: string;
-  serviceId?: string;
-  partId?: string;
-  description?: string;
-  quantity: string | number;
-  /** For labour and free text: the unit price as typed ("85.00"); catalog items use their price. */
-  unitPrice?: string;
-  taxPercent?: string;
+export interface LineItemInput extends LineInput {
   appointmentId?: string | null;
 }
 
@@ -504,13 +496,6 @@ export interface LineItemInput {
 export async function addLineItem(ctx: Ctx, ref: WorkOrderRef, input: LineItemInput) {
   const manager = can(ctx.actor, "fsm.manage");
   if (!manager && !can(ctx.actor, "fsm.field")) throw forbidden();
-  const fields: FieldErrors = {};
-  const kind = input.kind as LineItemKind;
-  if (!isOneOf(LINE_ITEM_KINDS, kind)) fields.kind = "Choose service, part or labour.";
-  const quantity =
-    typeof input.quantity === "number" ? input.quantity : Number(String(input.quantity).trim());
-  if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100_000)
-    fields.quantity = "Enter a whole quantity of at least 1.";
   const orgId = ctx.actor.orgId;
   const wo = await findWorkOrder(ctx.db, ctx, ref);
   if (!manager) {
@@ -518,52 +503,13 @@ export async function addLineItem(ctx: Ctx, ref: WorkOrderRef, input: LineItemIn
     if (!input.appointmentId) throw forbidden();
     const appointment = await findAppointment(ctx.db, ctx, input.appointmentId);
     if (appointment.workOrderId !== wo.id) throw notFound("That appointment");
-    if (kind !== "part") throw forbidden("Technicians add parts used.");
+    if (input.kind !== "part") throw forbidden("Technicians add parts used.");
   }
-  let description = (input.description ?? "").trim();
-  let unitPriceMinor: number | undefined;
-  let taxBasisPoints: number | undefined;
-  let serviceId: string | null = null;
-  let partId: string | null = null;
-  if (kind === "service") {
-    const [row] = isUuid(input.serviceId)
-      ? await ctx.db
-          .select()
-          .from(services)
-          .where(and(eq(services.orgId, orgId), eq(services.id, input.serviceId)))
-      : [];
-    if (!row) fields.serviceId = "Choose a service from the catalog.";
-    else if (row.currency !== wo.currency) fields.serviceId = `That service is priced in ${row.currency}.`;
-    else {
-      serviceId = row.id;
-      description ||= row.name;
-      unitPriceMinor = row.priceMinor;
-      taxBasisPoints = row.taxBasisPoints;
-    }
-  } else if (kind === "part") {
-    const [row] = isUuid(input.partId)
-      ? await ctx.db
-          .select()
-          .from(parts)
-          .where(and(eq(parts.orgId, orgId), eq(parts.id, input.partId)))
-      : [];
-    if (!row) fields.partId = "Choose a part from the list.";
-    else if (row.currency !== wo.currency) fields.partId = `That part is priced in ${row.currency}.`;
-    else {
-      partId = row.id;
-      description ||= `${row.sku} ${row.name}`;
-      unitPriceMinor = row.priceMinor;
-      taxBasisPoints = row.taxBasisPoints;
-    }
-  } else if (kind === "labour") {
-    description ||= "Labour";
-    unitPriceMinor = parseMoney(input.unitPrice ?? "", wo.currency);
-    if (unitPriceMinor === undefined) fields.unitPrice = "Enter a price such as 85.00.";
-    taxBasisPoints = parsePercent(input.taxPercent || "0");
-    if (taxBasisPoints === undefined) fields.taxPercent = "Enter a tax rate such as 8 or 6.5.";
-  }
-  if (description.length > 500) fields.description = "Keep the description under 500 characters.";
+  const fields: FieldErrors = {};
+  const line = await priceLine(ctx.db, orgId, wo.currency, input, fields);
   fail(fields);
+  if (!line) throw invalid(fields);
+  const { kind, quantity } = line;
   return ctx.db.transaction(async (tx) => {
     const locked = await findWorkOrder(tx, ctx, wo.id, { forUpdate: true });
     if (locked.status === "closed" || locked.status === "cancelled")
@@ -574,13 +520,7 @@ export async function addLineItem(ctx: Ctx, ref: WorkOrderRef, input: LineItemIn
         orgId,
         workOrderId: wo.id,
         appointmentId: input.appointmentId || null,
-        kind,
-        serviceId,
-        partId,
-        description,
-        quantity,
-        unitPriceMinor: unitPriceMinor!,
-        taxBasisPoints: taxBasisPoints!,
+        ...line,
         createdAt: ctx.now,
       })
       .returning();

@@ -10,6 +10,8 @@ import { POLL_ALL_QUEUE, POLL_QUEUE, pollMailbox, queueImapPolls } from "../emai
 import { acknowledgeQueue } from "../email/inbound";
 import { orgForMail, SEND_QUEUE } from "../email/outbox";
 import type { FileStore } from "../files/store";
+import { EXPIRE_QUEUE, expireDueEstimates } from "../fsm/estimates";
+import { MAINTENANCE_QUEUE, makeDueMaintenanceWorkOrders } from "../fsm/maintenance";
 import { makeServiceReport, REPORT_QUEUE } from "../fsm/report";
 import { PUBLISH_QUEUE, publishDueArticles } from "../kb/schedule";
 import { fetchMedia, MEDIA_QUEUE } from "../messaging/inbound";
@@ -106,6 +108,24 @@ export function productQueues(
       },
     },
     {
+      // Sent estimates past their valid-until day become expired, each once (src/domain/fsm/estimates.ts).
+      queue: EXPIRE_QUEUE,
+      concurrency: 1,
+      async handler(_job, ctx) {
+        await expireDueEstimates(ctx.db, ctx.now);
+      },
+    },
+    {
+      // Preventive maintenance: each plan's occurrences within its lead days become work orders,
+      // each exactly once however often this runs (src/domain/fsm/maintenance.ts).
+      queue: MAINTENANCE_QUEUE,
+      concurrency: 1,
+      timeoutMs: 10 * 60_000,
+      async handler(_job, ctx) {
+        await makeDueMaintenanceWorkOrders(ctx.db, ctx.now);
+      },
+    },
+    {
       queue: MEDIA_QUEUE,
       concurrency: 2,
       timeoutMs: 5 * 60_000,
@@ -191,5 +211,7 @@ export const SCHEDULES: Schedule[] = [
   { name: "sla sweep", queue: "sla.sweep", everySeconds: 60 },
   { name: "time-based automation rules", queue: TIME_RULES_QUEUE, everySeconds: 300 },
   { name: "scheduled article publishing", queue: PUBLISH_QUEUE, everySeconds: 60 },
+  { name: "expire estimates", queue: EXPIRE_QUEUE, everySeconds: 3_600 },
+  { name: "preventive maintenance work orders", queue: MAINTENANCE_QUEUE, everySeconds: 86_400 },
   ...ASSIST_SCHEDULES,
 ];

@@ -1,6 +1,7 @@
 // The dispatcher's work orders: the list with filters, the create form, the work order page.
 import { LINE_ITEM_KINDS, WORK_ORDER_PRIORITIES, WORK_ORDER_STATUSES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
+import { formatEstimateNumber } from "../../domain/fsm/estimateRules";
 import { formatMoney, formatPercent, lineAmounts } from "../../domain/fsm/money";
 import {
   APPOINTMENT_STATUS_LABELS,
@@ -223,6 +224,9 @@ export function WorkOrderPage({
   failed,
   localNow,
   qualified,
+  estimate,
+  plan,
+  canEstimate = false,
 }: {
   csrf: string;
   viewer: Viewer;
@@ -236,6 +240,12 @@ export function WorkOrderPage({
   localNow: string;
   /** With required skills: who holds them, and their certifications valid today. */
   qualified?: { id: string; name: string; certifications: string[] }[];
+  /** The accepted estimate this work order was made from. */
+  estimate?: { number: number } | null;
+  /** The maintenance plan that made this work order, and the day it was due. */
+  plan?: { id: string; title: string; occursOn: string } | null;
+  /** Whether the viewer may write an estimate from this work order. */
+  canEstimate?: boolean;
 }) {
   const wo = detail.workOrder;
   const number = formatWorkOrderNumber(wo.number);
@@ -284,6 +294,36 @@ export function WorkOrderPage({
               <a href={`/desk/tickets/${formatTicketNumber(detail.ticket.number)}`} safe>
                 {formatTicketNumber(detail.ticket.number)}
               </a>
+            </>
+          ) : (
+            ""
+          )}
+          {estimate ? (
+            <>
+              {" "}
+              · From estimate{" "}
+              <a href={`/fsm/estimates/${formatEstimateNumber(estimate.number)}`} class="from-estimate" safe>
+                {formatEstimateNumber(estimate.number)}
+              </a>
+            </>
+          ) : (
+            ""
+          )}
+          {plan ? (
+            <>
+              {" "}
+              · Maintenance plan{" "}
+              <a href={`/fsm/maintenance/${plan.id}`} class="from-plan" safe>
+                {plan.title}
+              </a>
+            </>
+          ) : (
+            ""
+          )}
+          {canEstimate ? (
+            <>
+              {" "}
+              · <a href={`/fsm/estimates/new?workOrder=${number}`}>Write an estimate</a>
             </>
           ) : (
             ""
