@@ -4,7 +4,6 @@ import {
   foreignKey,
   index,
   integer,
-  jsonb,
   pgTable,
   real,
   text,
@@ -13,6 +12,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 import { tickets } from "./tickets";
 

@@ -3,13 +3,13 @@ import {
   foreignKey,
   index,
   integer,
-  jsonb,
   pgTable,
   primaryKey,
   text,
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 import { tickets } from "./tickets";
 

@@ -1,19 +1,9 @@
 // Route optimizer runs of the dispatch board: one row per "Optimize this day", kept in the database
 // so a proposal survives a reload and any app server can show, apply or discard it.
 import { sql } from "drizzle-orm";
-import {
-  check,
-  date,
-  foreignKey,
-  index,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { check, date, foreignKey, index, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 
 export const OPTIMIZER_RUN_STATUSES = ["running", "done", "failed", "applied", "discarded"] as const;

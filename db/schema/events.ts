@@ -1,14 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import {
-  type AnyPgColumn,
-  bigserial,
-  index,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { type AnyPgColumn, bigserial, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 
 /**

@@ -5,7 +5,6 @@ import {
   foreignKey,
   index,
   integer,
-  jsonb,
   pgTable,
   text,
   timestamp,
@@ -13,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 
 /** Kinds of custom ticket fields; the value a ticket stores for each is described in src/domain/fields. */

@@ -5,7 +5,6 @@ import {
   foreignKey,
   index,
   integer,
-  jsonb,
   pgTable,
   text,
   timestamp,
@@ -14,6 +13,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { appointments } from "./fsm";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 
 /**

@@ -1,6 +1,7 @@
-import { foreignKey, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { foreignKey, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import type { RuleAction } from "./automation";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 
 /** A canned response: reply text with placeholders, and field changes applied with it. */

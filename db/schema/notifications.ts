@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { foreignKey, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { foreignKey, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 
 export const EMAIL_MODES = ["instant", "digest", "off"] as const;

@@ -6,7 +6,6 @@ import {
   foreignKey,
   index,
   integer,
-  jsonb,
   pgTable,
   text,
   timestamp,
@@ -15,6 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 import { teams } from "./teams";
 import type { TicketStatus } from "./tickets";

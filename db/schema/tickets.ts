@@ -6,7 +6,6 @@ import {
   foreignKey,
   index,
   integer,
-  jsonb,
   pgTable,
   primaryKey,
   real,
@@ -18,6 +17,7 @@ import {
 import { users } from "./auth";
 import { companies, contacts } from "./crm";
 import { ticketCategories } from "./fields";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 import { teams } from "./teams";
 

@@ -42,7 +42,7 @@ export async function appendEvent(
     with appended as (
       insert into ${events} (org_id, type, ticket_id, actor_user_id, actor_kind, data, created_at)
       values (${orgId}, ${event.type}, ${ticketId}::uuid, ${actorUserId}::uuid, ${actorKind},
-              ${JSON.stringify(event.data ?? {})}::jsonb, ${ctx.now.toISOString()}::timestamptz)
+              ${JSON.stringify(event.data ?? {})}::text::jsonb, ${ctx.now.toISOString()}::timestamptz)
       returning seq
     )${webhooks.ctes}
     select seq, ${webhooks.wake}, pg_notify(${EVENTS_CHANNEL}, json_build_object(
