@@ -90,7 +90,7 @@ const ctx: Ctx = {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 let number = ticketCount;
-for (const strategy of ["round_robin", "load_balanced"] as const) {
+for (const strategy of ["round_robin", "load_balanced", "skills", "weighted"] as const) {
   await db
     .insert(teamAssignment)
     .values({ orgId: org.id, teamId: team.id, strategy, maxOpenPerAgent: 200, updatedAt: new Date() })

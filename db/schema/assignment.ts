@@ -1,9 +1,35 @@
-import { foreignKey, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, foreignKey, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { ticketCategories } from "./fields";
+import { skills, zones } from "./fsm";
+import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 import { teams } from "./teams";
 
-export const ASSIGNMENT_STRATEGIES = ["manual", "round_robin", "load_balanced"] as const;
+export const ASSIGNMENT_STRATEGIES = [
+  "manual",
+  "round_robin",
+  "load_balanced",
+  "skills",
+  "weighted",
+] as const;
+
+/** Shares of the weighted score, in percent; the field-team formula by default. */
+export interface ScoreWeights {
+  zone: number;
+  availability: number;
+  workload: number;
+  rating: number;
+}
+export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = { zone: 40, availability: 30, workload: 20, rating: 10 };
+
+/** A working-hours interval, as business calendars write them (ISO weekday, local "HH:MM"). */
+export interface WorkingInterval {
+  day: number;
+  start: string;
+  end: string;
+}
 export type AssignmentStrategy = (typeof ASSIGNMENT_STRATEGIES)[number];
 
 /** How a team's new tickets find their agent; the row is locked while one is assigned. */
@@ -17,6 +43,8 @@ export const teamAssignment = pgTable(
     maxOpenPerAgent: integer("max_open_per_agent"),
     /** Round robin: who was given the last ticket. */
     lastAssignedUserId: uuid("last_assigned_user_id"),
+    /** Weighted score: the shares of each part; null means DEFAULT_SCORE_WEIGHTS. */
+    weights: jsonb("weights").$type<ScoreWeights>(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },
   (t) => [
@@ -35,11 +63,58 @@ export const agentStatus = pgTable(
     orgId: uuid("org_id").notNull(),
     userId: uuid("user_id").notNull(),
     status: text("status", { enum: AGENT_STATUSES }).notNull(),
+    /** When the agent works, in the organization's zone; null means any time. */
+    workingHours: jsonb("working_hours").$type<WorkingInterval[]>(),
+    /** The territory the agent serves best (weighted score's zone match); null means none. */
+    zoneId: uuid("zone_id"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.userId] }),
     foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [users.orgId, users.id] }).onDelete("cascade"),
+    // Deferrable (hand-written in the migration): an organization's deletion removes both sides.
+    foreignKey({ columns: [t.orgId, t.zoneId], foreignColumns: [zones.orgId, zones.id] }),
+  ],
+);
+
+/** What a desk agent is good at, 1 (basic) to 5 (expert); skills-based assignment reads it. */
+export const agentSkills = pgTable(
+  "agent_skills",
+  {
+    orgId: uuid("org_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    skillId: uuid("skill_id").notNull(),
+    level: integer("level").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.userId, t.skillId] }),
+    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [users.orgId, users.id] }).onDelete("cascade"),
+    foreignKey({ columns: [t.orgId, t.skillId], foreignColumns: [skills.orgId, skills.id] }).onDelete(
+      "cascade",
+    ),
+    check("agent_skills_level", sql`${t.level} between 1 and 5`),
+  ],
+);
+
+/** Skills a ticket of this category (or subcategory) needs, with the lowest level that will do. */
+export const categorySkills = pgTable(
+  "category_skills",
+  {
+    orgId: uuid("org_id").notNull(),
+    categoryId: uuid("category_id").notNull(),
+    skillId: uuid("skill_id").notNull(),
+    minLevel: integer("min_level").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.categoryId, t.skillId] }),
+    foreignKey({
+      columns: [t.orgId, t.categoryId],
+      foreignColumns: [ticketCategories.orgId, ticketCategories.id],
+    }).onDelete("cascade"),
+    foreignKey({ columns: [t.orgId, t.skillId], foreignColumns: [skills.orgId, skills.id] }).onDelete(
+      "cascade",
+    ),
+    check("category_skills_level", sql`${t.minLevel} between 1 and 5`),
   ],
 );
 

@@ -90,4 +90,23 @@ describe("assignment pages", () => {
     const page = await stranger.page("/admin/assignment");
     expect(page.document.querySelector(`#team-${home.teamId}`)).toBeNull();
   });
+
+  test("an admin edits an agent's skills, zone and hours, and a category's skills; bad input is kept", async () => {
+    const admin = await signedIn(home, "admin");
+    const url = `/admin/assignment/agents/${home.users.agent.id}`;
+    const bad = await admin.post(url, { skills: "Networking high", zoneId: "", hours_1: "9-5pm" });
+    expect(bad.status).toBe(422);
+    const page = parse(await bad.text());
+    expect(page.querySelector(".field.invalid #skills")?.getAttribute("value")).toBe("Networking high");
+    expect(page.querySelector(".field.invalid #hours_1")?.getAttribute("value")).toBe("9-5pm");
+    const good = await admin.post(url, { skills: "Networking 4", zoneId: "", hours_1: "09:00-17:00" });
+    expect(good.status).toBe(303);
+    const list = await admin.page("/admin/assignment");
+    const row = list.document.querySelector(`tr[data-agent="${home.users.agent.id}"]`)?.textContent ?? "";
+    expect(row).toContain("Networking 4");
+    expect(row).toContain("Mon 09:00-17:00");
+    const stranger = await signedIn(away, "admin");
+    expect((await stranger.get(url)).status).toBe(404);
+    expect((await (await signedIn(home, "agent")).get(url)).status).toBe(403);
+  });
 });
