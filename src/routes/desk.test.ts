@@ -103,6 +103,34 @@ describe("ticket list", () => {
     expect(forged.document.querySelector(".alert.error")?.textContent).not.toContain("call");
   });
 
+  test("a bulk edit sets or clears the category of the selected tickets", async () => {
+    const { saveCategory } = await import("../domain/fields/catalog");
+    const hvac = await saveCategory(org.ctx("admin"), null, { name: "HVAC" });
+    const agent = await signedIn(org, "agent");
+    const page = await agent.page("/desk/tickets?q=chiller&sort=number");
+    expect(page.document.querySelector(`select[name="category"] option[value="${hvac}"]`)?.textContent).toBe(
+      "HVAC",
+    );
+    const ids = [...page.document.querySelectorAll('input[name="ids"]')]
+      .slice(3, 5)
+      .map((i) => i.getAttribute("value")!);
+    const done = await agent.post("/desk/tickets/bulk", { ids, category: hvac, back: "/desk/tickets" });
+    expect(done.headers.get("location")).toContain("notice=saved");
+    expect(
+      (await agent.page(`/desk/tickets?category=${hvac}`)).document.querySelectorAll("tbody tr").length,
+    ).toBe(2);
+    await agent.post("/desk/tickets/bulk", { ids: ids.slice(0, 1), category: "none", back: "/desk/tickets" });
+    expect(
+      (await agent.page(`/desk/tickets?category=${hvac}`)).document.querySelectorAll("tbody tr").length,
+    ).toBe(1);
+    const bad = await agent.post("/desk/tickets/bulk", {
+      ids,
+      category: crypto.randomUUID(),
+      back: "/desk/tickets",
+    });
+    expect(bad.headers.get("location")).toContain("bulk=category");
+  });
+
   test("a reused list is never older than the organization's latest change", async () => {
     const agent = await signedIn(org, "agent");
     const row = async () =>

@@ -163,6 +163,8 @@ export function deskRoutes(deps: Deps) {
           status: field(body, "status") || undefined,
           priority: field(body, "priority") || undefined,
           addTags: field(body, "addTags") || undefined,
+          // "none" clears the category; empty leaves it.
+          category: field(body, "category") === "none" ? null : field(body, "category") || undefined,
         });
         const outcome: Record<string, string> = result.skipped.length
           ? {
@@ -347,6 +349,7 @@ const BULK_PROBLEMS: Record<string, string> = {
   assigneeId: "That agent cannot take tickets.",
   status: "Choose a valid status.",
   priority: "Choose a valid priority.",
+  category: "Choose one of the categories offered.",
 };
 
 function bulkMessage(query: Record<string, string | undefined>): string | undefined {

@@ -10,8 +10,10 @@ import {
   outboxMessages,
   ticketAgentFollowers,
   ticketFollowers,
+  ticketLinks,
   ticketMessages,
   tickets,
+  ticketTimeEntries,
 } from "../../../db/schema";
 import { type Ctx, requirePermission } from "../context";
 import { orgForMail, queueMail } from "../email/outbox";
@@ -231,7 +233,58 @@ async function moveConversation(tx: DbOrTx, orgId: string, source: TicketRow, ta
       .onConflictDoNothing();
   }
   await tx.delete(ticketAgentFollowers).where(onSource(ticketAgentFollowers));
+  // Time spent on the duplicate was spent on the matter: it counts on the survivor (a running timer too).
+  await tx.update(ticketTimeEntries).set({ ticketId: target.id }).where(onSource(ticketTimeEntries));
+  await moveLinks(tx, orgId, source.id, target.id, now);
   return { moved: moved.length, copied: people.map((p) => p.contactId) };
+}
+
+/**
+ * The duplicate's links become the survivor's. A link between the two goes; one the survivor
+ * already has, or a second parent, is dropped (the survivor's own wins).
+ */
+async function moveLinks(tx: DbOrTx, orgId: string, sourceId: string, targetId: string, now: Date) {
+  const links = await tx
+    .select()
+    .from(ticketLinks)
+    .where(
+      and(
+        eq(ticketLinks.orgId, orgId),
+        or(eq(ticketLinks.fromTicketId, sourceId), eq(ticketLinks.toTicketId, sourceId)),
+      ),
+    );
+  if (links.length === 0) return;
+  const swap = (id: string) => (id === sourceId ? targetId : id);
+  const moved = links
+    .map((l) => ({ ...l, fromTicketId: swap(l.fromTicketId), toTicketId: swap(l.toTicketId) }))
+    .filter((l) => l.fromTicketId !== l.toTicketId)
+    .map((l) =>
+      // Related links are stored once, the smaller id first.
+      l.kind === "related" && l.fromTicketId > l.toTicketId
+        ? { ...l, fromTicketId: l.toTicketId, toTicketId: l.fromTicketId }
+        : l,
+    );
+  await tx.delete(ticketLinks).where(
+    and(
+      eq(ticketLinks.orgId, orgId),
+      inArray(
+        ticketLinks.id,
+        links.map((l) => l.id),
+      ),
+    ),
+  );
+  for (const l of moved)
+    await tx
+      .insert(ticketLinks)
+      .values({
+        orgId,
+        kind: l.kind,
+        fromTicketId: l.fromTicketId,
+        toTicketId: l.toTicketId,
+        createdByUserId: l.createdByUserId,
+        createdAt: l.createdAt ?? now,
+      })
+      .onConflictDoNothing();
 }
 
 /**

@@ -295,6 +295,29 @@ describe("links", () => {
   });
 });
 
+describe("merge keeps links and time", () => {
+  test("the duplicate's links and time entries move to the survivor; a link between the two goes", async () => {
+    const survivor = await ticket("Printer jams");
+    const duplicate = await ticket("Printer jams again");
+    const related = await ticket("Toner order");
+    const child = await ticket("Printer on floor 3");
+    const agent = org.ctx("agent");
+    await addLink(agent, duplicate.number, { other: String(related.number), role: "related" });
+    await addLink(agent, duplicate.number, { other: String(child.number), role: "child" });
+    await addLink(agent, duplicate.number, { other: String(survivor.number), role: "related" });
+    const { addTimeEntry, ticketTime } = await import("../time/ticketTime");
+    await addTimeEntry(agent, duplicate.number, { duration: "45m", note: "Cleared a jam" });
+    await mergeTickets(agent, duplicate.number, { target: String(survivor.number) });
+    const { db } = await testDatabase();
+    const links = await linksOf(db, org.orgId, survivor.id);
+    expect(links.related.map((t) => t.number)).toEqual([related.number]);
+    expect(links.children.map((t) => t.number)).toEqual([child.number]);
+    expect((await linksOf(db, org.orgId, duplicate.id)).related).toEqual([]);
+    const time = await ticketTime(agent, survivor.id);
+    expect(time.entries.map((e) => e.note)).toContain("Cleared a jam");
+  });
+});
+
 describe("followers and mentions", () => {
   test("finds mentions by address name or full name, never inside an email address", () => {
     const people = [

@@ -187,7 +187,7 @@ function FilterBar({ filters, choices, catalog }: Pick<TicketListProps, "filters
   );
 }
 
-function BulkBar({ choices }: Pick<TicketListProps, "choices">) {
+function BulkBar({ choices, catalog }: Pick<TicketListProps, "choices" | "catalog">) {
   return (
     <fieldset class="bulk">
       <legend>With selected</legend>
@@ -216,6 +216,30 @@ function BulkBar({ choices }: Pick<TicketListProps, "choices">) {
           </option>
         ))}
       </select>
+      {catalog?.categories.length ? (
+        <select name="category" aria-label="Set category">
+          <option value="">Category: keep</option>
+          <option value="none">No category</option>
+          {categoryTree(catalog)
+            .filter(({ category }) => !category.archived)
+            .map(({ category, children }) => (
+              <>
+                <option value={category.id} safe>
+                  {category.name}
+                </option>
+                {children
+                  .filter((sub) => !sub.archived)
+                  .map((sub) => (
+                    <option value={sub.id} safe>
+                      {`${category.name} › ${sub.name}`}
+                    </option>
+                  ))}
+              </>
+            ))}
+        </select>
+      ) : (
+        ""
+      )}
       <input name="addTags" placeholder="Add tags" aria-label="Add tags" />
       <button type="submit">Apply</button>
     </fieldset>
@@ -337,7 +361,7 @@ export function TicketListRegion(props: TicketListProps) {
       <form method="post" action="/desk/tickets/bulk" class="list">
         <CsrfField token={props.csrf} />
         <input type="hidden" name="back" value={props.selfUrl} />
-        <BulkBar choices={props.choices} />
+        <BulkBar choices={props.choices} catalog={props.catalog} />
         {props.table as "safe"}
       </form>
       {props.nextCursor ? (
