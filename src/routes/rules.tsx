@@ -1,6 +1,6 @@
 // Admin pages for automation rules.
 import { Elysia } from "elysia";
-import { ruleChoices } from "../domain/automation/engine";
+import { CHOICE_ACTIONS, ruleChoices } from "../domain/automation/engine";
 import {
   deleteRule,
   dryRun,
@@ -19,15 +19,6 @@ const NOTICES: Record<string, string> = {
   saved: "Rule saved. It applies to changes from now on.",
   deleted: "Rule deleted.",
 };
-
-const CHOICE_ACTIONS = new Set([
-  "set_status",
-  "set_priority",
-  "set_type",
-  "assign_user",
-  "assign_team",
-  "set_category",
-]);
 
 /** The rule as submitted: rows by index; an action takes its choice or its text by type. */
 function ruleInput(body: unknown): RuleInput {

@@ -168,3 +168,91 @@ describe("automation rules", () => {
     await expect(saveRule(org.ctx("agent"), null, { name: "x" })).rejects.toMatchObject({ status: 403 });
   });
 });
+
+describe("macro and webhook actions", () => {
+  test("a rule applies a shared macro: its changes, and its text as a reply that meets no response target", async () => {
+    const org = await createOrg("Automation macro");
+    const { saveMacro } = await import("../macros/macros");
+    const macroId = await saveMacro(org.ctx("admin"), null, {
+      name: "Outage reply",
+      body: "Hi {{contact.first_name}}, we know about the outage on {{ticket.number}}.",
+      shared: true,
+      actions: [{ type: "add_tags", value: "outage" }],
+    });
+    const mine = await saveMacro(org.ctx("agent"), null, { name: "Private", body: "x", shared: false });
+    await expect(
+      saveRule(org.ctx("admin"), null, {
+        name: "Private macro",
+        trigger: "ticket.created",
+        actions: [{ type: "apply_macro", value: mine }],
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+    await saveRule(org.ctx("admin"), null, {
+      name: "Outage",
+      trigger: "ticket.created",
+      conditions: [{ field: "subject", op: "contains", value: "outage" }],
+      actions: [{ type: "apply_macro", value: macroId }],
+    });
+    const ticket = await createTicket(org.ctx("agent"), {
+      subject: "Network outage",
+      body: "Nothing works",
+      requesterEmail: "dana.lee@client.test",
+      requesterName: "Dana Lee",
+    });
+    const { db } = await testDatabase();
+    const [row] = await db.select().from(tickets).where(eq(tickets.id, ticket.id));
+    expect(row.tags).toContain("outage");
+    const messages = await db.select().from(ticketMessages).where(eq(ticketMessages.ticketId, ticket.id));
+    expect(messages.map((m) => m.body)).toContain(
+      `Hi Dana, we know about the outage on ${formatTicketNumber(ticket.number)}.`,
+    );
+    const mails = await db
+      .select()
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.ticketId, ticket.id), eq(outboxMessages.kind, "ticket_reply")));
+    expect(mails).toHaveLength(1);
+    const types = (await db.select().from(events).where(eq(events.ticketId, ticket.id))).map((e) => e.type);
+    expect(types).toContain("message.automation_replied");
+    expect(types).not.toContain("message.agent_replied");
+  });
+
+  test("a rule calls a webhook: one signed delivery of the ticket, queued with the change", async () => {
+    const org = await createOrg("Automation webhook");
+    const { createWebhook } = await import("../webhooks/subscriptions");
+    const hook = await createWebhook(
+      org.ctx("admin"),
+      { name: "Pager", url: "https://hooks.example.test/pager", eventTypes: ["ticket.created"] },
+      { allowPrivate: false, resolve: async () => [{ address: "203.0.113.7", family: 4 }] },
+    );
+    await saveRule(org.ctx("admin"), null, {
+      name: "Page on urgent",
+      trigger: "ticket.created",
+      conditions: [{ field: "priority", op: "is", value: "urgent" }],
+      actions: [{ type: "call_webhook", value: hook.id }],
+    });
+    const ticket = await createTicket(org.ctx("agent"), {
+      subject: "Server room flooded",
+      body: "Water everywhere",
+      requesterEmail: "ops@client.test",
+      priority: "urgent",
+    });
+    const { db } = await testDatabase();
+    const { jobs } = await import("../../../db/schema");
+    const queued = (
+      await db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.orgId, org.orgId), eq(jobs.queue, "webhook.deliver")))
+    ).map((j) => (typeof j.payload === "string" ? JSON.parse(j.payload) : j.payload));
+    const [called] = await db
+      .select()
+      .from(events)
+      .where(and(eq(events.ticketId, ticket.id), eq(events.type, "automation.webhook")));
+    expect((called.data as { ticket: { subject: string } }).ticket.subject).toBe("Server room flooded");
+    // One for the subscribed "ticket.created", one for the rule's call.
+    expect(queued.filter((p) => p.subscriptionId === hook.id).map((p) => Number(p.seq))).toContain(
+      Number(called.seq),
+    );
+    expect(queued.filter((p) => p.subscriptionId === hook.id)).toHaveLength(2);
+  });
+});

@@ -3,11 +3,12 @@
 // of those that match run in the same transaction, each recorded as an event by "Automation".
 // Changes a rule makes never fire rules again (no loops), and a rule runs at most once per change.
 
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
   automationRules,
   contacts,
+  macros,
   type RuleAction,
   type RuleCondition,
   type RuleTrigger,
@@ -15,10 +16,11 @@ import {
   ticketMessages,
   tickets,
   users,
+  webhookSubscriptions,
 } from "../../../db/schema";
 import { assignByTeamStrategy } from "../assignment/assign";
 import type { Ctx } from "../context";
-import { queueMail } from "../email/outbox";
+import { orgForMail, queueMail } from "../email/outbox";
 import { fill } from "../email/templates";
 import { isDomainError } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
@@ -30,9 +32,17 @@ import {
   customFieldKey,
 } from "../fields/conditions";
 import { categoryPath } from "../fields/values";
+import { enqueue } from "../jobs/queue";
 import { formatTicketNumber } from "../orgs/counters";
 import type { TicketRow } from "../tickets/access";
-import { addAutomationNote, applyAutomationPatch, type TicketPatch } from "../tickets/commands";
+import {
+  addAutomationNote,
+  addAutomationReply,
+  applyAutomationPatch,
+  type TicketPatch,
+} from "../tickets/commands";
+import { isUuid } from "../tickets/rules";
+import { DELIVER_QUEUE, WEBHOOK_MAX_ATTEMPTS } from "../webhooks/fanout";
 
 /** What a rule's conditions look at. */
 export interface TicketFacts {
@@ -109,7 +119,21 @@ export const ACTION_TYPES: Record<string, string> = {
   assign_by_strategy: "Assign by the team's strategy",
   add_note: "Add internal note",
   email_requester: "Email the requester",
+  apply_macro: "Apply a shared macro (its changes, and its text as a reply)",
+  call_webhook: "Call a webhook",
 };
+
+/** Actions whose value is chosen from a list (the form's select) rather than typed. */
+export const CHOICE_ACTIONS: ReadonlySet<string> = new Set([
+  "set_status",
+  "set_priority",
+  "set_type",
+  "assign_user",
+  "assign_team",
+  "set_category",
+  "apply_macro",
+  "call_webhook",
+]);
 
 export function fieldSpec(field: string): FieldSpec | undefined {
   return CONDITION_FIELDS.find((f) => f.field === field);
@@ -310,6 +334,16 @@ export async function applyRule(tx: DbOrTx, ctx: Ctx, rule: Rule, ticket: Ticket
       await emailRequester(tx, ruleCtx, ticket, action);
       applied.push(action.type);
     }
+    if (action.type === "apply_macro") {
+      const problem = await applyMacroAction(tx, ruleCtx, ticket, action.value);
+      if (problem) problems.push(problem);
+      else applied.push(action.type);
+    }
+    if (action.type === "call_webhook") {
+      const problem = await callWebhook(tx, ruleCtx, rule, ticket, action.value);
+      if (problem) problems.push(problem);
+      else applied.push(action.type);
+    }
   }
   await appendEvent(tx, ruleCtx, {
     type: "automation.rule_applied",
@@ -381,9 +415,90 @@ async function emailRequester(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, action: R
   );
 }
 
+/** A shared macro's field changes, then its text as a public reply; returns a problem in words. */
+async function applyMacroAction(tx: DbOrTx, ctx: Ctx, ticket: TicketRow, macroId: string) {
+  const [macro] = isUuid(macroId)
+    ? await tx
+        .select()
+        .from(macros)
+        .where(and(eq(macros.orgId, ctx.actor.orgId), eq(macros.id, macroId), isNull(macros.ownerUserId)))
+    : [];
+  if (!macro) return "The macro no longer exists (or is no longer shared).";
+  const patch = patchOf(macro.actions);
+  try {
+    if (Object.keys(patch).length) await applyAutomationPatch(tx, ctx, ticket.id, patch);
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    return `Macro “${macro.name}”: ${Object.values(error.fields ?? {}).join(" ") || error.message}`;
+  }
+  if (macro.body.trim()) {
+    const [row] = await tx
+      .select({ contact: contacts.name, assignee: users.name })
+      .from(tickets)
+      .innerJoin(contacts, and(eq(contacts.orgId, tickets.orgId), eq(contacts.id, tickets.contactId)))
+      .leftJoin(users, and(eq(users.orgId, tickets.orgId), eq(users.id, tickets.assigneeId)))
+      .where(and(eq(tickets.orgId, ctx.actor.orgId), eq(tickets.id, ticket.id)));
+    const agent = row?.assignee ?? (await orgForMail(tx, ctx.actor.orgId)).name;
+    const text = fill(macro.body, {
+      "contact.name": row?.contact ?? "",
+      "contact.first_name": (row?.contact ?? "").split(/\s+/)[0],
+      "ticket.number": formatTicketNumber(ticket.number),
+      "ticket.subject": ticket.subject,
+      "agent.name": agent,
+      "agent.first_name": agent.split(/\s+/)[0],
+    });
+    await addAutomationReply(tx, ctx, ticket.id, text);
+  }
+  return undefined;
+}
+
+/**
+ * Sends the ticket to one webhook as an "automation.webhook" event, signed and retried like every
+ * delivery; a subscription that already receives that event type gets it once, from the fan-out.
+ */
+async function callWebhook(tx: DbOrTx, ctx: Ctx, rule: Rule, ticket: TicketRow, subscriptionId: string) {
+  const [subscription] = isUuid(subscriptionId)
+    ? await tx
+        .select()
+        .from(webhookSubscriptions)
+        .where(
+          and(eq(webhookSubscriptions.orgId, ctx.actor.orgId), eq(webhookSubscriptions.id, subscriptionId)),
+        )
+    : [];
+  if (!subscription) return "The webhook no longer exists.";
+  if (!subscription.active) return `The webhook “${subscription.name}” is paused.`;
+  const seq = await appendEvent(tx, ctx, {
+    type: "automation.webhook",
+    ticketId: ticket.id,
+    data: {
+      rule: rule.name,
+      webhook: subscription.name,
+      ticket: {
+        id: ticket.id,
+        number: formatTicketNumber(ticket.number),
+        subject: ticket.subject,
+        status: ticket.status,
+        priority: ticket.priority,
+        assigneeId: ticket.assigneeId,
+        teamId: ticket.teamId,
+        tags: ticket.tags,
+      },
+    },
+  });
+  const fannedOut = subscription.eventTypes.some((t) => t === "*" || t === "automation.webhook");
+  if (!fannedOut)
+    await enqueue(tx, ctx.now, {
+      queue: DELIVER_QUEUE,
+      orgId: ctx.actor.orgId,
+      payload: { subscriptionId: subscription.id, seq },
+      maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+    });
+  return undefined;
+}
+
 /** People, teams, categories and fields named in rules, for the forms' pickers and the dry run's words. */
 export async function ruleChoices(db: DbOrTx, orgId: string) {
-  const [people, teamRows, catalog] = await Promise.all([
+  const [people, teamRows, catalog, sharedMacros, webhooks] = await Promise.all([
     db
       .select({ id: users.id, name: users.name })
       .from(users)
@@ -395,10 +510,22 @@ export async function ruleChoices(db: DbOrTx, orgId: string) {
       .where(eq(teams.orgId, orgId))
       .orderBy(teams.name),
     loadCatalog(db, orgId),
+    db
+      .select({ id: macros.id, name: macros.name })
+      .from(macros)
+      .where(and(eq(macros.orgId, orgId), isNull(macros.ownerUserId)))
+      .orderBy(macros.name),
+    db
+      .select({ id: webhookSubscriptions.id, name: webhookSubscriptions.name })
+      .from(webhookSubscriptions)
+      .where(eq(webhookSubscriptions.orgId, orgId))
+      .orderBy(webhookSubscriptions.name),
   ]);
   return {
     people,
     teams: teamRows,
+    macros: sharedMacros,
+    webhooks,
     categories: catalog.categories.map((c) => ({ id: c.id, name: categoryPath(catalog, c.id) })),
     fields: catalog.fields,
   };

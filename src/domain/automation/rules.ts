@@ -93,7 +93,14 @@ async function checkRule(ctx: Ctx, input: RuleInput) {
     if (!/^\d{1,4}$/.test(String(input.hours ?? "").trim()) || hours < 1 || hours > 8760)
       fields.hours = "Give a whole number of hours from 1 to 8,760 (a year).";
   }
-  const { people, teams, categories, fields: customFields } = await ruleChoices(ctx.db, ctx.actor.orgId);
+  const {
+    people,
+    teams,
+    categories,
+    fields: customFields,
+    macros,
+    webhooks,
+  } = await ruleChoices(ctx.db, ctx.actor.orgId);
   const conditions: RuleCondition[] = [];
   (input.conditions ?? []).forEach((c, i) => {
     if (!c.field) return;
@@ -149,6 +156,12 @@ async function checkRule(ctx: Ctx, input: RuleInput) {
     }
     if (a.type === "set_category" && value && !categories.some((c) => c.id === value)) {
       fields[`actions.${i}`] = "Choose a category of this organization.";
+    }
+    if (a.type === "apply_macro" && !macros.some((m) => m.id === value)) {
+      fields[`actions.${i}`] = "Choose one of the organization's shared macros.";
+    }
+    if (a.type === "call_webhook" && !webhooks.some((w) => w.id === value)) {
+      fields[`actions.${i}`] = "Choose one of the organization's webhooks.";
     }
     if (["add_tags", "remove_tags", "add_note", "email_requester"].includes(a.type) && !value) {
       fields[`actions.${i}`] = "Give the tags or the text.";
@@ -271,13 +284,15 @@ export async function dryRun(ctx: Ctx, id: string, ticketRef: string): Promise<D
   const timing = isTimeTrigger(rule.trigger)
     ? await explainTiming(ctx.db, rule, current.ticket, ctx.now)
     : undefined;
-  const { people, teams, categories } = await ruleChoices(ctx.db, ctx.actor.orgId);
+  const { people, teams, categories, macros, webhooks } = await ruleChoices(ctx.db, ctx.actor.orgId);
   const nameOf = (list: { id: string; name: string }[], v: string) =>
     list.find((x) => x.id === v)?.name ?? "nobody";
   const wouldDo = rule.actions.map((a) => {
     if (a.type === "assign_user") return `Assign to ${nameOf(people, a.value)}`;
     if (a.type === "assign_team") return `Move to team ${nameOf(teams, a.value)}`;
     if (a.type === "set_category") return `Set category ${nameOf(categories, a.value)}`;
+    if (a.type === "apply_macro") return `Apply the macro ${nameOf(macros, a.value)}`;
+    if (a.type === "call_webhook") return `Call the webhook ${nameOf(webhooks, a.value)}`;
     return `${ACTION_TYPES[a.type] ?? a.type}: ${a.value}`;
   });
   return { ticketNumber: current.ticket.number, evaluation, wouldDo, timing };

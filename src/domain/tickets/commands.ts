@@ -645,6 +645,32 @@ export async function addAutomationNote(tx: DbOrTx, ctx: Ctx, ticketId: string, 
   });
 }
 
+/**
+ * A public reply written by an automation rule (a macro's text), sent to the requester as an
+ * agent's would be. Its own event type: an automatic answer does not meet a response target.
+ */
+export async function addAutomationReply(tx: DbOrTx, ctx: Ctx, ticketId: string, body: string) {
+  const ticket = await findVisibleTicket(tx, ctx.actor, ticketId);
+  if (ticket.status === "closed") return;
+  const messageId = await insertMessage(
+    tx,
+    ctx,
+    { id: ticketId },
+    { kind: "reply", body, channel: "api" },
+    [],
+  );
+  await tx
+    .update(tickets)
+    .set({ updatedAt: ctx.now })
+    .where(and(eq(tickets.orgId, ctx.actor.orgId), eq(tickets.id, ticketId)));
+  await appendEvent(tx, ctx, {
+    type: "message.automation_replied",
+    ticketId,
+    data: { messageId, kind: "reply", attachments: 0 },
+  });
+  await notifyRequester(tx, ctx, ticket, messageId, body);
+}
+
 export const BULK_MAX = 500;
 
 /**

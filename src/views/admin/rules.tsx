@@ -1,7 +1,7 @@
 // Automation rules: the ordered list, the rule form (a fixed number of condition and action rows,
 // so it works without JavaScript), and the dry run against a ticket.
 import { RULE_TRIGGERS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from "../../../db/schema";
-import { ACTION_TYPES, CONDITION_FIELDS, OPERATORS } from "../../domain/automation/engine";
+import { ACTION_TYPES, CHOICE_ACTIONS, CONDITION_FIELDS, OPERATORS } from "../../domain/automation/engine";
 import type { DryRun, RuleRow } from "../../domain/automation/rules";
 import type { FieldErrors } from "../../domain/errors";
 import { CUSTOM_PREFIX } from "../../domain/fields/conditions";
@@ -78,6 +78,9 @@ export interface Choices {
   /** Categories by path ("Air conditioning › Leaking") and the custom fields conditions may name. */
   categories?: { id: string; name: string }[];
   fields?: { key: string; label: string }[];
+  /** Shared macros and webhooks, for "apply a macro" and "call a webhook". */
+  macros?: { id: string; name: string }[];
+  webhooks?: { id: string; name: string }[];
 }
 
 /** The condition rows' field choices: the ticket's own fields, then each custom field. */
@@ -111,14 +114,7 @@ export function ruleFormValues(rule: RuleRow): Record<string, string> {
   });
   rule.actions.forEach((a, i) => {
     values[`a${i}_type`] = a.type;
-    const choice = [
-      "set_status",
-      "set_priority",
-      "set_type",
-      "assign_user",
-      "assign_team",
-      "set_category",
-    ].includes(a.type);
+    const choice = CHOICE_ACTIONS.has(a.type);
     values[choice ? `a${i}_choice` : `a${i}_text`] = a.value;
     values[`a${i}_subject`] = a.subject ?? "";
   });
@@ -153,6 +149,14 @@ function ChoiceSelect({ name, value, choices }: { name: string; value: string; c
       {group(
         "Categories",
         (choices.categories ?? []).map((c) => ({ value: c.id, label: c.name })),
+      )}
+      {group(
+        "Macros",
+        (choices.macros ?? []).map((m) => ({ value: m.id, label: m.name })),
+      )}
+      {group(
+        "Webhooks",
+        (choices.webhooks ?? []).map((w) => ({ value: w.id, label: w.name })),
       )}
     </select>
   );

@@ -230,6 +230,10 @@ function describeEvent(e: TicketDetail["history"][number]): string {
       return "replied";
     case "message.note_added":
       return "added an internal note";
+    case "message.automation_replied":
+      return "replied with a macro";
+    case "automation.webhook":
+      return `called the webhook ${String(d.webhook ?? "")}`;
     case "ticket.rated":
       return `rated the help ${String(d.score)}/5${d.comment ? `: “${String(d.comment)}”` : ""}`;
     case "ticket.work_order_created":
