@@ -4,7 +4,7 @@ import { Elysia } from "elysia";
 import { rerankSearch } from "../domain/assist/rerank";
 import { can } from "../domain/context";
 import { orgForMail } from "../domain/email/outbox";
-import { isDomainError } from "../domain/errors";
+import { isDomainError, notFound } from "../domain/errors";
 import {
   createArticle,
   createCategory,
@@ -19,7 +19,14 @@ import {
   updateArticle,
 } from "../domain/kb/articles";
 import { ticketArticleSuggestions } from "../domain/kb/deflection";
+import { isLocale } from "../domain/kb/locales";
 import { cancelSchedule, scheduleArticle } from "../domain/kb/schedule";
+import {
+  deleteTranslation,
+  getTranslation,
+  listTranslations,
+  saveTranslation,
+} from "../domain/kb/translations";
 import { formatTicketNumber } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { searchEverything } from "../domain/search/search";
@@ -34,6 +41,7 @@ import {
   StructurePage,
   VersionsPage,
 } from "../views/kb/desk";
+import { TranslationFormPage, TranslationsPage } from "../views/kb/translations";
 import type { Deps } from "./deps";
 import { ticketNumberParam } from "./desk";
 import { field, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
@@ -47,6 +55,8 @@ const NOTICES: Record<string, string> = {
   restored: "The old text is back, saved as a new version.",
   category: "Category added.",
   section: "Section added.",
+  translated: "Translation saved.",
+  "translation-removed": "Translation removed.",
 };
 
 function articleInput(body: unknown) {
@@ -214,6 +224,79 @@ export function kbRoutes(deps: Deps) {
           />
         );
       }
+    })
+    .get("/desk/kb/:id/translations", async ({ user, csrf, ctxFor, params, query }) => {
+      const me = requireUserWith(user, "kb.write");
+      const ctx = ctxFor(me);
+      const article = await getArticle(ctx, params.id);
+      return (
+        <TranslationsPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          articleId={article.id}
+          defaultLocale={article.locale}
+          translations={await listTranslations(ctx, article.id)}
+          canDelete={can(me, "kb.publish")}
+          timeZone={await timeZone(me.orgId)}
+          notice={NOTICES[query.notice ?? ""]}
+        />
+      );
+    })
+    .get("/desk/kb/:id/translations/new", ({ user, params, query, set, request }) => {
+      requireUserWith(user, "kb.write");
+      const locale = String(query.locale ?? "");
+      if (!isLocale(locale)) throw notFound("That language");
+      return seeOther(set, request, `/desk/kb/${params.id}/translations/${locale}`);
+    })
+    .get("/desk/kb/:id/translations/:locale", async ({ user, csrf, ctxFor, params }) => {
+      const me = requireUserWith(user, "kb.write");
+      const ctx = ctxFor(me);
+      const { translation } = await getTranslation(ctx, params.id, params.locale);
+      // A new translation starts from the article's own text, for the translator to replace.
+      const start = translation ?? (await getArticle(ctx, params.id));
+      return (
+        <TranslationFormPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          articleId={params.id}
+          locale={params.locale}
+          values={{ title: start.title, slug: translation?.slug ?? "", body: start.body }}
+          isNew={!translation}
+        />
+      );
+    })
+    .post("/desk/kb/:id/translations/:locale", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const me = requireUserWith(user, "kb.write");
+      const ctx = ctxFor(me);
+      try {
+        await saveTranslation(ctx, params.id, params.locale, {
+          title: field(body, "title"),
+          slug: field(body, "slug"),
+          body: field(body, "body"),
+          note: field(body, "note"),
+        });
+        return seeOther(set, request, `/desk/kb/${params.id}/translations?notice=translated`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        const { translation } = await getTranslation(ctx, params.id, params.locale);
+        return (
+          <TranslationFormPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            articleId={params.id}
+            locale={params.locale}
+            values={formValues(body)}
+            fields={error.fields}
+            message={error.message}
+            isNew={!translation}
+          />
+        );
+      }
+    })
+    .post("/desk/kb/:id/translations/:locale/delete", async ({ user, ctxFor, params, set, request }) => {
+      await deleteTranslation(ctxFor(requireUserWith(user, "kb.publish")), params.id, params.locale);
+      return seeOther(set, request, `/desk/kb/${params.id}/translations?notice=translation-removed`);
     })
     .get("/desk/tickets/:number/articles", async ({ user, csrf, ctxFor, params, request, set }) => {
       const me = requireUserWith(user, "tickets.read_all");

@@ -50,7 +50,7 @@ export function slugify(text: string): string {
   );
 }
 
-const SLUG_SHAPE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const SLUG_SHAPE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 // ---------------------------------------------------------------- structure
 
@@ -236,7 +236,7 @@ async function freeSlug(
   return !taken || taken.articleId === articleId ? base : null;
 }
 
-async function pickSlug(
+export async function pickSlug(
   tx: DbOrTx,
   orgId: string,
   locale: string,
@@ -340,7 +340,7 @@ async function lockArticle(tx: DbOrTx, ctx: Ctx, id: string) {
 }
 
 /** Writes a new version of the default-locale text (a save, or a restore). */
-async function saveVersion(
+export async function saveVersion(
   tx: DbOrTx,
   ctx: Ctx,
   articleId: string,

@@ -1,6 +1,7 @@
 // The public help center's reading side: what a visitor, a signed-in customer or staff may read,
 // resolved per organization. Only published articles appear; internal ones never do.
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import {
   type ArticleVisibility,
   kbArticles,
@@ -20,6 +21,8 @@ export interface Reader {
   audience: "public" | "customers";
   contactId?: string;
   userId?: string;
+  /** The visitor's language: articles written in it are shown in it, the others in their own. */
+  locale?: string;
 }
 
 /** Signed-in people of the organization read customer-only articles too; others only public ones. */
@@ -48,6 +51,15 @@ const joinTranslation = and(
   eq(kbArticleTranslations.locale, kbArticles.defaultLocale),
 );
 
+/** The article's text in the reader's language, when it has one. */
+const preferred = alias(kbArticleTranslations, "preferred");
+const joinPreferred = (reader: Reader) =>
+  and(
+    eq(preferred.orgId, kbArticles.orgId),
+    eq(preferred.articleId, kbArticles.id),
+    eq(preferred.locale, reader.locale ?? ""),
+  );
+
 export interface HelpArticleLink {
   id: string;
   title: string;
@@ -66,19 +78,20 @@ async function readableArticles(
     if (sectionIds.length === 0) return [];
     conditions.push(inArray(kbArticles.sectionId, sectionIds));
   }
-  return db
+  const rows = await db
     .select({
       id: kbArticles.id,
-      title: kbArticleTranslations.title,
-      slug: kbArticleTranslations.slug,
+      title: sql<string>`coalesce(${preferred.title}, ${kbArticleTranslations.title})`,
+      slug: sql<string>`coalesce(${preferred.slug}, ${kbArticleTranslations.slug})`,
       sectionId: kbArticles.sectionId,
-      summary: sql<string>`left(${kbArticleTranslations.bodyText}, 160)`,
+      summary: sql<string>`left(coalesce(${preferred.bodyText}, ${kbArticleTranslations.bodyText}), 160)`,
     })
     .from(kbArticles)
     .innerJoin(kbArticleTranslations, joinTranslation)
+    .leftJoin(preferred, joinPreferred(reader))
     .where(and(...conditions))
-    .orderBy(asc(kbArticleTranslations.title))
     .limit(500);
+  return rows.sort((a, b) => a.title.localeCompare(b.title));
 }
 
 export interface HelpSection {
@@ -144,6 +157,28 @@ async function categoriesWith(db: DbOrTx, reader: Reader, categoryId?: string): 
     .filter((c) => c.sections.length > 0 || categoryId);
 }
 
+/** The languages the organization's readable articles are written in, its own first. */
+export async function helpLocales(db: DbOrTx, reader: Reader, orgLocale: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ locale: kbArticleTranslations.locale })
+    .from(kbArticleTranslations)
+    .innerJoin(
+      kbArticles,
+      and(
+        eq(kbArticles.orgId, kbArticleTranslations.orgId),
+        eq(kbArticles.id, kbArticleTranslations.articleId),
+      ),
+    )
+    .where(readableBy(reader));
+  return [
+    orgLocale,
+    ...rows
+      .map((r) => r.locale)
+      .filter((l) => l !== orgLocale)
+      .sort(),
+  ];
+}
+
 /** The help center's front page: categories with their sections and articles. */
 export async function helpHome(db: DbOrTx, reader: Reader): Promise<HelpCategory[]> {
   return categoriesWith(db, reader);
@@ -162,6 +197,10 @@ export async function helpCategory(db: DbOrTx, reader: Reader, slug: string): Pr
 
 export interface HelpArticle {
   id: string;
+  /** The language of this text. */
+  locale: string;
+  /** Every language the article is written in, with its address (the chooser and hreflang links). */
+  translations: { locale: string; slug: string; title: string }[];
   title: string;
   slug: string;
   body: string;
@@ -173,15 +212,25 @@ export interface HelpArticle {
   related: HelpArticleLink[];
 }
 
+/** One more reading of the article (in whatever language). */
+export async function countArticleView(db: DbOrTx, reader: Reader, articleId: string): Promise<void> {
+  await db
+    .update(kbArticles)
+    .set({ views: sql`${kbArticles.views} + 1` })
+    .where(and(eq(kbArticles.orgId, reader.orgId), eq(kbArticles.id, articleId)));
+}
+
 export async function helpArticle(
   db: DbOrTx,
   reader: Reader,
   slug: string,
   options: { countView?: boolean } = {},
 ): Promise<HelpArticle> {
+  // Addresses are unique per language; when two languages share one, the reader's wins, then the default.
   const [row] = await db
     .select({
       id: kbArticles.id,
+      locale: kbArticleTranslations.locale,
       title: kbArticleTranslations.title,
       slug: kbArticleTranslations.slug,
       body: kbArticleTranslations.body,
@@ -191,16 +240,30 @@ export async function helpArticle(
       updatedAt: kbArticleTranslations.updatedAt,
     })
     .from(kbArticles)
-    .innerJoin(kbArticleTranslations, joinTranslation)
+    .innerJoin(
+      kbArticleTranslations,
+      and(
+        eq(kbArticleTranslations.orgId, kbArticles.orgId),
+        eq(kbArticleTranslations.articleId, kbArticles.id),
+      ),
+    )
     .where(and(readableBy(reader), eq(kbArticleTranslations.slug, slug)))
+    .orderBy(
+      desc(sql`${kbArticleTranslations.locale} = ${reader.locale ?? ""}`),
+      desc(sql`${kbArticleTranslations.locale} = ${kbArticles.defaultLocale}`),
+    )
     .limit(1);
   if (!row) throw notFound("That article");
-  if (options.countView) {
-    await db
-      .update(kbArticles)
-      .set({ views: sql`${kbArticles.views} + 1` })
-      .where(and(eq(kbArticles.orgId, reader.orgId), eq(kbArticles.id, row.id)));
-  }
+  const translations = await db
+    .select({
+      locale: kbArticleTranslations.locale,
+      slug: kbArticleTranslations.slug,
+      title: kbArticleTranslations.title,
+    })
+    .from(kbArticleTranslations)
+    .where(and(eq(kbArticleTranslations.orgId, reader.orgId), eq(kbArticleTranslations.articleId, row.id)))
+    .orderBy(asc(kbArticleTranslations.locale));
+  if (options.countView) await countArticleView(db, reader, row.id);
   let section: HelpArticle["section"];
   let category: HelpArticle["category"];
   let related: HelpArticleLink[] = [];
@@ -224,6 +287,8 @@ export async function helpArticle(
   const text = row.bodyText.replace(/\s+/g, " ").trim();
   return {
     id: row.id,
+    locale: row.locale,
+    translations,
     title: row.title,
     slug: row.slug,
     body: row.body,
@@ -288,10 +353,17 @@ export interface SitemapEntry {
 /** Public addresses only: what search engines may index. */
 export async function sitemapEntries(db: DbOrTx, orgId: string): Promise<SitemapEntry[]> {
   const reader: Reader = { orgId, audience: "public" };
+  // Every language of every public article has its own address.
   const articles = await db
     .select({ slug: kbArticleTranslations.slug, updatedAt: kbArticleTranslations.updatedAt })
     .from(kbArticles)
-    .innerJoin(kbArticleTranslations, joinTranslation)
+    .innerJoin(
+      kbArticleTranslations,
+      and(
+        eq(kbArticleTranslations.orgId, kbArticles.orgId),
+        eq(kbArticleTranslations.articleId, kbArticles.id),
+      ),
+    )
     .where(readableBy(reader))
     .orderBy(desc(kbArticleTranslations.updatedAt))
     .limit(50_000);

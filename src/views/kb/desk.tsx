@@ -196,6 +196,8 @@ export function ArticleFormPage({
             {article.helpfulNo}
             {" did not · "}
             <a href={`/desk/kb/${article.id}/versions`}>Versions</a>
+            {" · "}
+            <a href={`/desk/kb/${article.id}/translations`}>Translations</a>
             {article.status === "published" ? (
               <>
                 {" · "}

@@ -1,6 +1,7 @@
 // The public help center: server-rendered, no JavaScript, small pages with proper titles,
 // descriptions and canonical addresses.
 import type { HelpArticle, HelpCategory, SitemapEntry } from "../../domain/kb/help";
+import { localeName } from "../../domain/kb/locales";
 import type { ArticleHit } from "../../domain/search/search";
 import { CsrfField, Notice } from "../form";
 import { highlightHtml } from "./highlight";
@@ -11,7 +12,13 @@ export interface HelpShell {
   origin: string;
   csrf: string;
   signedIn: boolean;
+  /** The visitor's language, and every language the help center's articles are written in. */
+  locale: string;
+  locales: string[];
 }
+
+/** Links to the same page in other languages: an article's translations, or the chooser's redirect. */
+type Alternates = { locale: string; href: string }[];
 
 function HelpPage({
   shell,
@@ -19,6 +26,8 @@ function HelpPage({
   description,
   path,
   noindex,
+  lang,
+  alternates,
   children,
 }: {
   shell: HelpShell;
@@ -26,12 +35,16 @@ function HelpPage({
   description: string;
   path: string;
   noindex?: boolean;
+  /** The language of this page's text, when it is not the visitor's (an article not translated). */
+  lang?: string;
+  /** Search engines' pointers to this page in other languages (hreflang). */
+  alternates?: Alternates;
   children?: JSX.Element | (JSX.Element | JSX.Element[])[];
 }) {
   return (
     <>
       {"<!doctype html>"}
-      <html lang="en">
+      <html lang={lang ?? shell.locale}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -39,6 +52,9 @@ function HelpPage({
           <meta name="description" content={description} />
           <link rel="canonical" href={`${shell.origin}${path}`} />
           {noindex ? <meta name="robots" content="noindex" /> : ""}
+          {(alternates ?? []).map((a) => (
+            <link rel="alternate" hreflang={a.locale} href={`${shell.origin}${a.href}`} />
+          ))}
           <link rel="stylesheet" href="/public/app.css" />
         </head>
         <body>
@@ -47,6 +63,7 @@ function HelpPage({
               {`${shell.orgName} Help Center`}
             </a>
             <span class="spacer" />
+            <LanguageChooser shell={shell} path={path} />
             {shell.signedIn ? <a href="/">My account</a> : <a href="/login?next=%2Fhelp">Sign in</a>}
           </nav>
           <main>
@@ -56,6 +73,31 @@ function HelpPage({
         </body>
       </html>
     </>
+  );
+}
+
+/** Works without JavaScript: each language is a link that remembers the choice and comes back. */
+function LanguageChooser({ shell, path }: { shell: HelpShell; path: string }) {
+  if (shell.locales.length < 2) return "";
+  return (
+    <nav class="languages" aria-label="Language">
+      {shell.locales.map((code) =>
+        code === shell.locale ? (
+          <strong lang={code} safe>
+            {localeName(code)}
+          </strong>
+        ) : (
+          <a
+            lang={code}
+            hreflang={code}
+            href={`/help/language?lang=${encodeURIComponent(code)}&next=${encodeURIComponent(path)}`}
+            safe
+          >
+            {localeName(code)}
+          </a>
+        ),
+      )}
+    </nav>
   );
 }
 
@@ -149,12 +191,18 @@ export function HelpArticlePage({
   notice?: string;
 }) {
   const path = `/help/articles/${encodeURIComponent(article.slug)}`;
+  const alternates = article.translations.map((t) => ({
+    locale: t.locale,
+    href: `/help/articles/${encodeURIComponent(t.slug)}`,
+  }));
   return (
     <HelpPage
       shell={shell}
       title={`${article.title} – ${shell.orgName} Help Center`}
       description={article.description}
       path={path}
+      lang={article.locale}
+      alternates={alternates.length > 1 ? alternates : undefined}
     >
       <p>
         <a href="/help">Help Center</a>
