@@ -34,6 +34,7 @@ import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isOneOf, isUuid } from "../tickets/rules";
 import { type LineInput, priceLine } from "./lines";
 import { totals } from "./money";
+import { queueConfirmation, queueOnTheWay } from "./notices";
 import { queueServiceReport } from "./report";
 import {
   canTransitionAppointment,
@@ -360,7 +361,7 @@ export async function scheduleAppointment(ctx: Ctx, ref: WorkOrderRef, input: Sc
       .values(
         technicianIds.map((userId) => ({ orgId: ctx.actor.orgId, appointmentId: appointment.id, userId })),
       );
-    await appendEvent(tx, ctx, {
+    const seq = await appendEvent(tx, ctx, {
       type: "work_order.scheduled",
       ticketId: wo.ticketId,
       data: {
@@ -372,6 +373,7 @@ export async function scheduleAppointment(ctx: Ctx, ref: WorkOrderRef, input: Sc
         technicianIds,
       },
     });
+    await queueConfirmation(tx, ctx, appointment.id, seq);
     if (wo.status === "new" || wo.status === "cannot_complete")
       await setWorkOrderStatus(tx, ctx, wo, "scheduled");
     return appointment;
@@ -463,6 +465,7 @@ export async function changeAppointmentStatus(
         ...(to === "cannot_complete" ? { reason } : {}),
       },
     });
+    if (to === "travelling") await queueOnTheWay(tx, ctx, appointment.id);
     // A running timer stops when the visit ends.
     if (to === "completed" || to === "cannot_complete") {
       await tx.execute(sql`update time_entries set ended_at = ${ctx.now.toISOString()}::timestamptz
