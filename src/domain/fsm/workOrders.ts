@@ -34,7 +34,7 @@ import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isOneOf, isUuid } from "../tickets/rules";
 import { type LineInput, priceLine } from "./lines";
 import { totals } from "./money";
-import { queueConfirmation, queueOnTheWay } from "./notices";
+import { noticesOfWorkOrder, queueConfirmation, queueOnTheWay } from "./notices";
 import { queueServiceReport } from "./report";
 import {
   canTransitionAppointment,
@@ -609,7 +609,7 @@ export async function getWorkOrder(ctx: Ctx, ref: WorkOrderRef) {
   const wo = await findWorkOrder(ctx.db, ctx, ref);
   const orgId = ctx.actor.orgId;
   const db = ctx.db;
-  const [contactRows, locationRows, assetRows, ticketRows, visitRows, crewRows, lines, skillRows] =
+  const [contactRows, locationRows, assetRows, ticketRows, visitRows, crewRows, lines, skillRows, notices] =
     await Promise.all([
       wo.contactId
         ? db
@@ -668,6 +668,7 @@ export async function getWorkOrder(ctx: Ctx, ref: WorkOrderRef) {
           and(eq(skills.orgId, workOrderSkills.orgId), eq(skills.id, workOrderSkills.skillId)),
         )
         .where(and(eq(workOrderSkills.orgId, orgId), eq(workOrderSkills.workOrderId, wo.id))),
+      noticesOfWorkOrder(db, orgId, wo.id),
     ]);
   return {
     workOrder: wo,
@@ -684,6 +685,8 @@ export async function getWorkOrder(ctx: Ctx, ref: WorkOrderRef) {
     lines,
     totals: totals(lines),
     skills: skillRows,
+    /** What the customer was told about the visits, newest first. */
+    notices,
   };
 }
 
