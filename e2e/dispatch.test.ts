@@ -1,5 +1,6 @@
 // Journey: a dispatcher drags a waiting work order onto a technician's row on the dispatch board;
-// the server checks it and the visit appears as a bar at the time it was dropped. Then a drop
+// the server checks it and the visit appears as a bar at the time it was dropped, on a second
+// dispatcher's open board too, without a reload. Then a drop
 // outside the technician's shift comes back as a conflict instead of being saved. Finally the
 // dispatcher optimizes the day: the page follows the search live, shows the proposal, and "Apply"
 // puts the last waiting job on the board.
@@ -34,6 +35,16 @@ describe("a dispatcher on the board", () => {
     page.on("pageerror", (error) => scriptErrors.push(error.message));
     await signIn(page, base, field.dispatcher.email);
     await page.goto(`${base}/fsm/dispatch?day=${DAY}`);
+    // A second dispatcher watches the same board: it must update without a reload.
+    const watcher = await (await journey!.person({ viewport: { width: 1400, height: 900 } })).newPage();
+    watcher.on("pageerror", (error) => scriptErrors.push(error.message));
+    await signIn(watcher, base, field.dispatcher.email);
+    const connected = watcher.waitForResponse((r) => r.url().endsWith("/fsm/dispatch/live"));
+    await watcher.goto(`${base}/fsm/dispatch?day=${DAY}`);
+    await connected;
+    await watcher.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
 
     const row = page.locator(`[data-drop-technician="${field.technician.id}"]`);
     const box = (await row.boundingBox())!;
@@ -51,6 +62,14 @@ describe("a dispatcher on the board", () => {
     );
     expect(await bar.getAttribute("title")).toContain("10:00–12:00");
     expect(await page.locator(`#queue [data-number="${first}"]`).count()).toBe(0);
+    // The watching dispatcher's board shows the visit and takes it off the queue, live.
+    await watcher
+      .locator(`[data-technician="${field.technician.id}"] .board-visit[data-number="${first}"]`)
+      .waitFor({ timeout: 15_000 });
+    await watcher.locator(`#queue [data-number="${first}"]`).waitFor({ state: "detached", timeout: 15_000 });
+    expect(await watcher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
     // The map draws the technician's start, the route to the visit and the waiting job, tiles or not.
     expect(await page.locator("#dispatch-map.leaflet-container").count()).toBe(1);
     expect(await page.locator("#dispatch-map path.leaflet-interactive").count()).toBeGreaterThanOrEqual(3);

@@ -1,6 +1,7 @@
 // Dispatch board map: technicians' start points, their routes through the day's visits in order,
-// and the jobs waiting for a visit. Markers are circles drawn by Leaflet, so the map still shows
-// them when the tile server (MAP_TILES_URL) cannot be reached.
+// the jobs waiting for a visit, and where technicians who share their location were last seen
+// (refreshed live when a position moves). Markers are circles drawn by Leaflet, so the map still
+// shows them when the tile server (MAP_TILES_URL) cannot be reached.
 (() => {
   const element = document.getElementById("dispatch-map");
   if (!element || !window.L) return;
@@ -48,6 +49,44 @@
       .addTo(map);
     bounds.push([job.lat, job.lng]);
   }
+
+  // Last known positions: a black-ringed dot per technician, its tooltip saying how old it is.
+  const positions = L.layerGroup().addTo(map);
+  const drawPositions = (list) => {
+    positions.clearLayers();
+    for (const p of list) {
+      L.circleMarker([p.lat, p.lng], {
+        radius: 8,
+        color: "#111827",
+        weight: 3,
+        fillColor: "#facc15",
+        fillOpacity: 1,
+      })
+        .bindTooltip(label(`${p.name} · ${p.age}`))
+        .addTo(positions);
+    }
+  };
+  drawPositions(data.positions || []);
+  for (const p of data.positions || []) bounds.push([p.lat, p.lng]);
+
   if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 });
   else map.setView([4.2, 108], 5);
+
+  // The board's live stream says when a position moved; fetch them again, at most every 5 s.
+  const live = document.getElementById("live");
+  const url = element.dataset.positions;
+  if (!live || !url) return;
+  let pending = null;
+  live.addEventListener("positions-changed", () => {
+    if (pending) return;
+    pending = setTimeout(async () => {
+      pending = null;
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (response.ok) drawPositions(await response.json());
+      } catch {
+        // The next change tries again.
+      }
+    }, 5000);
+  });
 })();

@@ -1,6 +1,7 @@
 // Dispatch board drag and drop: dropping a queued work order or a visit bar on a technician's row
 // fills the assign form (technician, start rounded to 15 minutes) and submits it, so the server
 // checks skills, shift, overlaps and travel exactly as it does for the form without JavaScript.
+// Listeners sit on the document, so rows that live updates swap in keep working.
 (() => {
   const form = document.getElementById("assign-form");
   if (!form) return;
@@ -11,6 +12,8 @@
     const item = event.target.closest?.("[data-number][draggable='true']");
     if (!item) return;
     dragged = item;
+    // Live refreshes of the board wait while something is being dragged.
+    document.body.classList.add("dragging");
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", item.dataset.number);
   });
@@ -53,6 +56,7 @@
   });
 
   document.addEventListener("dragend", () => {
+    document.body.classList.remove("dragging");
     for (const other of document.querySelectorAll(".drop-target")) other.classList.remove("drop-target");
   });
 })();

@@ -23,4 +23,5 @@ export * from "./satisfaction";
 export * from "./sla";
 export * from "./teams";
 export * from "./tickets";
+export * from "./tracking";
 export * from "./webhooks";

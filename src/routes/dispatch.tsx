@@ -14,12 +14,19 @@ import {
 } from "../domain/dispatch/optimizerRuns";
 import { isDomainError } from "../domain/errors";
 import { instantToLocal, localToInstant } from "../domain/fsm/field";
+import { lastPositions, technicianTrailOn } from "../domain/fsm/positions";
 import { parseWorkOrderNumber } from "../domain/fsm/rules";
 import { organizationTimeZone } from "../domain/orgs/resolve";
-import { type AssignFormState, DispatchBoardPage } from "../views/fsm/dispatch";
+import {
+  type AssignFormState,
+  BoardGrid,
+  DispatchBoardPage,
+  positionData,
+  Queue,
+} from "../views/fsm/dispatch";
 import { type OptimizeFormState, OptimizerRunPage } from "../views/fsm/optimizer";
 import type { Deps } from "./deps";
-import { optimizerRunStream } from "./live";
+import { dispatchStream, optimizerRunStream } from "./live";
 import { field, fieldList, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
@@ -82,7 +89,28 @@ export function dispatchRoutes(deps: Deps) {
     .use(webContext(deps))
     .get("/fsm/dispatch", async ({ user, csrf, ctxFor, query }) => {
       const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
+      // Live updates ask for one region of the board again.
+      if (query.fragment === "grid" || query.fragment === "queue") {
+        const timeZone = await organizationTimeZone(ctx.db, ctx.actor.orgId);
+        const filters = parseBoardFilters(query, instantToLocal(ctx.now, timeZone).slice(0, 10));
+        const board = await dispatchBoard(ctx, filters);
+        return query.fragment === "grid" ? <BoardGrid board={board} /> : <Queue board={board} />;
+      }
       return boardPage(deps.config.mapTilesUrl, ctx, csrf, query, { notice: NOTICES[query.notice ?? ""] });
+    })
+    .get("/fsm/dispatch/live", ({ user, ctxFor, request }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
+      return dispatchStream(deps.bus, ctx.actor.orgId, request.signal);
+    })
+    .get("/fsm/dispatch/positions", async ({ user, ctxFor }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
+      return Response.json(positionData(await lastPositions(ctx), ctx.now));
+    })
+    .get("/fsm/technicians/:userId/trail", async ({ user, ctxFor, params, query }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
+      const timeZone = await organizationTimeZone(ctx.db, ctx.actor.orgId);
+      const day = query.day ?? instantToLocal(ctx.now, timeZone).slice(0, 10);
+      return Response.json(await technicianTrailOn(ctx, params.userId, day));
     })
     .post("/fsm/dispatch/assign", async ({ user, csrf, ctxFor, body, set, request }) => {
       const ctx = ctxFor(requireUserWith(user, "fsm.manage"));

@@ -112,3 +112,27 @@ export function optimizerRunStream(
     runProgressEvent(run),
   );
 }
+
+/** Changes that move something on the dispatch board: visits booked, moved or started; work orders. */
+const BOARD_EVENTS = new Set([
+  "work_order.created",
+  "work_order.scheduled",
+  "work_order.status_changed",
+  "appointment.moved",
+  "appointment.status_changed",
+  "optimizer_run.applied",
+]);
+
+/**
+ * The dispatch board's stream: "board-changed" when another dispatcher or a technician changes a
+ * visit (the grid and the queue refresh), "positions-changed" when a technician's position moves
+ * (the map asks for the positions again).
+ */
+export function dispatchStream(bus: EventBus, orgId: string, signal: AbortSignal): Response {
+  return eventStream(bus, signal, (event) => {
+    if (event.orgId !== orgId) return undefined;
+    if (BOARD_EVENTS.has(event.type)) return `event: board-changed\ndata: ${event.type}\n\n`;
+    if (event.type.startsWith("technician.")) return "event: positions-changed\ndata: \n\n";
+    return undefined;
+  });
+}

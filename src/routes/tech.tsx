@@ -12,6 +12,7 @@ import {
   toggleTimer,
 } from "../domain/fsm/field";
 import { addPhoto, photoFile, photosOf } from "../domain/fsm/photos";
+import { myLocationSharing, recordPosition, setLocationSharing } from "../domain/fsm/positions";
 import { serviceReportPdf } from "../domain/fsm/report";
 import { addLineItem, changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
 import { organizationTimeZone } from "../domain/orgs/resolve";
@@ -26,6 +27,8 @@ const NOTICES: Record<string, string> = {
   note: "Note saved.",
   signed: "Signature saved.",
   photos: "Photo saved.",
+  sharing_on: "Your location is shared while you are on shift.",
+  sharing_off: "Your location is no longer shared.",
 };
 
 async function appointmentPage(
@@ -38,7 +41,10 @@ async function appointmentPage(
     myAppointment(ctx, id),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
-  const photos = await photosOf(ctx.db, ctx.actor.orgId, detail.appointment.id);
+  const [photos, location] = await Promise.all([
+    photosOf(ctx.db, ctx.actor.orgId, detail.appointment.id),
+    myLocationSharing(ctx),
+  ]);
   return (
     <AppointmentPage
       csrf={csrf}
@@ -46,6 +52,7 @@ async function appointmentPage(
       detail={detail}
       timeZone={timeZone}
       photos={photos}
+      sharing={location.sharing}
       {...extra}
     />
   );
@@ -79,103 +86,148 @@ export function techRoutes(deps: Deps) {
     }
   }
 
-  return new Elysia()
-    .use(webContext(deps))
-    .get("/tech", async ({ user, csrf, ctxFor }) => {
-      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-      const [rows, timeZone] = await Promise.all([
-        myAppointments(ctx),
-        organizationTimeZone(ctx.db, ctx.actor.orgId),
-      ]);
-      return <TodayPage csrf={csrf} name={ctx.actor.name} rows={rows} timeZone={timeZone} now={ctx.now} />;
-    })
-    .get("/tech/appointments/:id", async ({ user, csrf, ctxFor, params, query }) => {
-      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-      return appointmentPage(ctx, csrf, params.id, { notice: NOTICES[query.notice ?? ""] });
-    })
-    .post("/tech/appointments/:id/status", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-      return act(ctx, csrf, params.id, "status", body, set, request, () =>
-        changeAppointmentStatus(ctx, params.id, {
-          status: field(body, "status"),
-          reason: field(body, "reason"),
-        }),
-      );
-    })
-    .post("/tech/appointments/:id/time", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-      return act(ctx, csrf, params.id, "time", body, set, request, () =>
-        toggleTimer(ctx, params.id, field(body, "action") === "stop" ? "stop" : "start"),
-      );
-    })
-    .post("/tech/appointments/:id/parts", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-      return act(ctx, csrf, params.id, "parts", body, set, request, async () => {
-        const appointment = await findAppointment(ctx.db, ctx, params.id);
-        await addLineItem(ctx, appointment.workOrderId, {
-          kind: "part",
-          partId: field(body, "partId"),
-          quantity: field(body, "quantity"),
-          appointmentId: appointment.id,
+  return (
+    new Elysia()
+      .use(webContext(deps))
+      .get("/tech", async ({ user, csrf, ctxFor, query }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        const [rows, timeZone, location] = await Promise.all([
+          myAppointments(ctx),
+          organizationTimeZone(ctx.db, ctx.actor.orgId),
+          myLocationSharing(ctx),
+        ]);
+        return (
+          <TodayPage
+            csrf={csrf}
+            name={ctx.actor.name}
+            rows={rows}
+            timeZone={timeZone}
+            now={ctx.now}
+            location={location}
+            notice={NOTICES[query.notice ?? ""]}
+          />
+        );
+      })
+      .post("/tech/location/sharing", async ({ user, ctxFor, body, set, request }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        const sharing = field(body, "sharing") === "1";
+        await setLocationSharing(ctx, sharing);
+        return seeOther(set, request, `/tech?notice=${sharing ? "sharing_on" : "sharing_off"}`);
+      })
+      // The phone's position, posted by /public/tech-location.js: always the signed-in technician's own.
+      .post("/tech/location", async ({ user, ctxFor, body, set }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        const number = (name: string) => (field(body, name) === "" ? Number.NaN : Number(field(body, name)));
+        const accuracy = number("accuracy");
+        try {
+          const outcome = await recordPosition(ctx, {
+            lat: number("lat"),
+            lng: number("lng"),
+            accuracy: Number.isNaN(accuracy) ? undefined : accuracy,
+          });
+          return { stored: outcome === "stored", outcome };
+        } catch (error) {
+          if (!isDomainError(error) || (error.status !== 409 && error.status !== 422)) throw error;
+          set.status = error.status;
+          return { stored: false, message: error.message, fields: error.fields ?? {} };
+        }
+      })
+      .get("/tech/appointments/:id", async ({ user, csrf, ctxFor, params, query }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        return appointmentPage(ctx, csrf, params.id, { notice: NOTICES[query.notice ?? ""] });
+      })
+      .post("/tech/appointments/:id/status", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        return act(ctx, csrf, params.id, "status", body, set, request, () =>
+          changeAppointmentStatus(ctx, params.id, {
+            status: field(body, "status"),
+            reason: field(body, "reason"),
+          }),
+        );
+      })
+      .post("/tech/appointments/:id/time", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        return act(ctx, csrf, params.id, "time", body, set, request, () =>
+          toggleTimer(ctx, params.id, field(body, "action") === "stop" ? "stop" : "start"),
+        );
+      })
+      .post("/tech/appointments/:id/parts", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        return act(ctx, csrf, params.id, "parts", body, set, request, async () => {
+          const appointment = await findAppointment(ctx.db, ctx, params.id);
+          await addLineItem(ctx, appointment.workOrderId, {
+            kind: "part",
+            partId: field(body, "partId"),
+            quantity: field(body, "quantity"),
+            appointmentId: appointment.id,
+          });
         });
-      });
-    })
-    .post("/tech/appointments/:id/notes", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-      return act(ctx, csrf, params.id, "notes", body, set, request, () =>
-        addAppointmentNote(ctx, params.id, field(body, "body")),
-      );
-    })
-    .post("/tech/appointments/:id/signature", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-      return act(ctx, csrf, params.id, "signature", body, set, request, () =>
-        signAppointment(ctx, params.id, {
-          name: field(body, "signedName"),
-          drawing: field(body, "signature"),
-        }),
-      );
-    })
-    .post("/tech/appointments/:id/photos", async ({ user, csrf, ctxFor, params, body, set, request }) => {
-      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-      const [photo] = uploads(body, "photo");
-      return act(ctx, csrf, params.id, "photos", body, set, request, () =>
-        addPhoto(ctx, params.id, { file: photo, caption: field(body, "caption") }),
-      );
-    })
-    .get("/tech/appointments/:id/photos/:photoId", async ({ user, ctxFor, params, query }) => {
-      // The assigned technician, and staff who may read work orders.
-      const ctx = ctxFor(requireUser(user));
-      const sha = await photoFile(ctx, params.id, params.photoId, query.size === "thumb" ? "thumb" : "full");
-      return new Response(deps.files.file(sha), {
-        headers: {
-          "content-type": "image/jpeg",
-          "cache-control": "private, max-age=86400",
-          "x-content-type-options": "nosniff",
+      })
+      .post("/tech/appointments/:id/notes", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        return act(ctx, csrf, params.id, "notes", body, set, request, () =>
+          addAppointmentNote(ctx, params.id, field(body, "body")),
+        );
+      })
+      .post(
+        "/tech/appointments/:id/signature",
+        async ({ user, csrf, ctxFor, params, body, set, request }) => {
+          const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+          return act(ctx, csrf, params.id, "signature", body, set, request, () =>
+            signAppointment(ctx, params.id, {
+              name: field(body, "signedName"),
+              drawing: field(body, "signature"),
+            }),
+          );
         },
-      });
-    })
-    .get("/tech/appointments/:id/report.pdf", async ({ user, ctxFor, params }) => {
-      const ctx = ctxFor(requireUser(user));
-      const pdf = await serviceReportPdf(ctx, params.id);
-      return new Response(new Uint8Array(pdf), {
-        headers: {
-          "content-type": "application/pdf",
-          "content-disposition": `inline; filename="service-report.pdf"`,
-          "cache-control": "private, no-store",
-        },
-      });
-    })
-    .get("/tech/appointments/:id/signature.png", async ({ user, ctxFor, params }) => {
-      // The assigned technician, and staff who may read work orders.
-      const ctx = ctxFor(requireUser(user));
-      const sha = await signatureFile(ctx, params.id);
-      if (!sha) throw notFound("That signature");
-      return new Response(deps.files.file(sha), {
-        headers: {
-          "content-type": "image/png",
-          "cache-control": "private, max-age=86400",
-          "x-content-type-options": "nosniff",
-        },
-      });
-    });
+      )
+      .post("/tech/appointments/:id/photos", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        const [photo] = uploads(body, "photo");
+        return act(ctx, csrf, params.id, "photos", body, set, request, () =>
+          addPhoto(ctx, params.id, { file: photo, caption: field(body, "caption") }),
+        );
+      })
+      .get("/tech/appointments/:id/photos/:photoId", async ({ user, ctxFor, params, query }) => {
+        // The assigned technician, and staff who may read work orders.
+        const ctx = ctxFor(requireUser(user));
+        const sha = await photoFile(
+          ctx,
+          params.id,
+          params.photoId,
+          query.size === "thumb" ? "thumb" : "full",
+        );
+        return new Response(deps.files.file(sha), {
+          headers: {
+            "content-type": "image/jpeg",
+            "cache-control": "private, max-age=86400",
+            "x-content-type-options": "nosniff",
+          },
+        });
+      })
+      .get("/tech/appointments/:id/report.pdf", async ({ user, ctxFor, params }) => {
+        const ctx = ctxFor(requireUser(user));
+        const pdf = await serviceReportPdf(ctx, params.id);
+        return new Response(new Uint8Array(pdf), {
+          headers: {
+            "content-type": "application/pdf",
+            "content-disposition": `inline; filename="service-report.pdf"`,
+            "cache-control": "private, no-store",
+          },
+        });
+      })
+      .get("/tech/appointments/:id/signature.png", async ({ user, ctxFor, params }) => {
+        // The assigned technician, and staff who may read work orders.
+        const ctx = ctxFor(requireUser(user));
+        const sha = await signatureFile(ctx, params.id);
+        if (!sha) throw notFound("That signature");
+        return new Response(deps.files.file(sha), {
+          headers: {
+            "content-type": "image/png",
+            "cache-control": "private, max-age=86400",
+            "x-content-type-options": "nosniff",
+          },
+        });
+      })
+  );
 }

@@ -7,6 +7,7 @@ import { type Ctx, requirePermission } from "../context";
 import { conflict, type FieldErrors, invalid } from "../errors";
 import { appendEvent } from "../events/log";
 import { instantToLocal, startOfDay } from "../fsm/field";
+import { queueConfirmation } from "../fsm/notices";
 import { certificationValid, findAppointment, findWorkOrder, setWorkOrderStatus } from "../fsm/workOrders";
 import { organizationTimeZone } from "../orgs/resolve";
 import { DEFAULT_ROAD_FACTOR, DEFAULT_SPEED_KMH, haversineKm } from "../routing/travel";
@@ -233,7 +234,7 @@ export async function assignVisit(ctx: Ctx, input: AssignInput): Promise<AssignR
     const appointmentId = moving
       ? await moveAppointment(tx, ctx, moving.id, input.technicianUserId, startsAt, endsAt)
       : await insertAppointment(tx, ctx, wo.id, input.technicianUserId, startsAt, endsAt);
-    await appendEvent(tx, ctx, {
+    const seq = await appendEvent(tx, ctx, {
       type: moving ? "appointment.moved" : "work_order.scheduled",
       ticketId: wo.ticketId,
       data: {
@@ -249,6 +250,7 @@ export async function assignVisit(ctx: Ctx, input: AssignInput): Promise<AssignR
         ...(conflicts.length ? { overriddenConflicts: conflicts } : {}),
       },
     });
+    await queueConfirmation(tx, ctx, appointmentId, seq);
     if (wo.status === "new" || wo.status === "cannot_complete")
       await setWorkOrderStatus(tx, ctx, wo, "scheduled");
     return { ok: true, appointmentId };

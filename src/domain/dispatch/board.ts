@@ -5,11 +5,23 @@ import { rowsOf } from "../../../db/client";
 import { WORK_ORDER_PRIORITIES, type WorkOrderPriority } from "../../../db/schema";
 import { type Ctx, requirePermission } from "../context";
 import { localToInstant, startOfDay } from "../fsm/field";
+import { lastPositions } from "../fsm/positions";
 import { organizationTimeZone } from "../orgs/resolve";
 import { isOneOf, isUuid } from "../tickets/rules";
 import { LOCKED_APPOINTMENT_STATUSES, travelMinutes } from "./assign";
 
 export const BOARD_PAGE_SIZE = 25;
+
+/** The queue's SLA filter: work orders whose ticket's next SLA target has passed, or falls within hours. */
+export const SLA_DUE_FILTERS = {
+  breached: { label: "SLA breached", hours: 0 },
+  "2h": { label: "SLA due within 2 hours", hours: 2 },
+  "8h": { label: "SLA due within 8 hours", hours: 8 },
+  "24h": { label: "SLA due within 24 hours", hours: 24 },
+} as const;
+export type SlaDueFilter = keyof typeof SLA_DUE_FILTERS;
+const isSlaDueFilter = (v: string | undefined): v is SlaDueFilter =>
+  v !== undefined && Object.hasOwn(SLA_DUE_FILTERS, v);
 
 export interface BoardFilters {
   day: string;
@@ -19,6 +31,8 @@ export interface BoardFilters {
   teamId?: string;
   skillId?: string;
   priority?: WorkOrderPriority;
+  /** Queue only: how soon the SLA of the ticket the work order came from falls due. */
+  slaDue?: SlaDueFilter;
   page: number;
 }
 
@@ -36,6 +50,7 @@ export function parseBoardFilters(query: Record<string, string | undefined>, tod
     priority: isOneOf(WORK_ORDER_PRIORITIES, query.priority ?? "")
       ? (query.priority as WorkOrderPriority)
       : undefined,
+    slaDue: isSlaDueFilter(query.sla) ? query.sla : undefined,
     page,
   };
 }
@@ -65,7 +80,7 @@ export interface BoardTechnician {
   worksToday: boolean;
   /** ISO weekdays (1 = Monday) the technician works. */
   workDays: number[];
-  /** Where the technician starts the day (no live position reports are kept yet). */
+  /** Where the technician starts the day; where they are now is in the board's positions. */
   home: { lat: number; lng: number } | null;
   visits: BoardVisit[];
 }
@@ -136,6 +151,10 @@ async function visitsOf(ctx: Ctx, userIds: string[], from: Date, to: Date) {
 /** Work orders waiting for a visit, most urgent and oldest first, filtered like the board. */
 async function unassignedQueue(ctx: Ctx, filters: BoardFilters) {
   const orgId = ctx.actor.orgId;
+  // A work order made from a ticket carries the ticket's SLA: its next due time.
+  const slaUntil = filters.slaDue
+    ? new Date(ctx.now.getTime() + SLA_DUE_FILTERS[filters.slaDue].hours * 3600_000).toISOString()
+    : null;
   const rows = rowsOf<{
     number: number;
     subject: string;
@@ -145,15 +164,19 @@ async function unassignedQueue(ctx: Ctx, filters: BoardFilters) {
     created_at: string | Date;
     lat: number | null;
     lng: number | null;
+    sla_due_at: string | Date | null;
+    sla_breached: boolean | null;
   }>(
     await ctx.db.execute(sql`
       select w.number, w.subject, w.priority, z.name as zone, w.created_at, l.lat, l.lng,
+        t.sla_next_due_at as sla_due_at, t.sla_breached,
         (select string_agg(s.name, ', ' order by s.name) from work_order_skills r
           join skills s on s.org_id = r.org_id and s.id = r.skill_id
           where r.org_id = w.org_id and r.work_order_id = w.id) as skills
       from work_orders w
       left join service_locations l on l.org_id = w.org_id and l.id = w.location_id
       left join zones z on z.org_id = l.org_id and z.id = l.zone_id
+      left join tickets t on t.org_id = w.org_id and t.id = w.ticket_id
       where w.org_id = ${orgId} and w.status in ('new', 'cannot_complete')
         and not exists (select 1 from appointments a where a.org_id = w.org_id and a.work_order_id = w.id
           and a.status not in ('completed', 'cannot_complete'))
@@ -161,7 +184,8 @@ async function unassignedQueue(ctx: Ctx, filters: BoardFilters) {
         and (${filters.priority ?? null}::text is null or w.priority = ${filters.priority ?? ""})
         and (${filters.skillId ?? null}::uuid is null or exists (select 1 from work_order_skills r
           where r.org_id = w.org_id and r.work_order_id = w.id and r.skill_id = ${filters.skillId ?? ZERO_UUID}))
-      order by array_position(array['urgent','high','normal','low'], w.priority), w.created_at
+        and (${slaUntil}::timestamptz is null or t.sla_next_due_at <= ${slaUntil}::timestamptz)
+      order by array_position(array['urgent','high','normal','low'], w.priority), t.sla_next_due_at nulls last, w.created_at
       limit 50`),
   );
   return rows.map((r) => ({
@@ -173,6 +197,8 @@ async function unassignedQueue(ctx: Ctx, filters: BoardFilters) {
     createdAt: new Date(r.created_at),
     lat: r.lat,
     lng: r.lng,
+    slaDueAt: r.sla_due_at ? new Date(r.sla_due_at) : null,
+    slaBreached: Boolean(r.sla_breached) || (r.sla_due_at !== null && new Date(r.sla_due_at) <= ctx.now),
   }));
 }
 
@@ -206,10 +232,11 @@ export async function dispatchBoard(ctx: Ctx, filters: BoardFilters) {
   const dayStart = startOfDay(localToInstant(`${days[0]}T12:00`, timeZone)!, timeZone);
   const dayEnd = startOfDay(localToInstant(`${days.at(-1)}T12:00`, timeZone)!, timeZone);
   dayEnd.setTime(startOfDay(new Date(dayEnd.getTime() + 36 * 3600_000), timeZone).getTime());
-  const [page, queue, lists] = await Promise.all([
+  const [page, queue, lists, positions] = await Promise.all([
     technicianPage(ctx, filters, weekday),
     unassignedQueue(ctx, filters),
     choices(ctx),
+    lastPositions(ctx),
   ]);
   const visits = await visitsOf(
     ctx,
@@ -250,7 +277,17 @@ export async function dispatchBoard(ctx: Ctx, filters: BoardFilters) {
       }),
     };
   });
-  return { filters, days, timeZone, technicians: rows, total: page.total, queue, ...lists };
+  return {
+    filters,
+    days,
+    timeZone,
+    technicians: rows,
+    total: page.total,
+    queue,
+    positions,
+    now: ctx.now,
+    ...lists,
+  };
 }
 
 export type DispatchBoard = Awaited<ReturnType<typeof dispatchBoard>>;

@@ -8,6 +8,7 @@ import { type Ctx, requirePermission } from "../context";
 import { conflict, type FieldErrors, invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx, EVENTS_CHANNEL } from "../events/log";
 import { instantToLocal } from "../fsm/field";
+import { queueConfirmation } from "../fsm/notices";
 import { findWorkOrder, setWorkOrderStatus } from "../fsm/workOrders";
 import { enqueue } from "../jobs/queue";
 import type { JobContext } from "../jobs/runner";
@@ -534,7 +535,7 @@ async function scheduleWaiting(
 ) {
   const wo = await findWorkOrder(tx, ctx, job.workOrderId, { forUpdate: true });
   const appointmentId = await insertAppointment(tx, ctx, wo.id, userId, startsAt, endsAt);
-  await appendEvent(tx, ctx, {
+  const seq = await appendEvent(tx, ctx, {
     type: "work_order.scheduled",
     ticketId: wo.ticketId,
     data: {
@@ -547,6 +548,7 @@ async function scheduleWaiting(
       optimizerRunId: runId,
     },
   });
+  await queueConfirmation(tx, ctx, appointmentId, seq);
   if (wo.status === "new" || wo.status === "cannot_complete")
     await setWorkOrderStatus(tx, ctx, wo, "scheduled");
 }
@@ -570,7 +572,7 @@ async function moveBooked(
     : null;
   if (sameTechnician && from?.startsAt.getTime() === when.startsAt.getTime()) return false;
   await moveAppointment(tx, ctx, job.appointmentId!, userId, when.startsAt, when.endsAt);
-  await appendEvent(tx, ctx, {
+  const seq = await appendEvent(tx, ctx, {
     type: "appointment.moved",
     ticketId: job.ticketId,
     data: {
@@ -590,6 +592,7 @@ async function moveBooked(
       optimizerRunId: runId,
     },
   });
+  await queueConfirmation(tx, ctx, job.appointmentId!, seq);
   return true;
 }
 

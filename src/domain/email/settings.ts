@@ -208,6 +208,14 @@ export const SAMPLE_VALUES: Record<string, string> = {
   "estimate.subject": "Replace compressor of the cold room",
   "estimate.total": "MYR 4,240.00",
   "estimate.valid_until": "2026-12-31",
+  "work_order.number": "WO-000045",
+  "work_order.subject": "Air conditioner leaking",
+  "visit.window": "Mon 23 Nov, 10:00–12:00",
+  "visit.eta": "10:40",
+  "visit.previous_eta": "10:15",
+  "delay.minutes": "25",
+  "technician.first_name": "Hafiz",
+  "location.address": "12 Jalan Ampang, Kuala Lumpur",
 };
 
 export async function listTemplates(ctx: Ctx) {

@@ -20,6 +20,18 @@ export interface TemplateKind {
   defaults: TemplateText;
 }
 
+/** What every message about a visit can say. */
+const VISIT_PLACEHOLDERS = [
+  "contact.name",
+  "work_order.number",
+  "work_order.subject",
+  "visit.window",
+  "visit.eta",
+  "technician.first_name",
+  "location.address",
+  "org.name",
+];
+
 export const TEMPLATE_KINDS: TemplateKind[] = [
   {
     kind: "ticket_reply",
@@ -136,6 +148,66 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     defaults: {
       subject: "[{{estimate.number}}] Estimate: {{estimate.subject}}",
       text: "Hello {{contact.name}},\n\nHere is our estimate {{estimate.number}} for “{{estimate.subject}}”, {{estimate.total}} in total. It is valid until {{estimate.valid_until}}.\n\nSee the details and accept or decline it in the portal:\n{{portal.url}}\n\nKind regards,\n{{org.name}}",
+      html: null,
+    },
+  },
+  {
+    kind: "appointment_confirmation",
+    label: "Visit confirmation by email, when a visit is scheduled or moved",
+    placeholders: VISIT_PLACEHOLDERS,
+    defaults: {
+      subject: "[{{work_order.number}}] Your visit: {{visit.window}}",
+      text: "Hello {{contact.name}},\n\nYour visit for “{{work_order.subject}}” is booked for {{visit.window}} at {{location.address}}. {{technician.first_name}} will come to you.\n\nIf this time does not suit you, reply to this email.\n\nKind regards,\n{{org.name}}",
+      html: null,
+    },
+  },
+  {
+    kind: "appointment_confirmation_sms",
+    label: "Visit confirmation by text message (only the text is sent)",
+    placeholders: VISIT_PLACEHOLDERS,
+    defaults: {
+      subject: "Visit confirmation",
+      text: "{{org.name}}: your visit {{work_order.number}} is booked for {{visit.window}} at {{location.address}}. Technician: {{technician.first_name}}.",
+      html: null,
+    },
+  },
+  {
+    kind: "appointment_on_the_way",
+    label: "The technician is on the way, with the expected arrival, by email",
+    placeholders: VISIT_PLACEHOLDERS,
+    defaults: {
+      subject: "[{{work_order.number}}] {{technician.first_name}} is on the way",
+      text: "Hello {{contact.name}},\n\n{{technician.first_name}} is on the way to {{location.address}} and expects to arrive at about {{visit.eta}}.\n\nKind regards,\n{{org.name}}",
+      html: null,
+    },
+  },
+  {
+    kind: "appointment_on_the_way_sms",
+    label: "The technician is on the way, by text message (only the text is sent)",
+    placeholders: VISIT_PLACEHOLDERS,
+    defaults: {
+      subject: "On the way",
+      text: "{{org.name}}: {{technician.first_name}} is on the way and expects to arrive at about {{visit.eta}}.",
+      html: null,
+    },
+  },
+  {
+    kind: "appointment_delay",
+    label: "The technician is running late, with the new expected arrival, by email",
+    placeholders: [...VISIT_PLACEHOLDERS, "delay.minutes", "visit.previous_eta"],
+    defaults: {
+      subject: "[{{work_order.number}}] Your technician is running late",
+      text: "Hello {{contact.name}},\n\nWe are sorry: {{technician.first_name}} is running about {{delay.minutes}} minutes late. The expected arrival at {{location.address}} is now about {{visit.eta}} (instead of {{visit.previous_eta}}).\n\nKind regards,\n{{org.name}}",
+      html: null,
+    },
+  },
+  {
+    kind: "appointment_delay_sms",
+    label: "The technician is running late, by text message (only the text is sent)",
+    placeholders: [...VISIT_PLACEHOLDERS, "delay.minutes", "visit.previous_eta"],
+    defaults: {
+      subject: "Running late",
+      text: "{{org.name}}: sorry, {{technician.first_name}} is running about {{delay.minutes}} min late. New expected arrival: about {{visit.eta}}.",
       html: null,
     },
   },

@@ -34,6 +34,7 @@ import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isOneOf, isUuid } from "../tickets/rules";
 import { type LineInput, priceLine } from "./lines";
 import { totals } from "./money";
+import { noticesOfWorkOrder, queueConfirmation, queueOnTheWay } from "./notices";
 import { queueServiceReport } from "./report";
 import {
   canTransitionAppointment,
@@ -360,7 +361,7 @@ export async function scheduleAppointment(ctx: Ctx, ref: WorkOrderRef, input: Sc
       .values(
         technicianIds.map((userId) => ({ orgId: ctx.actor.orgId, appointmentId: appointment.id, userId })),
       );
-    await appendEvent(tx, ctx, {
+    const seq = await appendEvent(tx, ctx, {
       type: "work_order.scheduled",
       ticketId: wo.ticketId,
       data: {
@@ -372,6 +373,7 @@ export async function scheduleAppointment(ctx: Ctx, ref: WorkOrderRef, input: Sc
         technicianIds,
       },
     });
+    await queueConfirmation(tx, ctx, appointment.id, seq);
     if (wo.status === "new" || wo.status === "cannot_complete")
       await setWorkOrderStatus(tx, ctx, wo, "scheduled");
     return appointment;
@@ -463,6 +465,7 @@ export async function changeAppointmentStatus(
         ...(to === "cannot_complete" ? { reason } : {}),
       },
     });
+    if (to === "travelling") await queueOnTheWay(tx, ctx, appointment.id);
     // A running timer stops when the visit ends.
     if (to === "completed" || to === "cannot_complete") {
       await tx.execute(sql`update time_entries set ended_at = ${ctx.now.toISOString()}::timestamptz
@@ -606,7 +609,7 @@ export async function getWorkOrder(ctx: Ctx, ref: WorkOrderRef) {
   const wo = await findWorkOrder(ctx.db, ctx, ref);
   const orgId = ctx.actor.orgId;
   const db = ctx.db;
-  const [contactRows, locationRows, assetRows, ticketRows, visitRows, crewRows, lines, skillRows] =
+  const [contactRows, locationRows, assetRows, ticketRows, visitRows, crewRows, lines, skillRows, notices] =
     await Promise.all([
       wo.contactId
         ? db
@@ -665,6 +668,7 @@ export async function getWorkOrder(ctx: Ctx, ref: WorkOrderRef) {
           and(eq(skills.orgId, workOrderSkills.orgId), eq(skills.id, workOrderSkills.skillId)),
         )
         .where(and(eq(workOrderSkills.orgId, orgId), eq(workOrderSkills.workOrderId, wo.id))),
+      noticesOfWorkOrder(db, orgId, wo.id),
     ]);
   return {
     workOrder: wo,
@@ -681,6 +685,8 @@ export async function getWorkOrder(ctx: Ctx, ref: WorkOrderRef) {
     lines,
     totals: totals(lines),
     skills: skillRows,
+    /** What the customer was told about the visits, newest first. */
+    notices,
   };
 }
 

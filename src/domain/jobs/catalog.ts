@@ -12,6 +12,8 @@ import { orgForMail, SEND_QUEUE } from "../email/outbox";
 import type { FileStore } from "../files/store";
 import { EXPIRE_QUEUE, expireDueEstimates } from "../fsm/estimates";
 import { MAINTENANCE_QUEUE, makeDueMaintenanceWorkOrders } from "../fsm/maintenance";
+import { checkDelays, DELAY_QUEUE, NOTICE_QUEUE, runNoticeJob } from "../fsm/notices";
+import { deleteOldTrail, TRAIL_RETENTION_DAYS } from "../fsm/positions";
 import { makeServiceReport, REPORT_QUEUE } from "../fsm/report";
 import { PUBLISH_QUEUE, publishDueArticles } from "../kb/schedule";
 import { fetchMedia, MEDIA_QUEUE } from "../messaging/inbound";
@@ -108,6 +110,24 @@ export function productQueues(
       },
     },
     {
+      // A visit was booked or moved, or its technician set out: the customer is told once
+      // (src/domain/fsm/notices.ts).
+      queue: NOTICE_QUEUE,
+      concurrency: 2,
+      async handler(job, ctx) {
+        await runNoticeJob(ctx.db, job, ctx.now);
+      },
+    },
+    {
+      // Visits running more than a quarter of an hour late: the customer hears it once per slip.
+      queue: DELAY_QUEUE,
+      concurrency: 1,
+      timeoutMs: 5 * 60_000,
+      async handler(_job, ctx) {
+        await checkDelays(ctx.db, ctx.now, ctx.signal);
+      },
+    },
+    {
       // Sent estimates past their valid-until day become expired, each once (src/domain/fsm/estimates.ts).
       queue: EXPIRE_QUEUE,
       concurrency: 1,
@@ -170,6 +190,7 @@ export function productQueues(
         await deleteFinishedJobs(ctx.db, new Date(ctx.now.getTime() - FINISHED_JOB_RETENTION_DAYS * DAY_MS));
         await deleteOldRateLimits(ctx.db, new Date(ctx.now.getTime() - DAY_MS));
         await forgetClosedPages(ctx.db, new Date(ctx.now.getTime() - DAY_MS));
+        await deleteOldTrail(ctx.db, new Date(ctx.now.getTime() - TRAIL_RETENTION_DAYS * DAY_MS));
       },
     },
     {
@@ -211,6 +232,7 @@ export const SCHEDULES: Schedule[] = [
   { name: "sla sweep", queue: "sla.sweep", everySeconds: 60 },
   { name: "time-based automation rules", queue: TIME_RULES_QUEUE, everySeconds: 300 },
   { name: "scheduled article publishing", queue: PUBLISH_QUEUE, everySeconds: 60 },
+  { name: "late visit notices", queue: DELAY_QUEUE, everySeconds: 120 },
   { name: "expire estimates", queue: EXPIRE_QUEUE, everySeconds: 3_600 },
   { name: "preventive maintenance work orders", queue: MAINTENANCE_QUEUE, everySeconds: 86_400 },
   ...ASSIST_SCHEDULES,

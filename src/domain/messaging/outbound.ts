@@ -36,38 +36,87 @@ interface TicketForText {
   channel: MessagingKind;
 }
 
-/** The channel that last heard from this ticket, or else the organization's first of the kind. */
-async function channelFor(tx: DbOrTx, ticket: TicketForText) {
-  const [lastUsed] = await tx
-    .select({ channel: messagingChannels })
-    .from(textMessages)
-    .innerJoin(
-      messagingChannels,
-      and(eq(messagingChannels.orgId, textMessages.orgId), eq(messagingChannels.id, textMessages.channelId)),
-    )
-    .where(
-      and(
-        eq(textMessages.orgId, ticket.orgId),
-        eq(textMessages.ticketId, ticket.id),
-        eq(messagingChannels.enabled, true),
-      ),
-    )
-    .orderBy(desc(textMessages.createdAt))
-    .limit(1);
-  if (lastUsed) return lastUsed.channel;
+/**
+ * The channel that last carried a text of this ticket (when there is one), or else the
+ * organization's first enabled channel of the kind.
+ */
+export async function textChannelFor(
+  tx: DbOrTx,
+  where: { orgId: string; ticketId: string | null; kind: MessagingKind },
+) {
+  if (where.ticketId) {
+    const [lastUsed] = await tx
+      .select({ channel: messagingChannels })
+      .from(textMessages)
+      .innerJoin(
+        messagingChannels,
+        and(
+          eq(messagingChannels.orgId, textMessages.orgId),
+          eq(messagingChannels.id, textMessages.channelId),
+        ),
+      )
+      .where(
+        and(
+          eq(textMessages.orgId, where.orgId),
+          eq(textMessages.ticketId, where.ticketId),
+          eq(messagingChannels.kind, where.kind),
+          eq(messagingChannels.enabled, true),
+        ),
+      )
+      .orderBy(desc(textMessages.createdAt))
+      .limit(1);
+    if (lastUsed) return lastUsed.channel;
+  }
   const [any] = await tx
     .select()
     .from(messagingChannels)
     .where(
       and(
-        eq(messagingChannels.orgId, ticket.orgId),
-        eq(messagingChannels.kind, ticket.channel),
+        eq(messagingChannels.orgId, where.orgId),
+        eq(messagingChannels.kind, where.kind),
         eq(messagingChannels.enabled, true),
       ),
     )
     .orderBy(messagingChannels.createdAt)
     .limit(1);
   return any;
+}
+
+async function channelFor(tx: DbOrTx, ticket: TicketForText) {
+  return textChannelFor(tx, { orgId: ticket.orgId, ticketId: ticket.id, kind: ticket.channel });
+}
+
+/**
+ * Queues a text the product writes by itself (a visit's confirmation, the technician on the way)
+ * through a channel chosen by the caller; sent by the same job as replies. Longer text is cut.
+ */
+export async function queueAutomaticText(
+  tx: DbOrTx,
+  text: { orgId: string; channel: { id: string; phoneNumber: string }; to: string; body: string },
+  now: Date,
+): Promise<string> {
+  const body = text.body.length > TEXT_MAX ? `${text.body.slice(0, TEXT_MAX - 1)}…` : text.body;
+  const [row] = await tx
+    .insert(textMessages)
+    .values({
+      orgId: text.orgId,
+      channelId: text.channel.id,
+      direction: "outbound",
+      fromNumber: text.channel.phoneNumber,
+      toNumber: text.to,
+      body,
+      status: "queued",
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: textMessages.id });
+  await enqueue(tx, now, {
+    queue: TEXT_SEND_QUEUE,
+    orgId: text.orgId,
+    payload: { textMessageId: row.id },
+    idempotencyKey: row.id,
+  });
+  return row.id;
 }
 
 /**

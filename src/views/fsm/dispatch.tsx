@@ -4,11 +4,16 @@
 
 import type { AppointmentStatus } from "../../../db/schema";
 import type { Conflict } from "../../domain/dispatch/assign";
-import { BOARD_PAGE_SIZE, type BoardFilters, type DispatchBoard } from "../../domain/dispatch/board";
+import {
+  BOARD_PAGE_SIZE,
+  type BoardFilters,
+  type DispatchBoard,
+  SLA_DUE_FILTERS,
+} from "../../domain/dispatch/board";
 import type { FieldErrors } from "../../domain/errors";
 import { APPOINTMENT_STATUS_LABELS, formatWorkOrderNumber } from "../../domain/fsm/rules";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
-import { humanize } from "../format";
+import { formatDateTime, humanize, timeAgo } from "../format";
 import { Page, type Viewer } from "../layout";
 import { OptimizeCheckbox, OptimizeForm, type OptimizeFormState, type RecentRun } from "./optimizer";
 
@@ -44,6 +49,7 @@ function boardQuery(filters: BoardFilters, change: Partial<Record<string, string
     team: filters.teamId,
     skill: filters.skillId,
     priority: filters.priority,
+    sla: filters.slaDue,
     page: filters.page,
     ...change,
   };
@@ -85,6 +91,14 @@ function Filters({ board }: { board: DispatchBoard }) {
           value={f.priority}
           options={["urgent", "high", "normal", "low"].map((p) => ({ value: p, label: humanize(p) }))}
           blank="Any priority"
+        />
+      </Field>
+      <Field label="SLA due (queue)" name="sla">
+        <Select
+          name="sla"
+          value={f.slaDue}
+          options={Object.entries(SLA_DUE_FILTERS).map(([value, { label }]) => ({ value, label }))}
+          blank="Any time"
         />
       </Field>
       <button type="submit">Show</button>
@@ -197,9 +211,25 @@ function TechnicianRow({
   );
 }
 
-function Queue({ board }: { board: DispatchBoard }) {
+/** What live updates ask for: the same board, only one region of it. */
+function fragmentUrl(filters: BoardFilters, fragment: "grid" | "queue"): string {
+  return `${boardQuery(filters, {})}&fragment=${fragment}`;
+}
+
+/**
+ * The queue refreshes when another dispatcher or a technician changes a visit (not while a work
+ * order is being dragged from it).
+ */
+export function Queue({ board }: { board: DispatchBoard }) {
   return (
-    <section class="board-queue" aria-labelledby="queue-title">
+    <section
+      class="board-queue"
+      id="queue-region"
+      aria-labelledby="queue-title"
+      hx-get={fragmentUrl(board.filters, "queue")}
+      hx-trigger="board-changed[!document.querySelector('.dragging')] from:#live delay:500ms"
+      hx-swap="outerHTML"
+    >
       <h2 id="queue-title">Waiting for a visit ({board.queue.length})</h2>
       {board.queue.length === 0 ? (
         <p class="empty">No work order is waiting.</p>
@@ -230,6 +260,18 @@ function Queue({ board }: { board: DispatchBoard }) {
                   <>
                     {" · "}
                     <span safe>{w.skills}</span>
+                  </>
+                ) : (
+                  ""
+                )}
+                {w.slaDueAt ? (
+                  <>
+                    {" · "}
+                    <span class={w.slaBreached ? "sla sla-breached" : "sla"} safe>
+                      {w.slaBreached
+                        ? `SLA breached ${formatDateTime(w.slaDueAt, board.timeZone)}`
+                        : `SLA due ${formatDateTime(w.slaDueAt, board.timeZone)}`}
+                    </span>
                   </>
                 ) : (
                   ""
@@ -312,6 +354,18 @@ export function AssignForm({
   );
 }
 
+/** Technicians' last reported positions with their age, for the map and its live refresh. */
+export function positionData(positions: DispatchBoard["positions"], now: Date) {
+  return positions.map((p) => ({
+    userId: p.userId,
+    name: p.name,
+    lat: p.lat,
+    lng: p.lng,
+    accuracyM: p.accuracyM,
+    age: timeAgo(p.recordedAt, now),
+  }));
+}
+
 /** What the map draws: technicians' start points, their routes through the day's visits, waiting jobs. */
 export function mapData(board: DispatchBoard) {
   return {
@@ -327,6 +381,7 @@ export function mapData(board: DispatchBoard) {
           status: v.status,
         })),
     })),
+    positions: positionData(board.positions, board.now),
     queue: board.queue
       .filter((w) => w.lat !== null && w.lng !== null)
       .map((w) => ({
@@ -338,6 +393,25 @@ export function mapData(board: DispatchBoard) {
   };
 }
 
+/** Where the technicians who share their location were last seen, as text (and without JavaScript). */
+function LastPositions({ board }: { board: DispatchBoard }) {
+  if (board.positions.length === 0)
+    return <p class="hint positions-none">No technician is sharing their location.</p>;
+  return (
+    <details class="positions">
+      <summary safe>{`Last positions (${board.positions.length})`}</summary>
+      <ul id="positions">
+        {positionData(board.positions, board.now).map((p) => (
+          <li data-position={p.userId}>
+            <strong safe>{p.name}</strong>{" "}
+            <span class="muted" safe>{`${p.lat.toFixed(4)}, ${p.lng.toFixed(4)} · ${p.age}`}</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 function DispatchMap({ board, tilesUrl }: { board: DispatchBoard; tilesUrl: string }) {
   return (
     <section class="board-map-section" aria-label="Map">
@@ -346,10 +420,69 @@ function DispatchMap({ board, tilesUrl }: { board: DispatchBoard; tilesUrl: stri
         class="board-map"
         data-tiles={tilesUrl}
         data-map={JSON.stringify(mapData(board))}
+        data-positions={`/fsm/dispatch/positions?day=${board.filters.day}`}
       >
         <p class="hint">The map needs JavaScript; the board works without it.</p>
       </div>
+      <LastPositions board={board} />
     </section>
+  );
+}
+
+/**
+ * The technicians' rows: refreshed live when another dispatcher or a technician changes a visit,
+ * except while the dispatcher has ticked technicians to optimize or is dragging a visit.
+ */
+export function BoardGrid({ board, picked = [] }: { board: DispatchBoard; picked?: string[] }) {
+  const f = board.filters;
+  const pages = Math.max(1, Math.ceil(board.total / BOARD_PAGE_SIZE));
+  const firstShown = board.total === 0 ? 0 : (f.page - 1) * BOARD_PAGE_SIZE + 1;
+  const lastShown = Math.min(board.total, f.page * BOARD_PAGE_SIZE);
+  return (
+    <div
+      id="board-region"
+      hx-get={fragmentUrl(f, "grid")}
+      hx-trigger="board-changed[!document.querySelector('#board-region input:checked, .dragging')] from:#live delay:500ms"
+      hx-swap="outerHTML"
+    >
+      <p class="board-count">
+        Technicians {firstShown}–{lastShown} of {board.total}
+        {f.page > 1 ? (
+          <>
+            {" · "}
+            <a href={boardQuery(f, { page: f.page - 1 })} rel="prev">
+              Previous
+            </a>
+          </>
+        ) : (
+          ""
+        )}
+        {f.page < pages ? (
+          <>
+            {" · "}
+            <a href={boardQuery(f, { page: f.page + 1 })} rel="next">
+              Next
+            </a>
+          </>
+        ) : (
+          ""
+        )}
+      </p>
+      <HourScale days={board.days} />
+      {board.technicians.map((t) => (
+        <TechnicianRow tech={t} days={board.days} picked={picked.includes(t.userId)} />
+      ))}
+      <p class="board-legend">
+        {(["scheduled", "dispatched", "travelling", "on_site", "completed", "cannot_complete"] as const).map(
+          (s) => (
+            <span class={`board-visit legend status-${s}`} safe>
+              {APPOINTMENT_STATUS_LABELS[s]}
+            </span>
+          ),
+        )}
+        <span class="board-travel legend">Travel</span>
+      </p>
+    </div>
   );
 }
 
@@ -373,57 +506,15 @@ export function DispatchBoardPage({
   recentRuns?: RecentRun[];
 }) {
   const f = board.filters;
-  const pages = Math.max(1, Math.ceil(board.total / BOARD_PAGE_SIZE));
-  const firstShown = board.total === 0 ? 0 : (f.page - 1) * BOARD_PAGE_SIZE + 1;
-  const lastShown = Math.min(board.total, f.page * BOARD_PAGE_SIZE);
   return (
     <Page title={`Dispatch ${f.day}`} csrf={csrf} viewer={viewer} scripts>
+      <div id="live" hx-sse:connect="/fsm/dispatch/live" />
       <h1>Dispatch board</h1>
       <Notice message={notice} />
       <Filters board={board} />
       <div class="board-layout">
         <section class="board" aria-label="Technicians and their visits">
-          <p class="board-count">
-            Technicians {firstShown}–{lastShown} of {board.total}
-            {f.page > 1 ? (
-              <>
-                {" · "}
-                <a href={boardQuery(f, { page: f.page - 1 })} rel="prev">
-                  Previous
-                </a>
-              </>
-            ) : (
-              ""
-            )}
-            {f.page < pages ? (
-              <>
-                {" · "}
-                <a href={boardQuery(f, { page: f.page + 1 })} rel="next">
-                  Next
-                </a>
-              </>
-            ) : (
-              ""
-            )}
-          </p>
-          <HourScale days={board.days} />
-          {board.technicians.map((t) => (
-            <TechnicianRow
-              tech={t}
-              days={board.days}
-              picked={optimize?.picked?.includes(t.userId) ?? false}
-            />
-          ))}
-          <p class="board-legend">
-            {(
-              ["scheduled", "dispatched", "travelling", "on_site", "completed", "cannot_complete"] as const
-            ).map((s) => (
-              <span class={`board-visit legend status-${s}`} safe>
-                {APPOINTMENT_STATUS_LABELS[s]}
-              </span>
-            ))}
-            <span class="board-travel legend">Travel</span>
-          </p>
+          <BoardGrid board={board} picked={optimize?.picked} />
           {f.view === "day" ? (
             <OptimizeForm
               csrf={csrf}

@@ -1,5 +1,11 @@
 // The dispatcher's work orders: the list with filters, the create form, the work order page.
-import { LINE_ITEM_KINDS, WORK_ORDER_PRIORITIES, WORK_ORDER_STATUSES } from "../../../db/schema";
+import {
+  type CustomerNoticeChannel,
+  type CustomerNoticeKind,
+  LINE_ITEM_KINDS,
+  WORK_ORDER_PRIORITIES,
+  WORK_ORDER_STATUSES,
+} from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import { formatEstimateNumber } from "../../domain/fsm/estimateRules";
 import { formatMoney, formatPercent, lineAmounts } from "../../domain/fsm/money";
@@ -211,6 +217,60 @@ function fieldsOf(
   return failed?.form === form
     ? { fields: failed.fields, values: failed.values }
     : { fields: {}, values: {} };
+}
+
+const NOTICE_LABELS: Record<CustomerNoticeKind, string> = {
+  confirmation: "Visit confirmed",
+  on_the_way: "On the way",
+  delay: "Running late",
+};
+const CHANNEL_LABELS: Record<CustomerNoticeChannel, string> = {
+  sms: "Text",
+  email: "Email",
+  none: "Not sent",
+};
+
+/** What the customer was told about the visits, each message once. */
+function CustomerNotices({ notices, timeZone }: { notices: WorkOrderDetail["notices"]; timeZone: string }) {
+  return (
+    <>
+      <h2>Customer notices</h2>
+      {notices.length === 0 ? (
+        <p class="empty">The customer has not been sent anything about the visits yet.</p>
+      ) : (
+        <table class="customer-notices">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Message</th>
+              <th>Sent by</th>
+              <th>Arrival told</th>
+            </tr>
+          </thead>
+          <tbody>
+            {notices.map((n) => (
+              <tr class={`notice notice-${n.kind}`} data-appointment={n.appointmentId}>
+                <td safe>{formatDateTime(n.createdAt, timeZone)}</td>
+                <td>
+                  <span safe>{NOTICE_LABELS[n.kind]}</span>{" "}
+                  <small class="muted" safe>
+                    {`for ${formatDateTime(n.windowStartsAt, timeZone)}`}
+                  </small>
+                </td>
+                <td>
+                  <span safe>{CHANNEL_LABELS[n.channel]}</span>{" "}
+                  <small class="muted" safe>
+                    {n.channel === "none" ? (n.reason ?? "") : (n.recipient ?? "")}
+                  </small>
+                </td>
+                <td>{n.etaAt ? formatDateTime(n.etaAt, timeZone) : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
 }
 
 export function WorkOrderPage({
@@ -449,6 +509,8 @@ export function WorkOrderPage({
           ) : (
             ""
           )}
+
+          <CustomerNotices notices={detail.notices} timeZone={timeZone} />
 
           <h2>Line items</h2>
           <table class="lines">

@@ -10,7 +10,7 @@ import {
   nextAppointmentStatuses,
 } from "../../domain/fsm/rules";
 import { CsrfField, ErrorSummary, Field, Notice } from "../form";
-import { formatDateTime, priorityLabel } from "../format";
+import { formatDateTime, priorityLabel, timeAgo } from "../format";
 import { VisitPhotos } from "./photos";
 
 export interface TechFailed {
@@ -25,12 +25,15 @@ export function TechPage({
   csrf,
   name,
   script,
+  sharing,
   children,
 }: {
   title: string;
   csrf: string;
   name: string;
   script?: boolean;
+  /** The technician shares their location: the page's script reports it (never without this). */
+  sharing?: boolean;
   children?: JSX.Element | (JSX.Element | JSX.Element[])[];
 }) {
   return (
@@ -58,6 +61,7 @@ export function TechPage({
           </nav>
           <main>{children as "safe"}</main>
           {script ? <script src="/public/signature.js" /> : ""}
+          {sharing ? <script src="/public/tech-location.js" /> : ""}
         </body>
       </html>
     </>
@@ -94,21 +98,70 @@ function MapLinks({ lat, lng, address }: { lat: number | null; lng: number | nul
   );
 }
 
+/**
+ * The technician's consent: a plain form, so it works without JavaScript. Only once it is saved
+ * does the page load the script that asks the phone for its position.
+ */
+function LocationSharing({
+  csrf,
+  sharing,
+  recordedAt,
+  now,
+}: {
+  csrf: string;
+  sharing: boolean;
+  recordedAt: Date | null;
+  now: Date;
+}) {
+  return (
+    <form method="post" action="/tech/location/sharing" class="card location-sharing">
+      <CsrfField token={csrf} />
+      <input type="hidden" name="sharing" value={sharing ? "0" : "1"} />
+      <p>
+        {sharing ? (
+          <>
+            <strong>Sharing your location</strong> while on shift, so dispatch sees where you are and
+            customers get a good arrival time.{" "}
+            <span class="muted" id="location-status">
+              {recordedAt ? `Last sent ${timeAgo(recordedAt, now)}.` : "Nothing sent yet."}
+            </span>
+          </>
+        ) : (
+          <>Your location is not shared. Share it while on shift so dispatch sees where you are.</>
+        )}
+      </p>
+      <button type="submit" class={sharing ? "secondary" : ""}>
+        {sharing ? "Stop sharing my location" : "Share my location"}
+      </button>
+    </form>
+  );
+}
+
+export interface LocationState {
+  sharing: boolean;
+  recordedAt: Date | null;
+}
+
 export function TodayPage({
   csrf,
   name,
   rows,
   timeZone,
   now,
+  location = { sharing: false, recordedAt: null },
+  notice,
 }: {
   csrf: string;
   name: string;
   rows: MyAppointment[];
   timeZone: string;
   now: Date;
+  location?: LocationState;
+  notice?: string;
 }) {
   return (
-    <TechPage title="Today's jobs" csrf={csrf} name={name}>
+    <TechPage title="Today's jobs" csrf={csrf} name={name} sharing={location.sharing}>
+      <Notice message={notice} />
       <h1
         safe
       >{`Today, ${new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone }).format(now)}`}</h1>
@@ -135,6 +188,7 @@ export function TodayPage({
           ))}
         </ol>
       )}
+      <LocationSharing csrf={csrf} sharing={location.sharing} recordedAt={location.recordedAt} now={now} />
     </TechPage>
   );
 }
@@ -147,6 +201,7 @@ export function AppointmentPage({
   notice,
   failed,
   photos = [],
+  sharing = false,
 }: {
   csrf: string;
   name: string;
@@ -155,6 +210,7 @@ export function AppointmentPage({
   notice?: string;
   failed?: TechFailed;
   photos?: PhotoRow[];
+  sharing?: boolean;
 }) {
   const a = detail.appointment;
   const wo = detail.workOrder;
@@ -167,7 +223,13 @@ export function AppointmentPage({
   const note = form("notes");
   const sign = form("signature");
   return (
-    <TechPage title={`${formatWorkOrderNumber(wo.number)} ${wo.subject}`} csrf={csrf} name={name} script>
+    <TechPage
+      title={`${formatWorkOrderNumber(wo.number)} ${wo.subject}`}
+      csrf={csrf}
+      name={name}
+      script
+      sharing={sharing}
+    >
       <p>
         <a href="/tech">← Today</a>
       </p>
