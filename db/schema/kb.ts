@@ -196,3 +196,36 @@ export const kbDeflections = pgTable(
     index("kb_deflections_org_created").on(t.orgId, t.createdAt),
   ],
 );
+
+export const ARTICLE_FILE_KINDS = ["image", "attachment"] as const;
+export type ArticleFileKind = (typeof ARTICLE_FILE_KINDS)[number];
+
+/**
+ * Images shown in an article (resized and stripped of metadata when uploaded) and files offered
+ * for download under it. Bytes in the file store by their SHA-256; readable by whoever may read the
+ * article.
+ */
+export const kbArticleFiles = pgTable(
+  "kb_article_files",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull(),
+    articleId: uuid("article_id").notNull(),
+    kind: text("kind", { enum: ARTICLE_FILE_KINDS }).notNull(),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    uploadedBy: uuid("uploaded_by"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.orgId, t.articleId],
+      foreignColumns: [kbArticles.orgId, kbArticles.id],
+    }).onDelete("cascade"),
+    index("kb_article_files_article").on(t.orgId, t.articleId, t.createdAt),
+  ],
+);

@@ -3,6 +3,7 @@
 import { Elysia } from "elysia";
 import type { Db } from "../../db/client";
 import { notFound } from "../domain/errors";
+import { articleAttachments, readerArticleFile } from "../domain/kb/files";
 import {
   countArticleView,
   helpArticle,
@@ -26,6 +27,7 @@ import {
   sitemapXml,
 } from "../views/kb/help";
 import type { Deps } from "./deps";
+import { attachmentResponse } from "./desk";
 import { cookieOptions, field, isHttps, seeOther, webContext } from "./web";
 
 /** The visitor's chosen language, kept by the language chooser. */
@@ -126,10 +128,12 @@ export function helpRoutes(deps: Deps) {
           return "";
         }
         if (!query.notice) await countArticleView(db, reader, article.id);
+        const attachments = await articleAttachments(db, reader, article.id);
         return (
           <HelpArticlePage
             shell={shell}
             article={article}
+            attachments={attachments}
             notice={query.notice === "thanks" ? "Thank you for your feedback." : undefined}
           />
         );
@@ -143,6 +147,11 @@ export function helpRoutes(deps: Deps) {
           comment: field(body, "comment").slice(0, 2000),
         });
         return seeOther(set, request, `/help/articles/${encodeURIComponent(article.slug)}?notice=thanks`);
+      })
+      // An article's image or attachment, for whoever may read the article.
+      .get("/help/files/:fileId", async ({ request, user, csrf, params }) => {
+        const { reader } = await helpContext(db, request, user, csrf);
+        return attachmentResponse(deps, await readerArticleFile(db, reader, params.fileId));
       })
       .get("/help/search", async ({ request, user, csrf, query }) => {
         const { reader, shell } = await helpContext(db, request, user, csrf);

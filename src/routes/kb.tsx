@@ -19,6 +19,7 @@ import {
   updateArticle,
 } from "../domain/kb/articles";
 import { ticketArticleSuggestions } from "../domain/kb/deflection";
+import { addArticleFile, deleteArticleFile, listArticleFiles, staffArticleFile } from "../domain/kb/files";
 import { isLocale } from "../domain/kb/locales";
 import { cancelSchedule, scheduleArticle } from "../domain/kb/schedule";
 import {
@@ -41,10 +42,11 @@ import {
   StructurePage,
   VersionsPage,
 } from "../views/kb/desk";
+import { ArticleFilesPage } from "../views/kb/files";
 import { TranslationFormPage, TranslationsPage } from "../views/kb/translations";
 import type { Deps } from "./deps";
-import { ticketNumberParam } from "./desk";
-import { field, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
+import { attachmentResponse, ticketNumberParam } from "./desk";
+import { field, formValues, requireUserWith, seeOther, uploads, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
   created: "Article saved as version 1.",
@@ -297,6 +299,49 @@ export function kbRoutes(deps: Deps) {
     .post("/desk/kb/:id/translations/:locale/delete", async ({ user, ctxFor, params, set, request }) => {
       await deleteTranslation(ctxFor(requireUserWith(user, "kb.publish")), params.id, params.locale);
       return seeOther(set, request, `/desk/kb/${params.id}/translations?notice=translation-removed`);
+    })
+    .get("/desk/kb/:id/files", async ({ user, csrf, ctxFor, params, query }) => {
+      const me = requireUserWith(user, "kb.write");
+      const files = await listArticleFiles(ctxFor(me), params.id);
+      const notice =
+        query.notice === "uploaded" ? "Uploaded." : query.notice === "removed" ? "Removed." : undefined;
+      return (
+        <ArticleFilesPage
+          csrf={csrf}
+          viewer={viewerOf(me)}
+          articleId={params.id}
+          files={files}
+          notice={notice}
+        />
+      );
+    })
+    .post("/desk/kb/:id/files", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+      const me = requireUserWith(user, "kb.write");
+      const ctx = ctxFor(me);
+      try {
+        await addArticleFile(ctx, params.id, uploads(body, "file")[0]);
+        return seeOther(set, request, `/desk/kb/${params.id}/files?notice=uploaded`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+        set.status = error.status;
+        return (
+          <ArticleFilesPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            articleId={params.id}
+            files={await listArticleFiles(ctx, params.id)}
+            failed={{ message: error.message, fields: error.fields ?? {} }}
+          />
+        );
+      }
+    })
+    .post("/desk/kb/:id/files/:fileId/delete", async ({ user, ctxFor, params, set, request }) => {
+      await deleteArticleFile(ctxFor(requireUserWith(user, "kb.write")), params.id, params.fileId);
+      return seeOther(set, request, `/desk/kb/${params.id}/files?notice=removed`);
+    })
+    .get("/desk/kb/files/:fileId", async ({ user, ctxFor, params }) => {
+      const file = await staffArticleFile(ctxFor(requireUserWith(user, "kb.write")), params.fileId);
+      return attachmentResponse(deps, file);
     })
     .get("/desk/tickets/:number/articles", async ({ user, csrf, ctxFor, params, request, set }) => {
       const me = requireUserWith(user, "tickets.read_all");

@@ -198,6 +198,8 @@ export function ArticleFormPage({
             <a href={`/desk/kb/${article.id}/versions`}>Versions</a>
             {" · "}
             <a href={`/desk/kb/${article.id}/translations`}>Translations</a>
+            {" · "}
+            <a href={`/desk/kb/${article.id}/files`}>Images and attachments</a>
             {article.status === "published" ? (
               <>
                 {" · "}

@@ -4,6 +4,7 @@ import type { HelpArticle, HelpCategory, SitemapEntry } from "../../domain/kb/he
 import { localeName } from "../../domain/kb/locales";
 import type { ArticleHit } from "../../domain/search/search";
 import { CsrfField, Notice } from "../form";
+import { fileSize } from "./files";
 import { highlightHtml } from "./highlight";
 
 export interface HelpShell {
@@ -184,10 +185,12 @@ export function HelpCategoryPage({ shell, category }: { shell: HelpShell; catego
 export function HelpArticlePage({
   shell,
   article,
+  attachments = [],
   notice,
 }: {
   shell: HelpShell;
   article: HelpArticle;
+  attachments?: { id: string; filename: string; sizeBytes: number }[];
   notice?: string;
 }) {
   const path = `/help/articles/${encodeURIComponent(article.slug)}`;
@@ -221,6 +224,25 @@ export function HelpArticlePage({
         <h1 safe>{article.title}</h1>
         {/* Sanitized with an allow-list when it was saved (domain/kb/sanitize.ts). */}
         <div class="article-body">{article.body as "safe"}</div>
+        {attachments.length ? (
+          <section class="attachments">
+            <h2>Attachments</h2>
+            <ul>
+              {attachments.map((a) => (
+                <li>
+                  <a href={`/help/files/${a.id}`} download="" safe>
+                    {a.filename}
+                  </a>{" "}
+                  <span class="muted" safe>
+                    {fileSize(a.sizeBytes)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : (
+          ""
+        )}
       </article>
       <Notice message={notice} />
       {notice ? (
