@@ -27,6 +27,7 @@ import {
   normalizeAnswer,
   parseSection,
   SECTION_LABELS,
+  sectionTexts,
 } from "./jobSheetRules";
 import { insertPhoto, isVisitFinished, type PreparedPhoto, preparePhoto } from "./photos";
 import { findAppointment, findWorkOrder, type WorkOrderRef, type WorkOrderRow } from "./workOrders";
@@ -634,4 +635,23 @@ async function saveAnswer(
     .insert(jobSheetAnswers)
     .values({ orgId, itemId, ...row })
     .onConflictDoUpdate({ target: jobSheetAnswers.itemId, set: row });
+}
+
+/** The service catalog, for the template form's "attach automatically" choice. */
+export async function serviceChoices(ctx: Ctx) {
+  requirePermission(ctx.actor, "fsm.manage");
+  return ctx.db
+    .select({ id: services.id, name: services.name })
+    .from(services)
+    .where(eq(services.orgId, ctx.actor.orgId))
+    .orderBy(asc(services.name));
+}
+
+/** A template as the form shows it: its fields and each section's items, one per line. */
+export function templateFormValues(detail: TemplateDetail): Record<string, string> {
+  return {
+    name: detail.template.name,
+    description: detail.template.description,
+    ...sectionTexts(detail.items),
+  };
 }
