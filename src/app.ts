@@ -18,6 +18,7 @@ import { formRoutes } from "./routes/forms";
 import { fsmRoutes } from "./routes/fsm";
 import { helpRoutes } from "./routes/help";
 import { htmlResponse } from "./routes/htmlResponse";
+import { jobSheetRoutes } from "./routes/jobSheets";
 import { kbRoutes } from "./routes/kb";
 import { macroRoutes } from "./routes/macros";
 import { maintenanceRoutes } from "./routes/maintenance";
@@ -114,7 +115,7 @@ export function buildApp(deps: Deps) {
     .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
     .use(estimateRoutes(deps))
-    .use(maintenanceRoutes(deps))
+    .use(maintenanceRoutes(deps).use(jobSheetRoutes(deps)))
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
     .use(timesheetRoutes(deps))

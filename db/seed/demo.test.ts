@@ -13,6 +13,7 @@ import {
   estimateLines,
   estimates,
   events,
+  jobSheetTemplates,
   kbArticles,
   kbArticleVersions,
   lineItems,
@@ -42,6 +43,25 @@ beforeAll(async () => {
     scale: 0.1,
     now: new Date("2026-11-01T00:00:00Z"),
   }));
+});
+
+describe("demo job sheets", () => {
+  test("every line of the demo templates was read, and each is linked to its services", async () => {
+    const { db } = await testDatabase();
+    const rows = await db
+      .select({
+        name: jobSheetTemplates.name,
+        items: sql<number>`(select count(*)::int from job_sheet_template_items i where i.template_id = job_sheet_templates.id)`,
+        services: sql<number>`(select count(*)::int from job_sheet_template_services l where l.template_id = job_sheet_templates.id)`,
+      })
+      .from(jobSheetTemplates)
+      .where(eq(jobSheetTemplates.orgId, orgId))
+      .orderBy(jobSheetTemplates.name);
+    expect(rows).toEqual([
+      { name: "Aircon service checklist", items: 9, services: 2 },
+      { name: "Generator inspection sheet", items: 7, services: 1 },
+    ]);
+  });
 });
 
 describe("demo knowledge base", () => {

@@ -3,6 +3,7 @@
 // today for tech@demo.test, so /tech has a real day to show.
 import { and, asc, eq } from "drizzle-orm";
 import { startOfDay } from "../../src/domain/fsm/field";
+import { parseSection } from "../../src/domain/fsm/jobSheetRules";
 import type { Db } from "../client";
 import {
   type AppointmentStatus,
@@ -14,6 +15,10 @@ import {
   estimateLines,
   estimates,
   events,
+  JOB_SHEET_SECTIONS,
+  jobSheetTemplateItems,
+  jobSheetTemplateServices,
+  jobSheetTemplates,
   lineItems,
   maintenancePlanLines,
   maintenancePlanSkills,
@@ -170,6 +175,7 @@ export async function seedFieldService(tx: Tx, input: FieldSeedInput): Promise<{
       },
     ])
     .returning();
+  await seedJobSheets(tx, orgId, now, serviceRows);
   const partRows = await tx
     .insert(parts)
     .values(
@@ -554,4 +560,62 @@ function planLine(orgId: string, service: typeof services.$inferSelect, position
     taxBasisPoints: service.taxBasisPoints,
     position,
   };
+}
+
+/** Demo job sheets, written as an admin would in the form, attached to the aircon and generator services. */
+const DEMO_JOB_SHEETS = [
+  {
+    name: "Aircon service checklist",
+    services: ["Aircon general service", "Aircon chemical wash"],
+    sections: {
+      before:
+        "* Isolate the power supply at the isolator -- Not only the remote\n* Cover furniture below the indoor unit",
+      steps: [
+        "* Filter condition [choice: Clean, Dirty, Replaced]",
+        "* Suction pressure (psi) [number 40..200] -- Read at the service valve with the compressor running",
+        "* Coil after cleaning [photo]",
+      ].join("\n"),
+      after:
+        "* Supply air temperature (°C) [number 5..25]\n* Unit cooling normally? [yes/no]\n* Drain tested, no leak",
+      observations: "Anything the customer should know [text]",
+    },
+  },
+  {
+    name: "Generator inspection sheet",
+    services: ["Generator inspection"],
+    sections: {
+      before: "* Lock out the automatic start",
+      steps:
+        "* Battery voltage (V) [number 10..15]\n* Oil level [choice: Full, Low, Topped up]\n* Control panel [photo]",
+      after: "* Automatic start restored\n* Test run under load done? [yes/no]",
+      observations: "Parts to quote for [text]",
+    },
+  },
+];
+
+async function seedJobSheets(
+  tx: Tx,
+  orgId: string,
+  now: Date,
+  serviceRows: (typeof services.$inferSelect)[],
+) {
+  for (const sheet of DEMO_JOB_SHEETS) {
+    const [template] = await tx
+      .insert(jobSheetTemplates)
+      .values({ orgId, name: sheet.name, createdAt: now, updatedAt: now })
+      .returning();
+    const items = JOB_SHEET_SECTIONS.flatMap((section) => {
+      const parsed = parseSection(sheet.sections[section], section);
+      if (parsed.error) throw new Error(`demo job sheet ${sheet.name}: ${parsed.error}`);
+      return parsed.items;
+    });
+    await tx
+      .insert(jobSheetTemplateItems)
+      .values(items.map((item, position) => ({ ...item, orgId, templateId: template.id, position })));
+    const linked = serviceRows.filter((s) => sheet.services.includes(s.name));
+    if (linked.length)
+      await tx
+        .insert(jobSheetTemplateServices)
+        .values(linked.map((s) => ({ orgId, templateId: template.id, serviceId: s.id })));
+  }
 }

@@ -487,6 +487,22 @@ const ROUTES: RouteCase[] = [
     form: () => ({ status: "bogus" }),
     allowed: FSM_MANAGE,
   },
+  { name: "job sheets", method: "GET", path: () => "/fsm/job-sheets", allowed: FSM_MANAGE },
+  { name: "new job sheet form", method: "GET", path: () => "/fsm/job-sheets/new", allowed: FSM_MANAGE },
+  {
+    name: "create job sheet",
+    method: "POST",
+    path: () => "/fsm/job-sheets",
+    form: () => ({ name: "", steps: "" }),
+    allowed: FSM_MANAGE,
+  },
+  {
+    name: "attach job sheet",
+    method: "POST",
+    path: () => `/fsm/work-orders/${homeWorkOrder}/job-sheets`,
+    form: () => ({ templateId: "" }),
+    allowed: FSM_MANAGE,
+  },
   { name: "dispatch board", method: "GET", path: () => "/fsm/dispatch?day=2026-11-23", allowed: FSM_MANAGE },
   {
     name: "assign from the dispatch board",

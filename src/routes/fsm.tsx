@@ -5,6 +5,7 @@ import { type Ctx, can } from "../domain/context";
 import { isDomainError, notFound } from "../domain/errors";
 import { estimateOfWorkOrder } from "../domain/fsm/estimates";
 import { instantToLocal, localToInstant } from "../domain/fsm/field";
+import { activeTemplates, jobSheetsOf } from "../domain/fsm/jobSheets";
 import { planOfWorkOrder } from "../domain/fsm/maintenance";
 import { formatWorkOrderNumber, parseWorkOrderNumber } from "../domain/fsm/rules";
 import {
@@ -34,6 +35,8 @@ const NOTICES: Record<string, string> = {
   dispatched: "Visit dispatched.",
   line: "Line added.",
   saved: "Status saved.",
+  sheet: "Job sheet attached.",
+  detached: "Job sheet detached.",
 };
 
 export function workOrderNumberParam(value: string): number {
@@ -42,7 +45,7 @@ export function workOrderNumberParam(value: string): number {
   return number;
 }
 
-async function workOrderPage(
+export async function workOrderPage(
   ctx: Ctx,
   csrf: string,
   number: number,
@@ -53,9 +56,11 @@ async function workOrderPage(
     workOrderChoices(ctx),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
-  const [estimate, plan] = await Promise.all([
+  const [estimate, plan, jobSheets, templates] = await Promise.all([
     estimateOfWorkOrder(ctx, detail.workOrder.id),
     planOfWorkOrder(ctx, detail.workOrder.id),
+    jobSheetsOf(ctx.db, ctx.actor.orgId, detail.workOrder.id),
+    activeTemplates(ctx),
   ]);
   const qualified = detail.skills.length
     ? await qualifiedTechnicians(ctx, detail.workOrder.id, instantToLocal(ctx.now, timeZone).slice(0, 10))
@@ -73,6 +78,8 @@ async function workOrderPage(
       estimate={estimate}
       plan={plan}
       canEstimate={can(ctx.actor, "estimates.manage")}
+      jobSheets={jobSheets}
+      templates={templates}
       {...extra}
     />
   );

@@ -1,6 +1,7 @@
 // The technician's phone (/tech): today's visits and one visit's page with its forms.
 // Every form posts and redirects, so the flow works without JavaScript.
 import { Elysia } from "elysia";
+import { JOB_SHEET_SECTIONS } from "../../db/schema";
 import type { Ctx } from "../domain/context";
 import { isDomainError, notFound } from "../domain/errors";
 import {
@@ -11,14 +12,26 @@ import {
   signatureFile,
   toggleTimer,
 } from "../domain/fsm/field";
+import { answerField, answerJobSheet, jobSheetsOf } from "../domain/fsm/jobSheets";
 import { addPhoto, photoFile, photosOf } from "../domain/fsm/photos";
 import { myLocationSharing, recordPosition, setLocationSharing } from "../domain/fsm/positions";
 import { serviceReportPdf } from "../domain/fsm/report";
 import { addLineItem, changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
 import { organizationTimeZone } from "../domain/orgs/resolve";
+import { isOneOf } from "../domain/tickets/rules";
+import { sheetFormName } from "../views/fsm/jobSheets";
 import { AppointmentPage, type TechFailed, TodayPage } from "../views/tech/tech";
 import type { Deps } from "./deps";
-import { field, formValues, requireUser, requireUserWith, seeOther, uploads, webContext } from "./web";
+import {
+  field,
+  fieldList,
+  formValues,
+  requireUser,
+  requireUserWith,
+  seeOther,
+  uploads,
+  webContext,
+} from "./web";
 
 const NOTICES: Record<string, string> = {
   status: "Status saved.",
@@ -29,6 +42,7 @@ const NOTICES: Record<string, string> = {
   photos: "Photo saved.",
   sharing_on: "Your location is shared while you are on shift.",
   sharing_off: "Your location is no longer shared.",
+  checklist: "Checklist saved.",
 };
 
 async function appointmentPage(
@@ -41,9 +55,10 @@ async function appointmentPage(
     myAppointment(ctx, id),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
-  const [photos, location] = await Promise.all([
+  const [photos, location, jobSheets] = await Promise.all([
     photosOf(ctx.db, ctx.actor.orgId, detail.appointment.id),
     myLocationSharing(ctx),
+    jobSheetsOf(ctx.db, ctx.actor.orgId, detail.workOrder.id),
   ]);
   return (
     <AppointmentPage
@@ -53,6 +68,7 @@ async function appointmentPage(
       timeZone={timeZone}
       photos={photos}
       sharing={location.sharing}
+      jobSheets={jobSheets}
       {...extra}
     />
   );
@@ -72,6 +88,12 @@ export function techRoutes(deps: Deps) {
   ) {
     try {
       await run();
+      if (form.startsWith("sheet:"))
+        return seeOther(
+          set,
+          request,
+          `/tech/appointments/${id}?notice=checklist#sheet-${form.split(":")[1]}`,
+        );
       return seeOther(
         set,
         request,
@@ -188,6 +210,23 @@ export function techRoutes(deps: Deps) {
           addPhoto(ctx, params.id, { file: photo, caption: field(body, "caption") }),
         );
       })
+      .post(
+        "/tech/appointments/:id/job-sheets/:sheetId",
+        async ({ user, csrf, ctxFor, params, body, set, request }) => {
+          const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+          const section = field(body, "section");
+          const form = isOneOf(JOB_SHEET_SECTIONS, section)
+            ? sheetFormName(params.sheetId, section)
+            : "checklist";
+          const itemIds = fieldList(body, "items");
+          const photos = Object.fromEntries(
+            itemIds.map((id) => [answerField(id), uploads(body, answerField(id))[0]]),
+          );
+          return act(ctx, csrf, params.id, form, body, set, request, () =>
+            answerJobSheet(ctx, params.id, params.sheetId, { itemIds, values: formValues(body), photos }),
+          );
+        },
+      )
       .get("/tech/appointments/:id/photos/:photoId", async ({ user, ctxFor, params, query }) => {
         // The assigned technician, and staff who may read work orders.
         const ctx = ctxFor(requireUser(user));

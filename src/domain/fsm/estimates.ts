@@ -40,6 +40,7 @@ import {
   SIGNATURE_NAME_MAX,
 } from "./estimateRules";
 import { instantToLocal } from "./field";
+import { attachTemplatesForServices } from "./jobSheets";
 import { copyLine, type LineInput, priceLine } from "./lines";
 import { formatMoney, totals } from "./money";
 import { findWorkOrder, insertWorkOrder, type WorkOrderRef } from "./workOrders";
@@ -578,6 +579,12 @@ async function convert(
       fromEstimate: number,
     },
   });
+  await attachTemplatesForServices(
+    tx,
+    ctx,
+    wo,
+    lines.map((l) => l.serviceId),
+  );
   if (row.ticketId)
     await appendEvent(tx, ctx, {
       type: "ticket.work_order_created",

@@ -2,11 +2,11 @@
 // upright, scaled and stripped of their location; a completed visit's PDF report holds the work,
 // the parts, the photos and the signature, is made once and mailed with the PDF attached.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { inflateSync } from "node:zlib";
 import { and, eq } from "drizzle-orm";
 import sharp from "sharp";
 import { contacts, jobs, outboxMessages, serviceReports } from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase, testFiles } from "../../../test/helpers";
+import { pdfText } from "../../../test/pdf";
 import { addAppointmentNote, signAppointment } from "./field";
 import { addPhoto, PHOTO_MAX_EDGE, processPhoto, THUMB_EDGE } from "./photos";
 import { makeServiceReport, serviceReportPdf } from "./report";
@@ -46,27 +46,6 @@ async function openVisit(f: Fixture = org) {
     technicianIds: [f.users.technician.id],
   });
   return { wo, appointment, contact };
-}
-
-/** The text a PDF shows: PDFKit compresses its content streams with zlib. */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString("latin1");
-  let text = "";
-  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    try {
-      text += inflateSync(Buffer.from(match[1], "latin1")).toString("latin1");
-    } catch {
-      // an image stream, not text
-    }
-  }
-  // Each line is a TJ array of hex strings with kerning numbers between them: join the strings.
-  return [...text.matchAll(/\[([^\]]*)\] TJ/g)]
-    .map((line) =>
-      [...line[1].matchAll(/<([0-9a-f]*)>/gi)]
-        .map((hex) => Buffer.from(hex[1], "hex").toString("latin1"))
-        .join(""),
-    )
-    .join("\n");
 }
 
 describe("photos", () => {

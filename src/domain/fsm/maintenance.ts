@@ -29,6 +29,7 @@ import { enqueue } from "../jobs/queue";
 import { organizationTimeZone } from "../orgs/resolve";
 import { isOneOf, isUuid } from "../tickets/rules";
 import { instantToLocal } from "./field";
+import { attachTemplatesForServices } from "./jobSheets";
 import { copyLine, type LineInput, priceLine } from "./lines";
 import { totals } from "./money";
 import {
@@ -573,6 +574,12 @@ async function makeOccurrence(db: Db, plan: PlanRow, occursOn: string, now: Date
         fromPlan: plan.id,
       },
     });
+    await attachTemplatesForServices(
+      tx,
+      ctx,
+      wo,
+      lines.map((l) => l.serviceId),
+    );
     await appendEvent(tx, ctx, {
       type: "maintenance.work_order_created",
       data: { planId: plan.id, occursOn, workOrderId: wo.id, number: wo.number },

@@ -3,7 +3,7 @@
 // 1600 px, written as JPEG without EXIF (a phone's photo carries the GPS position of the customer's
 // home), plus a 320 px thumbnail. At most two are processed at once, so a batch of 12-megapixel
 // uploads keeps the server's memory bounded.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import sharp from "sharp";
 import { appointmentPhotos } from "../../../db/schema";
 import { type Ctx, can } from "../context";
@@ -67,46 +67,90 @@ function mayAddPhotos(ctx: Ctx) {
   if (!can(ctx.actor, "fsm.field") && !can(ctx.actor, "fsm.manage")) throw forbidden();
 }
 
-export async function addPhoto(ctx: Ctx, appointmentId: string, input: { file?: File; caption?: string }) {
-  mayAddPhotos(ctx);
+/** A photo processed and kept in the file store, waiting for its row. */
+export interface PreparedPhoto {
+  sha256: string;
+  thumbSha256: string;
+  width: number;
+  height: number;
+  sizeBytes: number;
+  caption: string | null;
+}
+
+/**
+ * Checks an upload and processes it into the file store, before any transaction opens (decoding
+ * takes a while). `field` names the form field its errors go to.
+ */
+export async function preparePhoto(
+  ctx: Ctx,
+  input: { file?: File; caption?: string },
+  field = "photo",
+): Promise<PreparedPhoto> {
   const fields: FieldErrors = {};
   const file = input.file;
-  if (!file || file.size === 0) fields.photo = "Choose a photo, or take one with the camera.";
+  if (!file || file.size === 0) fields[field] = "Choose a photo, or take one with the camera.";
   const caption = (input.caption ?? "").trim();
   if (caption.length > CAPTION_MAX) fields.caption = `Keep the caption under ${CAPTION_MAX} characters.`;
   if (Object.keys(fields).length || !file) throw invalid(fields);
   if (!ctx.files) throw new Error("file store missing from context");
-  ctx.files.check([file], "photo");
-  const appointment = await findAppointment(ctx.db, ctx, appointmentId);
-  if (appointment.status === "completed" || appointment.status === "cannot_complete")
-    throw conflict("This visit is finished; photos can no longer be added.");
-  const photo = await processPhoto(new Uint8Array(await file.arrayBuffer()));
-  const [full, thumb] = await Promise.all([
-    ctx.files.save(new File([new Uint8Array(photo.full)], "photo.jpg", { type: "image/jpeg" })),
-    ctx.files.save(new File([new Uint8Array(photo.thumb)], "thumb.jpg", { type: "image/jpeg" })),
-  ]);
-  return ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(appointmentPhotos)
-      .values({
-        orgId: ctx.actor.orgId,
-        appointmentId: appointment.id,
-        sha256: full.sha256,
-        thumbSha256: thumb.sha256,
-        width: photo.width,
-        height: photo.height,
-        sizeBytes: full.sizeBytes,
-        caption: caption || null,
-        userId: ctx.actor.userId ?? null,
-        createdAt: ctx.now,
-      })
-      .returning();
-    await appendEvent(tx, ctx, {
-      type: "appointment.photo_added",
-      data: { appointmentId: appointment.id, workOrderId: appointment.workOrderId, photoId: row.id },
-    });
-    return row;
+  const files = ctx.files;
+  try {
+    files.check([file], field);
+    const photo = await processPhoto(new Uint8Array(await file.arrayBuffer()));
+    const [full, thumb] = await Promise.all([
+      files.save(new File([new Uint8Array(photo.full)], "photo.jpg", { type: "image/jpeg" })),
+      files.save(new File([new Uint8Array(photo.thumb)], "thumb.jpg", { type: "image/jpeg" })),
+    ]);
+    return {
+      sha256: full.sha256,
+      thumbSha256: thumb.sha256,
+      width: photo.width,
+      height: photo.height,
+      sizeBytes: full.sizeBytes,
+      caption: caption || null,
+    };
+  } catch (error) {
+    // processPhoto marks `photo`; the caller's form may call the field something else.
+    const marked = (error as { fields?: FieldErrors }).fields;
+    if (field !== "photo" && marked?.photo) throw invalid({ [field]: marked.photo });
+    throw error;
+  }
+}
+
+/** The visit's photo row and its event, inside the caller's transaction. */
+export async function insertPhoto(
+  tx: DbOrTx,
+  ctx: Ctx,
+  appointment: { id: string; workOrderId: string },
+  photo: PreparedPhoto,
+) {
+  const [row] = await tx
+    .insert(appointmentPhotos)
+    .values({
+      orgId: ctx.actor.orgId,
+      appointmentId: appointment.id,
+      ...photo,
+      userId: ctx.actor.userId ?? null,
+      createdAt: ctx.now,
+    })
+    .returning();
+  await appendEvent(tx, ctx, {
+    type: "appointment.photo_added",
+    data: { appointmentId: appointment.id, workOrderId: appointment.workOrderId, photoId: row.id },
   });
+  return row;
+}
+
+export function isVisitFinished(appointment: { status: string }) {
+  return appointment.status === "completed" || appointment.status === "cannot_complete";
+}
+
+export async function addPhoto(ctx: Ctx, appointmentId: string, input: { file?: File; caption?: string }) {
+  mayAddPhotos(ctx);
+  const appointment = await findAppointment(ctx.db, ctx, appointmentId);
+  if (isVisitFinished(appointment)) throw conflict("This visit is finished; photos can no longer be added.");
+  const photo = await preparePhoto(ctx, input);
+  return ctx.db.transaction((tx) => insertPhoto(tx, ctx, appointment, photo));
 }
 
 export type PhotoRow = typeof appointmentPhotos.$inferSelect;
@@ -117,6 +161,15 @@ export function photosOf(db: DbOrTx, orgId: string, appointmentId: string): Prom
     .from(appointmentPhotos)
     .where(and(eq(appointmentPhotos.orgId, orgId), eq(appointmentPhotos.appointmentId, appointmentId)))
     .orderBy(asc(appointmentPhotos.createdAt));
+}
+
+/** Photos of the organization by id (any of its visits). */
+export function photosByIds(db: DbOrTx, orgId: string, ids: string[]): Promise<PhotoRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(appointmentPhotos)
+    .where(and(eq(appointmentPhotos.orgId, orgId), inArray(appointmentPhotos.id, ids)));
 }
 
 /** The stored bytes' name of one photo (or its thumbnail) of a visit the actor may see. */

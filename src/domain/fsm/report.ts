@@ -9,6 +9,7 @@ import {
   appointmentTechnicians,
   assets,
   contacts,
+  JOB_SHEET_SECTIONS,
   lineItems,
   organizations,
   serviceLocations,
@@ -22,8 +23,10 @@ import { queueMail } from "../email/outbox";
 import { appendEvent, type DbOrTx } from "../events/log";
 import type { FileStore } from "../files/store";
 import { enqueue } from "../jobs/queue";
+import { SECTION_LABELS } from "./jobSheetRules";
+import { jobSheetsOf, readableAnswer } from "./jobSheets";
 import { formatMoney } from "./money";
-import { photosOf } from "./photos";
+import { photosByIds, photosOf } from "./photos";
 import { formatWorkOrderNumber } from "./rules";
 import { findAppointment } from "./workOrders";
 
@@ -95,6 +98,13 @@ export async function reportData(db: DbOrTx, orgId: string, appointmentId: strin
       .orderBy(asc(lineItems.createdAt)),
     photosOf(db, orgId, appointment.id),
   ]);
+  const jobSheets = await jobSheetsOf(db, orgId, workOrder.id);
+  // A photo item's photo may have been taken on an earlier visit of the work order.
+  const itemPhotos = await photosByIds(
+    db,
+    orgId,
+    jobSheets.flatMap((s) => s.items.map((i) => i.answer?.photoId ?? "")).filter(Boolean),
+  );
   const minutes = time.reduce(
     (sum, t) => sum + Math.max(0, ((t.endedAt ?? t.startedAt).getTime() - t.startedAt.getTime()) / 60_000),
     0,
@@ -111,6 +121,8 @@ export async function reportData(db: DbOrTx, orgId: string, appointmentId: strin
     minutes: Math.round(minutes),
     lines,
     photos,
+    jobSheets,
+    itemPhotos,
   };
 }
 
@@ -136,6 +148,30 @@ function placeImage(doc: PDFKit.PDFDocument, bytes: Buffer, box: [number, number
   doc.image(bytes, doc.page.margins.left, top, { fit: box });
   doc.x = doc.page.margins.left;
   doc.y = top + box[1] + 4;
+}
+
+/** Each job sheet by section: every item with its answer; photo items with the photo's thumbnail. */
+async function jobSheetsSection(
+  doc: PDFKit.PDFDocument,
+  data: ReportData,
+  files: FileStore,
+  heading: (text: string) => unknown,
+) {
+  const photos = new Map(data.itemPhotos.map((p) => [p.id, p]));
+  for (const { sheet, items } of data.jobSheets) {
+    heading(`Job sheet: ${sheet.name}`);
+    for (const section of JOB_SHEET_SECTIONS) {
+      const inSection = items.filter((i) => i.section === section);
+      if (inSection.length === 0) continue;
+      doc.moveDown(0.3).font("Helvetica-Bold").text(SECTION_LABELS[section]).font("Helvetica");
+      for (const item of inSection) {
+        doc.text(`${item.label}: ${readableAnswer(item)}`);
+        const photo = item.answer?.photoId ? photos.get(item.answer.photoId) : undefined;
+        if (photo)
+          placeImage(doc, Buffer.from(await files.file(photo.thumbSha256).arrayBuffer()), [160, 120]);
+      }
+    }
+  }
 }
 
 /** The report as PDF bytes: text in PDFKit's built-in Helvetica, photos and the signature embedded. */
@@ -178,6 +214,8 @@ export async function renderReportPdf(data: ReportData, files: FileStore): Promi
   heading("Work done");
   if (data.notes.length === 0) doc.text("No notes.");
   for (const note of data.notes) doc.text(`${when(note.createdAt, zone)}  ${note.body}`);
+
+  await jobSheetsSection(doc, data, files, heading);
 
   heading("Parts, services and labour");
   if (data.lines.length === 0) doc.text("None booked.");

@@ -32,6 +32,7 @@ import { appendEvent, type DbOrTx } from "../events/log";
 import { nextNumber } from "../orgs/counters";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isOneOf, isUuid } from "../tickets/rules";
+import { attachTemplatesForServices, missingItemsError, missingRequiredItems } from "./jobSheets";
 import { type LineInput, priceLine } from "./lines";
 import { totals } from "./money";
 import { noticesOfWorkOrder, queueConfirmation, queueOnTheWay } from "./notices";
@@ -445,6 +446,10 @@ export async function changeAppointmentStatus(
     const wo = await findWorkOrder(tx, ctx, appointment.workOrderId, { forUpdate: true });
     if (wo.status === "closed" || wo.status === "cancelled")
       throw conflict(`The work order is ${wo.status}; its visits can no longer change.`);
+    if (to === "completed") {
+      const missing = await missingRequiredItems(tx, ctx.actor.orgId, wo.id);
+      if (missing.length) throw missingItemsError(missing);
+    }
     const [row] = await tx
       .update(appointments)
       .set({
@@ -543,6 +548,8 @@ export async function addLineItem(ctx: Ctx, ref: WorkOrderRef, input: LineItemIn
         unitPriceMinor: row.unitPriceMinor,
       },
     });
+    // A service brings the job sheets its templates name.
+    if (kind === "service") await attachTemplatesForServices(tx, ctx, locked, [row.serviceId]);
     return row;
   });
 }

@@ -8,6 +8,7 @@ import {
 } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import { formatEstimateNumber } from "../../domain/fsm/estimateRules";
+import type { JobSheetView } from "../../domain/fsm/jobSheets";
 import { formatMoney, formatPercent, lineAmounts } from "../../domain/fsm/money";
 import {
   APPOINTMENT_STATUS_LABELS,
@@ -24,6 +25,7 @@ import type {
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { contactLabel, formatDateTime, formatTicketNumber, humanize, priorityLabel } from "../format";
 import { Page, type Viewer } from "../layout";
+import { WorkOrderJobSheets } from "./jobSheets";
 
 function nextVisitText(at: Date | null, timeZone: string): string {
   return at ? formatDateTime(at, timeZone) : "";
@@ -287,6 +289,8 @@ export function WorkOrderPage({
   estimate,
   plan,
   canEstimate = false,
+  jobSheets = [],
+  templates = [],
 }: {
   csrf: string;
   viewer: Viewer;
@@ -306,6 +310,8 @@ export function WorkOrderPage({
   plan?: { id: string; title: string; occursOn: string } | null;
   /** Whether the viewer may write an estimate from this work order. */
   canEstimate?: boolean;
+  jobSheets?: JobSheetView[];
+  templates?: { id: string; name: string }[];
 }) {
   const wo = detail.workOrder;
   const number = formatWorkOrderNumber(wo.number);
@@ -511,6 +517,16 @@ export function WorkOrderPage({
           )}
 
           <CustomerNotices notices={detail.notices} timeZone={timeZone} />
+          <WorkOrderJobSheets
+            csrf={csrf}
+            base={base}
+            sheets={jobSheets}
+            templates={templates}
+            canManage={canManage}
+            changeable={!finished && wo.status !== "completed"}
+            timeZone={timeZone}
+            failed={fieldsOf(failed, "jobSheet")}
+          />
 
           <h2>Line items</h2>
           <table class="lines">

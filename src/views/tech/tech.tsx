@@ -2,6 +2,7 @@
 
 import type { FieldErrors } from "../../domain/errors";
 import type { MyAppointment, MyAppointmentDetail } from "../../domain/fsm/field";
+import type { JobSheetView } from "../../domain/fsm/jobSheets";
 import type { PhotoRow } from "../../domain/fsm/photos";
 import {
   APPOINTMENT_ACTIONS,
@@ -11,6 +12,7 @@ import {
 } from "../../domain/fsm/rules";
 import { CsrfField, ErrorSummary, Field, Notice } from "../form";
 import { formatDateTime, priorityLabel, timeAgo } from "../format";
+import { TechChecklist } from "../fsm/jobSheets";
 import { VisitPhotos } from "./photos";
 
 export interface TechFailed {
@@ -202,6 +204,7 @@ export function AppointmentPage({
   failed,
   photos = [],
   sharing = false,
+  jobSheets = [],
 }: {
   csrf: string;
   name: string;
@@ -211,8 +214,10 @@ export function AppointmentPage({
   failed?: TechFailed;
   photos?: PhotoRow[];
   sharing?: boolean;
+  jobSheets?: JobSheetView[];
 }) {
   const a = detail.appointment;
+  const missing = jobSheets.reduce((n, s) => n + s.missing.length, 0);
   const wo = detail.workOrder;
   const base = `/tech/appointments/${a.id}`;
   const open = a.status !== "completed" && a.status !== "cannot_complete";
@@ -291,6 +296,17 @@ export function AppointmentPage({
       {open ? (
         <section class="card status-actions">
           <h2>Status</h2>
+          {missing ? (
+            <p class="hint" id="checklist-open">
+              <a
+                href="#checklist"
+                safe
+              >{`${missing} required checklist ${missing === 1 ? "item" : "items"} still open`}</a>
+              {" — the visit can be completed once they are answered."}
+            </p>
+          ) : (
+            ""
+          )}
           {nextAppointmentStatuses(a.status)
             .filter((s) => APPOINTMENT_ACTIONS[s] && s !== "cannot_complete")
             .map((s) => (
@@ -322,6 +338,15 @@ export function AppointmentPage({
       ) : (
         ""
       )}
+
+      <TechChecklist
+        csrf={csrf}
+        appointmentId={a.id}
+        sheets={jobSheets}
+        open={open}
+        timeZone={timeZone}
+        failed={failed}
+      />
 
       <section class="card">
         <h2>Time</h2>
