@@ -8,6 +8,7 @@ import { assignmentRoutes } from "./routes/assignment";
 import { assistRoutes } from "./routes/assist";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
+import { communityRoutes } from "./routes/community";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { dispatchRoutes } from "./routes/dispatch";
@@ -120,7 +121,7 @@ export function buildApp(deps: Deps) {
     .use(techRoutes(deps))
     .use(timesheetRoutes(deps))
     .use(kbRoutes(deps))
-    .use(helpRoutes(deps))
+    .use(helpRoutes(deps).use(communityRoutes(deps)))
     .use(apiRoutes(deps));
 }
 

@@ -10,6 +10,7 @@ export * from "./estimates";
 export * from "./events";
 export * from "./fields";
 export * from "./fieldwork";
+export * from "./forum";
 export * from "./fsm";
 export * from "./jobSheets";
 export * from "./jobs";

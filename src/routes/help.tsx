@@ -39,7 +39,7 @@ const LANGUAGE_COOKIE = "help_lang";
  * else the organization's own. `explicit` says the visitor said something (a cookie or a header):
  * only then is an article's address in another language redirected to theirs.
  */
-async function helpContext(
+export async function helpContext(
   db: Db,
   request: Request,
   user: Parameters<typeof readerFor>[1],

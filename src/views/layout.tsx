@@ -70,6 +70,7 @@ function CustomerNav({ viewer }: { viewer?: Viewer }) {
           <a href="/portal/estimates">Estimates</a>
           <a href="/portal/chat">Chat</a>
           <a href="/help">Help center</a>
+          <a href="/community">Community</a>
           <span class="spacer" />
           <span class="who" safe>
             {viewer.name}

@@ -21,7 +21,7 @@ export interface HelpShell {
 /** Links to the same page in other languages: an article's translations, or the chooser's redirect. */
 type Alternates = { locale: string; href: string }[];
 
-function HelpPage({
+export function HelpPage({
   shell,
   title,
   description,
@@ -63,6 +63,7 @@ function HelpPage({
             <a class="brand" href="/help" safe>
               {`${shell.orgName} Help Center`}
             </a>
+            <a href="/community">Community</a>
             <span class="spacer" />
             <LanguageChooser shell={shell} path={path} />
             {shell.signedIn ? <a href="/">My account</a> : <a href="/login?next=%2Fhelp">Sign in</a>}
