@@ -11,9 +11,10 @@ import {
   signatureFile,
   toggleTimer,
 } from "../domain/fsm/field";
+import { removePartUsed, usePartOnVisit } from "../domain/fsm/partsUsed";
 import { addPhoto, photoFile, photosOf } from "../domain/fsm/photos";
 import { serviceReportPdf } from "../domain/fsm/report";
-import { addLineItem, changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
+import { changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { AppointmentPage, type TechFailed, TodayPage } from "../views/tech/tech";
 import type { Deps } from "./deps";
@@ -23,6 +24,7 @@ const NOTICES: Record<string, string> = {
   status: "Status saved.",
   time: "Clock updated.",
   part: "Part added.",
+  removed: "Part removed and put back in the van.",
   note: "Note saved.",
   signed: "Signature saved.",
   photos: "Photo saved.",
@@ -110,16 +112,20 @@ export function techRoutes(deps: Deps) {
     })
     .post("/tech/appointments/:id/parts", async ({ user, csrf, ctxFor, params, body, set, request }) => {
       const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-      return act(ctx, csrf, params.id, "parts", body, set, request, async () => {
-        const appointment = await findAppointment(ctx.db, ctx, params.id);
-        await addLineItem(ctx, appointment.workOrderId, {
-          kind: "part",
-          partId: field(body, "partId"),
-          quantity: field(body, "quantity"),
-          appointmentId: appointment.id,
-        });
-      });
+      return act(ctx, csrf, params.id, "parts", body, set, request, () =>
+        usePartOnVisit(ctx, params.id, { partId: field(body, "partId"), quantity: field(body, "quantity") }),
+      );
     })
+    .post(
+      "/tech/appointments/:id/parts/:lineId/remove",
+      async ({ user, csrf, ctxFor, params, body, set, request }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        const appointment = await findAppointment(ctx.db, ctx, params.id);
+        return act(ctx, csrf, appointment.id, "removed", body, set, request, () =>
+          removePartUsed(ctx, params.lineId, { appointmentId: appointment.id }),
+        );
+      },
+    )
     .post("/tech/appointments/:id/notes", async ({ user, csrf, ctxFor, params, body, set, request }) => {
       const ctx = ctxFor(requireUserWith(user, "fsm.field"));
       return act(ctx, csrf, params.id, "notes", body, set, request, () =>
