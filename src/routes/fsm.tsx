@@ -5,6 +5,7 @@ import { type Ctx, can } from "../domain/context";
 import { isDomainError, notFound } from "../domain/errors";
 import { estimateOfWorkOrder } from "../domain/fsm/estimates";
 import { instantToLocal, localToInstant } from "../domain/fsm/field";
+import { inventoryChoices, stockTakenFor } from "../domain/fsm/inventory";
 import { planOfWorkOrder } from "../domain/fsm/maintenance";
 import { formatWorkOrderNumber, parseWorkOrderNumber } from "../domain/fsm/rules";
 import {
@@ -33,6 +34,8 @@ const NOTICES: Record<string, string> = {
   scheduled: "Visit scheduled.",
   dispatched: "Visit dispatched.",
   line: "Line added.",
+  "part-used": "Part recorded and taken from stock.",
+  "part-removed": "Part removed and put back where it came from.",
   saved: "Status saved.",
 };
 
@@ -42,7 +45,7 @@ export function workOrderNumberParam(value: string): number {
   return number;
 }
 
-async function workOrderPage(
+export async function workOrderPage(
   ctx: Ctx,
   csrf: string,
   number: number,
@@ -57,6 +60,9 @@ async function workOrderPage(
     estimateOfWorkOrder(ctx, detail.workOrder.id),
     planOfWorkOrder(ctx, detail.workOrder.id),
   ]);
+  const stock = can(ctx.actor, "inventory.manage")
+    ? { taken: await stockTakenFor(ctx, detail.workOrder.id), choices: await inventoryChoices(ctx) }
+    : undefined;
   const qualified = detail.skills.length
     ? await qualifiedTechnicians(ctx, detail.workOrder.id, instantToLocal(ctx.now, timeZone).slice(0, 10))
     : undefined;
@@ -73,6 +79,7 @@ async function workOrderPage(
       estimate={estimate}
       plan={plan}
       canEstimate={can(ctx.actor, "estimates.manage")}
+      stock={stock}
       {...extra}
     />
   );

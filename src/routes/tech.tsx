@@ -11,12 +11,14 @@ import {
   signatureFile,
   toggleTimer,
 } from "../domain/fsm/field";
+import { myVan } from "../domain/fsm/inventory";
 import { removePartUsed, usePartOnVisit } from "../domain/fsm/partsUsed";
 import { addPhoto, photoFile, photosOf } from "../domain/fsm/photos";
 import { serviceReportPdf } from "../domain/fsm/report";
 import { changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { AppointmentPage, type TechFailed, TodayPage } from "../views/tech/tech";
+import { VanPage } from "../views/tech/van";
 import type { Deps } from "./deps";
 import { field, formValues, requireUser, requireUserWith, seeOther, uploads, webContext } from "./web";
 
@@ -40,7 +42,10 @@ async function appointmentPage(
     myAppointment(ctx, id),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
-  const photos = await photosOf(ctx.db, ctx.actor.orgId, detail.appointment.id);
+  const [photos, van] = await Promise.all([
+    photosOf(ctx.db, ctx.actor.orgId, detail.appointment.id),
+    myVan(ctx),
+  ]);
   return (
     <AppointmentPage
       csrf={csrf}
@@ -48,6 +53,7 @@ async function appointmentPage(
       detail={detail}
       timeZone={timeZone}
       photos={photos}
+      vanStock={new Map(van.levels.map((l) => [l.partId, l.quantity]))}
       {...extra}
     />
   );
@@ -90,6 +96,11 @@ export function techRoutes(deps: Deps) {
         organizationTimeZone(ctx.db, ctx.actor.orgId),
       ]);
       return <TodayPage csrf={csrf} name={ctx.actor.name} rows={rows} timeZone={timeZone} now={ctx.now} />;
+    })
+    .get("/tech/van", async ({ user, csrf, ctxFor }) => {
+      const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+      const { van, levels } = await myVan(ctx);
+      return <VanPage csrf={csrf} name={ctx.actor.name} van={van} levels={levels} />;
     })
     .get("/tech/appointments/:id", async ({ user, csrf, ctxFor, params, query }) => {
       const ctx = ctxFor(requireUserWith(user, "fsm.field"));

@@ -40,6 +40,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
           <a href="/fsm/dispatch">Dispatch</a>
           <a href="/fsm/estimates">Estimates</a>
           <a href="/fsm/maintenance">Maintenance</a>
+          <a href="/fsm/inventory">Inventory</a>
         </>
       ) : (
         ""

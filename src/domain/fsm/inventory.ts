@@ -5,7 +5,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import {
-  appointments,
   parts,
   STOCK_LOCATION_KINDS,
   type StockLocationKind,
@@ -505,6 +504,7 @@ function movementRows(db: DbOrTx, orgId: string, locationId: string, limit: numb
 }
 
 export type MovementRow = Awaited<ReturnType<typeof movementRows>>[number];
+export type StockTaken = Awaited<ReturnType<typeof stockTakenFor>>[number];
 
 /** The van a technician drives, if they have one. */
 export async function vanOf(
@@ -533,8 +533,9 @@ export async function myVan(ctx: Ctx) {
   return { van, levels };
 }
 
-/** Visits of a work order whose parts were taken from stock, to explain the lines on its page. */
+/** Where each part line of a work order's visits was taken from, for the work order page. */
 export async function stockTakenFor(ctx: Ctx, workOrderId: string) {
+  requireInventory(ctx);
   const orgId = ctx.actor.orgId;
   return ctx.db
     .select({
@@ -548,10 +549,6 @@ export async function stockTakenFor(ctx: Ctx, workOrderId: string) {
     .innerJoin(
       stockLocations,
       and(eq(stockLocations.orgId, stockMovements.orgId), eq(stockLocations.id, stockMovements.locationId)),
-    )
-    .innerJoin(
-      appointments,
-      and(eq(appointments.orgId, stockMovements.orgId), eq(appointments.id, stockMovements.appointmentId)),
     )
     .where(and(eq(stockMovements.orgId, orgId), eq(stockMovements.workOrderId, workOrderId)))
     .groupBy(stockMovements.lineItemId, stockLocations.name);

@@ -223,10 +223,11 @@ export async function removePartUsed(
     .select()
     .from(lineItems)
     .where(and(eq(lineItems.orgId, orgId), eq(lineItems.id, lineItemId)));
+  if (!line) throw notFound("That part line");
   const elsewhere =
-    (options.appointmentId && line?.appointmentId !== options.appointmentId) ||
-    (options.workOrderId && line?.workOrderId !== options.workOrderId);
-  if (!line || line.kind !== "part" || !line.appointmentId || elsewhere) throw notFound("That part line");
+    (options.appointmentId && line.appointmentId !== options.appointmentId) ||
+    (options.workOrderId && line.workOrderId !== options.workOrderId);
+  if (line.kind !== "part" || !line.appointmentId || elsewhere) throw notFound("That part line");
   const appointment = await findAppointment(ctx.db, ctx, line.appointmentId);
   if (who === "technician" && visitFinished(appointment))
     throw conflict("This visit is finished; it can no longer change.");

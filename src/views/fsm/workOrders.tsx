@@ -2,6 +2,7 @@
 import { LINE_ITEM_KINDS, WORK_ORDER_PRIORITIES, WORK_ORDER_STATUSES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import { formatEstimateNumber } from "../../domain/fsm/estimateRules";
+import type { InventoryChoices, StockTaken } from "../../domain/fsm/inventory";
 import { formatMoney, formatPercent, lineAmounts } from "../../domain/fsm/money";
 import {
   APPOINTMENT_STATUS_LABELS,
@@ -18,6 +19,7 @@ import type {
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { contactLabel, formatDateTime, formatTicketNumber, humanize, priorityLabel } from "../format";
 import { Page, type Viewer } from "../layout";
+import { VisitPartsSection } from "./inventory";
 
 function nextVisitText(at: Date | null, timeZone: string): string {
   return at ? formatDateTime(at, timeZone) : "";
@@ -227,6 +229,7 @@ export function WorkOrderPage({
   estimate,
   plan,
   canEstimate = false,
+  stock,
 }: {
   csrf: string;
   viewer: Viewer;
@@ -246,6 +249,8 @@ export function WorkOrderPage({
   plan?: { id: string; title: string; occursOn: string } | null;
   /** Whether the viewer may write an estimate from this work order. */
   canEstimate?: boolean;
+  /** For the office's inventory: where visits' parts came from, and the form's choices. */
+  stock?: { taken: StockTaken[]; choices: InventoryChoices };
 }) {
   const wo = detail.workOrder;
   const number = formatWorkOrderNumber(wo.number);
@@ -576,6 +581,21 @@ export function WorkOrderPage({
               </div>
               <button type="submit">Add line</button>
             </form>
+          ) : (
+            ""
+          )}
+          {stock ? (
+            <VisitPartsSection
+              csrf={csrf}
+              base={base}
+              visits={detail.appointments}
+              lines={detail.lines}
+              taken={stock.taken}
+              choices={stock.choices}
+              timeZone={timeZone}
+              open={!finished}
+              form={failed?.form === "parts-used" ? failed : undefined}
+            />
           ) : (
             ""
           )}
