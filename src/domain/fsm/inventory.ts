@@ -367,8 +367,10 @@ export function parseStockFilters(query: Record<string, string | undefined>): St
 
 const belowReorder = sql<boolean>`(${stockLevels.reorderLevel} is not null and ${stockLevels.quantity} <= ${stockLevels.reorderLevel})`;
 
-/** Levels per location and part, lowest against their reorder level first when filtered so. */
-export async function stockLevelList(ctx: Ctx, filters: StockFilters, limit = 500) {
+export const STOCK_LIST_LIMIT = 500;
+
+/** Levels per location and part, by location and SKU; at most STOCK_LIST_LIMIT rows. */
+export async function stockLevelList(ctx: Ctx, filters: StockFilters, limit = STOCK_LIST_LIMIT) {
   requireInventory(ctx);
   const where: SQL[] = [eq(stockLevels.orgId, ctx.actor.orgId)];
   if (filters.locationId) where.push(eq(stockLevels.locationId, filters.locationId));

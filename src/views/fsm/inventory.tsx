@@ -8,6 +8,7 @@ import {
   LOCATION_KIND_LABELS,
   type LocationDetail,
   type MovementRow,
+  STOCK_LIST_LIMIT,
   type StockFilters,
   type StockLevelRow,
   type StockTaken,
@@ -147,6 +148,14 @@ export function InventoryPage({
         <button type="submit">Filter</button>
       </form>
       {rows.length === 0 ? <p class="empty">No stock matches.</p> : <LevelTable rows={rows} showLocation />}
+      {rows.length >= STOCK_LIST_LIMIT ? (
+        <p
+          class="muted"
+          safe
+        >{`Showing the first ${STOCK_LIST_LIMIT}; choose a location or a part to see the rest.`}</p>
+      ) : (
+        ""
+      )}
       <h2>Locations</h2>
       {choices.locations.length === 0 ? (
         <p class="empty">No stock locations yet. Add a warehouse, or a van for each technician.</p>
