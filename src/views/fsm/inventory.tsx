@@ -149,10 +149,7 @@ export function InventoryPage({
       </form>
       {rows.length === 0 ? <p class="empty">No stock matches.</p> : <LevelTable rows={rows} showLocation />}
       {rows.length >= STOCK_LIST_LIMIT ? (
-        <p
-          class="muted"
-          safe
-        >{`Showing the first ${STOCK_LIST_LIMIT}; choose a location or a part to see the rest.`}</p>
+        <p class="muted">{`Showing the first ${STOCK_LIST_LIMIT}; choose a location or a part to see the rest.`}</p>
       ) : (
         ""
       )}
