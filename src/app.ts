@@ -19,6 +19,7 @@ import { formRoutes } from "./routes/forms";
 import { fsmRoutes } from "./routes/fsm";
 import { helpRoutes } from "./routes/help";
 import { htmlResponse } from "./routes/htmlResponse";
+import { inventoryRoutes } from "./routes/inventory";
 import { jobSheetRoutes } from "./routes/jobSheets";
 import { kbRoutes } from "./routes/kb";
 import { macroRoutes } from "./routes/macros";
@@ -116,7 +117,7 @@ export function buildApp(deps: Deps) {
     .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
     .use(estimateRoutes(deps))
-    .use(maintenanceRoutes(deps).use(jobSheetRoutes(deps)))
+    .use(maintenanceRoutes(deps).use(jobSheetRoutes(deps)).use(inventoryRoutes(deps)))
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
     .use(timesheetRoutes(deps))

@@ -12,6 +12,7 @@ export * from "./fields";
 export * from "./fieldwork";
 export * from "./forum";
 export * from "./fsm";
+export * from "./inventory";
 export * from "./jobSheets";
 export * from "./jobs";
 export * from "./kb";

@@ -5,6 +5,7 @@ import { verifyPassword } from "../../src/domain/auth/passwords";
 import { loadCatalog } from "../../src/domain/fields/catalog";
 import { categoryPath, fieldsOf, resolveValues } from "../../src/domain/fields/values";
 import { myAppointments } from "../../src/domain/fsm/field";
+import { myVan } from "../../src/domain/fsm/inventory";
 import { testDatabase } from "../../test/helpers";
 import {
   appointments,
@@ -21,6 +22,9 @@ import {
   maintenancePlans,
   organizations,
   serviceLocations,
+  stockLevels,
+  stockLocations,
+  stockMovements,
   teams,
   technicians,
   ticketCategories,
@@ -308,6 +312,46 @@ describe("demo data", () => {
     }
   });
 
+  test("every technician has a stocked van, filled from the central store; levels equal their movements", async () => {
+    const { db } = await testDatabase();
+    const locations = await db.select().from(stockLocations).where(eq(stockLocations.orgId, orgId));
+    const technicianCount = await db
+      .select({ n: count() })
+      .from(technicians)
+      .where(eq(technicians.orgId, orgId));
+    expect(locations.filter((l) => l.kind === "van").length).toBe(technicianCount[0].n);
+    expect(locations.filter((l) => l.kind === "warehouse").map((l) => l.name)).toEqual([
+      "Shah Alam central store",
+    ]);
+    const result = await db.execute(sql`
+      select l.quantity, coalesce((select sum(m.quantity) from stock_movements m
+        where m.org_id = l.org_id and m.location_id = l.location_id and m.part_id = l.part_id), 0)::int as ledger
+      from stock_levels l where l.org_id = ${orgId}`);
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      quantity: number;
+      ledger: number;
+    }[];
+    expect(rows.length).toBeGreaterThan(locations.length);
+    for (const row of rows) expect(Number(row.quantity)).toBe(Number(row.ledger));
+    expect(rows.every((r) => Number(r.quantity) >= 0)).toBe(true);
+    const [tech] = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.orgId, orgId), eq(users.email, "tech@demo.test")));
+    const van = await myVan({
+      db,
+      now: new Date("2026-11-01T00:00:00Z"),
+      actor: { kind: "user", orgId, role: "technician", userId: tech.id, name: tech.name },
+    });
+    expect(van.levels.map((l) => l.sku).sort()).toEqual(["BRK-20", "CAP-35", "FLT-20", "R32-1K"]);
+    expect(van.levels.find((l) => l.sku === "BRK-20")?.below).toBe(true);
+    const below = await db
+      .select()
+      .from(stockLevels)
+      .where(and(eq(stockLevels.orgId, orgId), sql`${stockLevels.belowReorderSince} is not null`));
+    expect(below.length).toBeGreaterThan(0);
+  });
+
   // Last, because it removes the data the tests above read.
   test("the demo customer has estimates to answer and maintenance plans on their equipment", async () => {
     const { db } = await testDatabase();
@@ -346,6 +390,9 @@ describe("demo data", () => {
       maintenancePlanLines,
       ticketCategories,
       ticketFields,
+      stockLocations,
+      stockLevels,
+      stockMovements,
     ]) {
       const [{ n }] = await db.select({ n: count() }).from(table).where(eq(table.orgId, orgId));
       expect(n).toBe(0);

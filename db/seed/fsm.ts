@@ -27,6 +27,9 @@ import {
   serviceLocations,
   services,
   skills,
+  stockLevels,
+  stockLocations,
+  stockMovements,
   technicianSkills,
   technicians,
   tickets,
@@ -408,7 +411,120 @@ export async function seedFieldService(tx: Tx, input: FieldSeedInput): Promise<{
     parts: partRows,
     skills: skillRows,
   });
+  await seedInventory(tx, {
+    orgId,
+    now,
+    technicianUserIds: input.technicianIds.map((t) => t.id),
+    parts: partRows,
+  });
   return { workOrders: woRows.length };
+}
+
+/**
+ * A central store holding every part, and a van per technician stocked from it: a receipt into
+ * the store, then a transfer to each van, so every level equals its movements. The store is low
+ * on thermostats and tech@demo.test's van on breakers, so the reorder list has something to show.
+ * Deterministic (no random draws), so the rest of the demo stays as it was.
+ */
+async function seedInventory(
+  tx: Tx,
+  input: { orgId: string; now: Date; technicianUserIds: string[]; parts: (typeof parts.$inferSelect)[] },
+) {
+  const { orgId, now } = input;
+  const received = new Date(now.getTime() - 7 * 86_400_000);
+  const stocked = new Date(now.getTime() - 6 * 86_400_000);
+  const [store] = await tx
+    .insert(stockLocations)
+    .values({ orgId, kind: "warehouse", name: "Shah Alam central store", createdAt: received })
+    .returning();
+  const vans = await tx
+    .insert(stockLocations)
+    .values(
+      input.technicianUserIds.map((userId, i) => ({
+        orgId,
+        kind: "van" as const,
+        name: `Van ${String(i + 1).padStart(3, "0")}`,
+        technicianUserId: userId,
+        createdAt: received,
+      })),
+    )
+    .returning();
+  // Each van carries three or four of the everyday parts (tech@demo.test's: one breaker, at its reorder level).
+  const everyday = ["CAP-35", "FLT-20", "R32-1K", "BRK-20"].map(
+    (sku) => input.parts.find((p) => p.sku === sku)!,
+  );
+  const load = vans.flatMap((van, i) =>
+    everyday
+      .filter((_, k) => i === 0 || k !== i % 4)
+      .map((part, k) => ({ van, part, quantity: i === 0 && part.sku === "BRK-20" ? 1 : 2 + ((i + k) % 5) })),
+  );
+  const movements: (typeof stockMovements.$inferInsert)[] = [];
+  const levels: (typeof stockLevels.$inferInsert)[] = [];
+  for (const part of input.parts) {
+    const toVans = load.filter((l) => l.part.id === part.id);
+    const sent = toVans.reduce((sum, l) => sum + l.quantity, 0);
+    const left = part.sku === "THM-01" ? 15 : 40 + (part.sku.charCodeAt(0) % 7) * 5;
+    let balance = sent + left;
+    movements.push({
+      orgId,
+      kind: "receipt",
+      locationId: store.id,
+      partId: part.id,
+      quantity: balance,
+      balanceAfter: balance,
+      supplier: "Daikin Malaysia Sdn Bhd",
+      reference: `PO-2026-${part.sku}`,
+      unitCostMinor: part.costMinor,
+      currency: part.currency,
+      createdAt: received,
+    });
+    for (const l of toVans) {
+      const transferId = crypto.randomUUID();
+      balance -= l.quantity;
+      movements.push(
+        {
+          orgId,
+          kind: "transfer_out",
+          locationId: store.id,
+          partId: part.id,
+          quantity: -l.quantity,
+          balanceAfter: balance,
+          transferId,
+          createdAt: stocked,
+        },
+        {
+          orgId,
+          kind: "transfer_in",
+          locationId: l.van.id,
+          partId: part.id,
+          quantity: l.quantity,
+          balanceAfter: l.quantity,
+          transferId,
+          createdAt: stocked,
+        },
+      );
+      levels.push({
+        orgId,
+        locationId: l.van.id,
+        partId: part.id,
+        quantity: l.quantity,
+        reorderLevel: 1,
+        belowReorderSince: l.quantity <= 1 ? stocked : null,
+        updatedAt: stocked,
+      });
+    }
+    levels.push({
+      orgId,
+      locationId: store.id,
+      partId: part.id,
+      quantity: left,
+      reorderLevel: 20,
+      belowReorderSince: left <= 20 ? stocked : null,
+      updatedAt: stocked,
+    });
+  }
+  await tx.insert(stockMovements).values(movements);
+  await tx.insert(stockLevels).values(levels);
 }
 
 /**

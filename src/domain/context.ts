@@ -50,6 +50,11 @@ const PERMISSIONS = {
   "estimates.respond": ["customer"],
   /** Preventive maintenance plans and the work orders they make. */
   "maintenance.manage": ["admin", "supervisor", "dispatcher"],
+  /**
+   * Stock locations, receipts, transfers and counts; recording a part used on a visit from any
+   * location, even past what the records say is there (an override, with a reason).
+   */
+  "inventory.manage": ["admin", "supervisor", "dispatcher"],
   /** Approve or send back technicians' timesheets. */
   "timesheets.approve": ["admin", "supervisor"],
   /** Write and edit knowledge-base drafts; read internal articles. */

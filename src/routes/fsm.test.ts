@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { parts } from "../../db/schema";
 import { type Client, createOrg, type Fixture, signedIn } from "../../test/helpers";
+import { createLocation, receiveStock } from "../domain/fsm/inventory";
 import { formatWorkOrderNumber } from "../domain/fsm/rules";
 import { createWorkOrder, scheduleAppointment } from "../domain/fsm/workOrders";
 import { formatTicketNumber } from "../domain/orgs/counters";
@@ -35,6 +36,13 @@ beforeAll(async () => {
     })
     .returning();
   partId = part.id;
+  // The technician's van holds the filters they use on their visits.
+  const van = await createLocation(org.ctx("dispatcher"), {
+    kind: "van",
+    name: "Van FsmRoutes",
+    technicianUserId: org.users.technician.id,
+  });
+  await receiveStock(org.ctx("dispatcher"), { locationId: van.id, partId, quantity: "10" });
 });
 
 describe("work order pages", () => {

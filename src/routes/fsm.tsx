@@ -5,6 +5,7 @@ import { type Ctx, can } from "../domain/context";
 import { isDomainError, notFound } from "../domain/errors";
 import { estimateOfWorkOrder } from "../domain/fsm/estimates";
 import { instantToLocal, localToInstant } from "../domain/fsm/field";
+import { inventoryChoices, stockTakenFor } from "../domain/fsm/inventory";
 import { activeTemplates, jobSheetsOf } from "../domain/fsm/jobSheets";
 import { planOfWorkOrder } from "../domain/fsm/maintenance";
 import { formatWorkOrderNumber, parseWorkOrderNumber } from "../domain/fsm/rules";
@@ -34,6 +35,8 @@ const NOTICES: Record<string, string> = {
   scheduled: "Visit scheduled.",
   dispatched: "Visit dispatched.",
   line: "Line added.",
+  "part-used": "Part recorded and taken from stock.",
+  "part-removed": "Part removed and put back where it came from.",
   saved: "Status saved.",
   sheet: "Job sheet attached.",
   detached: "Job sheet detached.",
@@ -62,6 +65,9 @@ export async function workOrderPage(
     jobSheetsOf(ctx.db, ctx.actor.orgId, detail.workOrder.id),
     activeTemplates(ctx),
   ]);
+  const stock = can(ctx.actor, "inventory.manage")
+    ? { taken: await stockTakenFor(ctx, detail.workOrder.id), choices: await inventoryChoices(ctx) }
+    : undefined;
   const qualified = detail.skills.length
     ? await qualifiedTechnicians(ctx, detail.workOrder.id, instantToLocal(ctx.now, timeZone).slice(0, 10))
     : undefined;
@@ -80,6 +86,7 @@ export async function workOrderPage(
       canEstimate={can(ctx.actor, "estimates.manage")}
       jobSheets={jobSheets}
       templates={templates}
+      stock={stock}
       {...extra}
     />
   );

@@ -12,15 +12,18 @@ import {
   signatureFile,
   toggleTimer,
 } from "../domain/fsm/field";
+import { myVan } from "../domain/fsm/inventory";
 import { answerField, answerJobSheet, jobSheetsOf } from "../domain/fsm/jobSheets";
+import { removePartUsed, usePartOnVisit } from "../domain/fsm/partsUsed";
 import { addPhoto, photoFile, photosOf } from "../domain/fsm/photos";
 import { myLocationSharing, recordPosition, setLocationSharing } from "../domain/fsm/positions";
 import { serviceReportPdf } from "../domain/fsm/report";
-import { addLineItem, changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
+import { changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { isOneOf } from "../domain/tickets/rules";
 import { sheetFormName } from "../views/fsm/jobSheets";
 import { AppointmentPage, type TechFailed, TodayPage } from "../views/tech/tech";
+import { VanPage } from "../views/tech/van";
 import type { Deps } from "./deps";
 import {
   field,
@@ -37,6 +40,7 @@ const NOTICES: Record<string, string> = {
   status: "Status saved.",
   time: "Clock updated.",
   part: "Part added.",
+  removed: "Part removed and put back in the van.",
   note: "Note saved.",
   signed: "Signature saved.",
   photos: "Photo saved.",
@@ -55,10 +59,11 @@ async function appointmentPage(
     myAppointment(ctx, id),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
-  const [photos, location, jobSheets] = await Promise.all([
+  const [photos, location, jobSheets, van] = await Promise.all([
     photosOf(ctx.db, ctx.actor.orgId, detail.appointment.id),
     myLocationSharing(ctx),
     jobSheetsOf(ctx.db, ctx.actor.orgId, detail.workOrder.id),
+    myVan(ctx),
   ]);
   return (
     <AppointmentPage
@@ -69,6 +74,7 @@ async function appointmentPage(
       photos={photos}
       sharing={location.sharing}
       jobSheets={jobSheets}
+      vanStock={new Map(van.levels.map((l) => [l.partId, l.quantity]))}
       {...extra}
     />
   );
@@ -154,6 +160,11 @@ export function techRoutes(deps: Deps) {
           return { stored: false, message: error.message, fields: error.fields ?? {} };
         }
       })
+      .get("/tech/van", async ({ user, csrf, ctxFor }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        const { van, levels } = await myVan(ctx);
+        return <VanPage csrf={csrf} name={ctx.actor.name} van={van} levels={levels} />;
+      })
       .get("/tech/appointments/:id", async ({ user, csrf, ctxFor, params, query }) => {
         const ctx = ctxFor(requireUserWith(user, "fsm.field"));
         return appointmentPage(ctx, csrf, params.id, { notice: NOTICES[query.notice ?? ""] });
@@ -175,16 +186,23 @@ export function techRoutes(deps: Deps) {
       })
       .post("/tech/appointments/:id/parts", async ({ user, csrf, ctxFor, params, body, set, request }) => {
         const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-        return act(ctx, csrf, params.id, "parts", body, set, request, async () => {
-          const appointment = await findAppointment(ctx.db, ctx, params.id);
-          await addLineItem(ctx, appointment.workOrderId, {
-            kind: "part",
+        return act(ctx, csrf, params.id, "parts", body, set, request, () =>
+          usePartOnVisit(ctx, params.id, {
             partId: field(body, "partId"),
             quantity: field(body, "quantity"),
-            appointmentId: appointment.id,
-          });
-        });
+          }),
+        );
       })
+      .post(
+        "/tech/appointments/:id/parts/:lineId/remove",
+        async ({ user, csrf, ctxFor, params, body, set, request }) => {
+          const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+          const appointment = await findAppointment(ctx.db, ctx, params.id);
+          return act(ctx, csrf, appointment.id, "removed", body, set, request, () =>
+            removePartUsed(ctx, params.lineId, { appointmentId: appointment.id }),
+          );
+        },
+      )
       .post("/tech/appointments/:id/notes", async ({ user, csrf, ctxFor, params, body, set, request }) => {
         const ctx = ctxFor(requireUserWith(user, "fsm.field"));
         return act(ctx, csrf, params.id, "notes", body, set, request, () =>

@@ -41,6 +41,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
           <a href="/fsm/estimates">Estimates</a>
           <a href="/fsm/maintenance">Maintenance</a>
           <a href="/fsm/job-sheets">Job sheets</a>
+          <a href="/fsm/inventory">Inventory</a>
         </>
       ) : (
         ""

@@ -25,7 +25,9 @@ import {
   startOfDay,
   toggleTimer,
 } from "./field";
+import { createLocation, receiveStock } from "./inventory";
 import { formatMoney, lineAmounts, mulDivRound, parseMoney, parsePercent, totals } from "./money";
+import { usePartOnVisit } from "./partsUsed";
 import {
   canTransitionAppointment,
   canTransitionWorkOrder,
@@ -440,12 +442,15 @@ describe("technicians", () => {
     await toggleTimer(at(1), appointment.id, "start"); // already running: no second entry
     await toggleTimer(at(45), appointment.id, "stop");
     await expect(toggleTimer(at(46), appointment.id, "stop")).rejects.toMatchObject({ status: 409 });
-    await addLineItem(at(50), wo.id, {
-      kind: "part",
-      partId: part.id,
-      quantity: 1,
-      appointmentId: appointment.id,
+    // The part comes out of the technician's van, which must hold it.
+    const van = await createLocation(fresh.ctx("dispatcher"), {
+      kind: "van",
+      name: "Van 1",
+      technicianUserId: fresh.users.technician.id,
     });
+    await receiveStock(fresh.ctx("dispatcher"), { locationId: van.id, partId: part.id, quantity: "1" });
+    await usePartOnVisit(at(50), appointment.id, { partId: part.id, quantity: 1 });
+    // Technicians record parts used; they do not price the work.
     await expect(
       addLineItem(at(50), wo.id, {
         kind: "labour",

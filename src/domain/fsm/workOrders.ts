@@ -500,19 +500,14 @@ export interface LineItemInput extends LineInput {
   appointmentId?: string | null;
 }
 
-/** Adds a service, part or labour line; catalog items bring their price and tax. */
+/**
+ * The office adds a service, part or labour line; catalog items bring their price and tax. Such a
+ * line prices the work and moves no stock: parts used on a visit go through usePartOnVisit.
+ */
 export async function addLineItem(ctx: Ctx, ref: WorkOrderRef, input: LineItemInput) {
-  const manager = can(ctx.actor, "fsm.manage");
-  if (!manager && !can(ctx.actor, "fsm.field")) throw forbidden();
+  requirePermission(ctx.actor, "fsm.manage");
   const orgId = ctx.actor.orgId;
   const wo = await findWorkOrder(ctx.db, ctx, ref);
-  if (!manager) {
-    // Technicians book parts on their own visits of this work order.
-    if (!input.appointmentId) throw forbidden();
-    const appointment = await findAppointment(ctx.db, ctx, input.appointmentId);
-    if (appointment.workOrderId !== wo.id) throw notFound("That appointment");
-    if (input.kind !== "part") throw forbidden("Technicians add parts used.");
-  }
   const fields: FieldErrors = {};
   const line = await priceLine(ctx.db, orgId, wo.currency, input, fields);
   fail(fields);
@@ -537,7 +532,7 @@ export async function addLineItem(ctx: Ctx, ref: WorkOrderRef, input: LineItemIn
       .set({ updatedAt: ctx.now })
       .where(and(eq(workOrders.orgId, orgId), eq(workOrders.id, wo.id)));
     await appendEvent(tx, ctx, {
-      type: kind === "part" && !manager ? "appointment.part_used" : "work_order.line_added",
+      type: "work_order.line_added",
       ticketId: wo.ticketId,
       data: {
         workOrderId: wo.id,

@@ -8,6 +8,7 @@ import {
 } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import { formatEstimateNumber } from "../../domain/fsm/estimateRules";
+import type { InventoryChoices, StockTaken } from "../../domain/fsm/inventory";
 import type { JobSheetView } from "../../domain/fsm/jobSheets";
 import { formatMoney, formatPercent, lineAmounts } from "../../domain/fsm/money";
 import {
@@ -25,6 +26,7 @@ import type {
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { contactLabel, formatDateTime, formatTicketNumber, humanize, priorityLabel } from "../format";
 import { Page, type Viewer } from "../layout";
+import { VisitPartsSection } from "./inventory";
 import { WorkOrderJobSheets } from "./jobSheets";
 
 function nextVisitText(at: Date | null, timeZone: string): string {
@@ -291,6 +293,7 @@ export function WorkOrderPage({
   canEstimate = false,
   jobSheets = [],
   templates = [],
+  stock,
 }: {
   csrf: string;
   viewer: Viewer;
@@ -312,6 +315,8 @@ export function WorkOrderPage({
   canEstimate?: boolean;
   jobSheets?: JobSheetView[];
   templates?: { id: string; name: string }[];
+  /** For the office's inventory: where visits' parts came from, and the form's choices. */
+  stock?: { taken: StockTaken[]; choices: InventoryChoices };
 }) {
   const wo = detail.workOrder;
   const number = formatWorkOrderNumber(wo.number);
@@ -654,6 +659,21 @@ export function WorkOrderPage({
               </div>
               <button type="submit">Add line</button>
             </form>
+          ) : (
+            ""
+          )}
+          {stock ? (
+            <VisitPartsSection
+              csrf={csrf}
+              base={base}
+              visits={detail.appointments}
+              lines={detail.lines}
+              taken={stock.taken}
+              choices={stock.choices}
+              timeZone={timeZone}
+              open={!finished}
+              form={failed?.form === "parts-used" ? failed : undefined}
+            />
           ) : (
             ""
           )}

@@ -55,6 +55,7 @@ export function TechPage({
               My jobs
             </a>
             <a href="/tech/timesheet">Timesheet</a>
+            <a href="/tech/van">Van</a>
             <span class="spacer" />
             <span class="who" safe>
               {name}
@@ -205,10 +206,13 @@ export function AppointmentPage({
   photos = [],
   sharing = false,
   jobSheets = [],
+  vanStock,
 }: {
   csrf: string;
   name: string;
   detail: MyAppointmentDetail;
+  /** What the technician's van holds, by part id, to show beside each part. */
+  vanStock?: Map<string, number>;
   timeZone: string;
   notice?: string;
   failed?: TechFailed;
@@ -365,9 +369,21 @@ export function AppointmentPage({
       <section class="card">
         <h2>Parts used</h2>
         {detail.partsUsed.length ? (
-          <ul>
+          <ul class="parts-used">
             {detail.partsUsed.map((p) => (
-              <li safe>{`${p.quantity} × ${p.description}`}</li>
+              <li>
+                <span safe>{`${p.quantity} × ${p.description}`}</span>
+                {open ? (
+                  <form method="post" action={`${base}/parts/${p.id}/remove`} class="inline">
+                    <CsrfField token={csrf} />
+                    <button type="submit" class="secondary">
+                      Remove
+                    </button>
+                  </form>
+                ) : (
+                  ""
+                )}
+              </li>
             ))}
           </ul>
         ) : (
@@ -381,7 +397,9 @@ export function AppointmentPage({
                 <option value="">Choose…</option>
                 {detail.partList.map((p) => (
                   <option value={p.id} selected={p.id === part.values.partId} safe>
-                    {`${p.sku} ${p.name}`}
+                    {vanStock?.has(p.id)
+                      ? `${p.sku} ${p.name} (${vanStock.get(p.id)} in van)`
+                      : `${p.sku} ${p.name}`}
                   </option>
                 ))}
               </select>
