@@ -4,6 +4,7 @@ import { Elysia } from "elysia";
 import { isDomainError } from "./domain/errors";
 import { adminRoutes } from "./routes/admin";
 import { apiRoutes } from "./routes/api";
+import { assetRoutes } from "./routes/assets";
 import { assignmentRoutes } from "./routes/assignment";
 import { assistRoutes } from "./routes/assist";
 import { authRoutes } from "./routes/auth";
@@ -117,7 +118,7 @@ export function buildApp(deps: Deps) {
     .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
     .use(estimateRoutes(deps))
-    .use(maintenanceRoutes(deps).use(jobSheetRoutes(deps)).use(inventoryRoutes(deps)))
+    .use(maintenanceRoutes(deps).use(jobSheetRoutes(deps)).use(inventoryRoutes(deps)).use(assetRoutes(deps)))
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
     .use(timesheetRoutes(deps))

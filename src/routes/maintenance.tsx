@@ -82,7 +82,7 @@ export function maintenanceRoutes(deps: Deps) {
         <PlanListPage csrf={csrf} viewer={viewerOf(ctx.actor as SessionUser)} rows={await listPlans(ctx)} />
       );
     })
-    .get("/fsm/maintenance/new", async ({ user, csrf, ctxFor, now }) => {
+    .get("/fsm/maintenance/new", async ({ user, csrf, ctxFor, now, query }) => {
       const ctx = ctxFor(requireUserWith(user, "maintenance.manage"));
       return (
         <PlanFormPage
@@ -93,6 +93,8 @@ export function maintenanceRoutes(deps: Deps) {
           heading="New maintenance plan"
           values={{
             startsOn: instantToLocal(now, await organizationTimeZone(ctx.db, ctx.actor.orgId)).slice(0, 10),
+            // From an asset's page: the plan starts out for that asset.
+            assetId: typeof query.assetId === "string" ? query.assetId.slice(0, 36) : "",
           }}
         />
       );

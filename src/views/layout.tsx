@@ -42,6 +42,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
           <a href="/fsm/maintenance">Maintenance</a>
           <a href="/fsm/job-sheets">Job sheets</a>
           <a href="/fsm/inventory">Inventory</a>
+          <a href="/fsm/assets">Assets</a>
         </>
       ) : (
         ""
