@@ -10,6 +10,7 @@ import { assistRoutes } from "./routes/assist";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
 import { communityRoutes } from "./routes/community";
+import { crewRoutes } from "./routes/crews";
 import type { Deps } from "./routes/deps";
 import { deskRoutes } from "./routes/desk";
 import { dispatchRoutes } from "./routes/dispatch";
@@ -118,7 +119,13 @@ export function buildApp(deps: Deps) {
     .use(messagingAdminRoutes(deps))
     .use(fsmRoutes(deps))
     .use(estimateRoutes(deps))
-    .use(maintenanceRoutes(deps).use(jobSheetRoutes(deps)).use(inventoryRoutes(deps)).use(assetRoutes(deps)))
+    .use(
+      maintenanceRoutes(deps)
+        .use(jobSheetRoutes(deps))
+        .use(inventoryRoutes(deps))
+        .use(assetRoutes(deps))
+        .use(crewRoutes(deps)),
+    )
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
     .use(timesheetRoutes(deps))

@@ -405,3 +405,29 @@ export const appointmentNotes = pgTable(
     index("appointment_notes_appointment").on(t.orgId, t.appointmentId, t.createdAt),
   ],
 );
+
+/** A named group of technicians sent together: scheduling a crew books every member on the visit. */
+export const crews = pgTable(
+  "crews",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("crews_org_name").on(t.orgId, t.name), unique("crews_org_id").on(t.orgId, t.id)],
+);
+
+export const crewMembers = pgTable(
+  "crew_members",
+  {
+    orgId: uuid("org_id").notNull(),
+    crewId: uuid("crew_id").notNull(),
+    userId: uuid("user_id").notNull(),
+  },
+  (t) => [
+    unique("crew_members_once").on(t.orgId, t.crewId, t.userId),
+    foreignKey({ columns: [t.orgId, t.crewId], foreignColumns: [crews.orgId, crews.id] }).onDelete("cascade"),
+    foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [users.orgId, users.id] }).onDelete("cascade"),
+  ],
+);

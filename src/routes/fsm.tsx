@@ -204,6 +204,7 @@ export function fsmRoutes(deps: Deps) {
             startsAt,
             endsAt,
             technicianIds: fieldList(body, "technicianIds").filter(Boolean),
+            crewId: field(body, "crewId") || undefined,
           });
           return seeOther(set, request, `/fsm/work-orders/${formatWorkOrderNumber(number)}?notice=scheduled`);
         } catch (error) {

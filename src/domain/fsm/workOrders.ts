@@ -11,6 +11,7 @@ import {
   appointmentTechnicians,
   assets,
   contacts,
+  crews,
   lineItems,
   organizations,
   parts,
@@ -32,6 +33,7 @@ import { appendEvent, type DbOrTx } from "../events/log";
 import { nextNumber } from "../orgs/counters";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isOneOf, isUuid } from "../tickets/rules";
+import { crewTechnicians } from "./crews";
 import { attachTemplatesForServices, missingItemsError, missingRequiredItems } from "./jobSheets";
 import { type LineInput, priceLine } from "./lines";
 import { totals } from "./money";
@@ -311,6 +313,8 @@ export interface ScheduleInput {
   startsAt: Date | undefined;
   endsAt: Date | undefined;
   technicianIds: string[];
+  /** A crew whose technicians join the visit too. */
+  crewId?: string;
 }
 
 /** Adds a visit with its technicians and time window; a new work order becomes scheduled. */
@@ -321,8 +325,11 @@ export async function scheduleAppointment(ctx: Ctx, ref: WorkOrderRef, input: Sc
   if (!startsAt || Number.isNaN(startsAt.getTime())) fields.startsAt = "Enter when the visit starts.";
   if (!endsAt || Number.isNaN(endsAt.getTime())) fields.endsAt = "Enter when the visit ends.";
   else if (startsAt && endsAt <= startsAt) fields.endsAt = "The visit must end after it starts.";
-  const technicianIds = [...new Set(input.technicianIds.filter(Boolean))];
-  if (technicianIds.length === 0) fields.technicianIds = "Choose at least one technician.";
+  const crew = input.crewId ? await crewTechnicians(ctx.db, ctx.actor.orgId, input.crewId) : [];
+  if (!crew) fields.crewId = "Choose one of the crews.";
+  const technicianIds = [...new Set([...input.technicianIds.filter(Boolean), ...(crew ?? [])])];
+  if (technicianIds.length === 0 && !fields.crewId)
+    fields.technicianIds = "Choose at least one technician or a crew.";
   else {
     const found = technicianIds.every(isUuid)
       ? await ctx.db
@@ -746,6 +753,11 @@ export async function workOrderChoices(ctx: Ctx) {
     assets: assetRows,
     skills: skillRows,
     technicians: technicianRows,
+    crews: await ctx.db
+      .select({ id: crews.id, name: crews.name })
+      .from(crews)
+      .where(eq(crews.orgId, orgId))
+      .orderBy(asc(crews.name)),
     services: serviceRows,
     parts: partRows,
   };

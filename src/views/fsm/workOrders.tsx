@@ -513,6 +513,18 @@ export function WorkOrderPage({
                     options={choices.technicians.map((t) => ({ value: t.id, label: t.name }))}
                   />
                 </Field>
+                {choices.crews.length ? (
+                  <Field label="Or a crew" name="crewId" error={visitForm.fields.crewId}>
+                    <Select
+                      name="crewId"
+                      value={visitForm.values.crewId}
+                      blank="No crew"
+                      options={choices.crews.map((c) => ({ value: c.id, label: c.name }))}
+                    />
+                  </Field>
+                ) : (
+                  ""
+                )}
               </div>
               <small class="hint" safe>{`Times are in ${timeZone}.`}</small>
               <button type="submit">Schedule</button>
