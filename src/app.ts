@@ -8,6 +8,7 @@ import { assetRoutes } from "./routes/assets";
 import { assignmentRoutes } from "./routes/assignment";
 import { assistRoutes } from "./routes/assist";
 import { authRoutes } from "./routes/auth";
+import { catalogRoutes } from "./routes/catalog";
 import { chatRoutes } from "./routes/chat";
 import { communityRoutes } from "./routes/community";
 import { crewRoutes } from "./routes/crews";
@@ -124,7 +125,8 @@ export function buildApp(deps: Deps) {
         .use(jobSheetRoutes(deps))
         .use(inventoryRoutes(deps))
         .use(assetRoutes(deps))
-        .use(crewRoutes(deps)),
+        .use(crewRoutes(deps))
+        .use(catalogRoutes(deps)),
     )
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))

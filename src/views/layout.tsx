@@ -44,6 +44,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
           <a href="/fsm/inventory">Inventory</a>
           <a href="/fsm/assets">Assets</a>
           <a href="/fsm/crews">Crews</a>
+          <a href="/fsm/catalog">Catalog</a>
         </>
       ) : (
         ""

@@ -56,7 +56,7 @@ function fail(fields: FieldErrors) {
   if (Object.keys(fields).length) throw invalid(fields);
 }
 
-async function orgCurrency(db: DbOrTx, orgId: string): Promise<string> {
+export async function orgCurrency(db: DbOrTx, orgId: string): Promise<string> {
   const [org] = await db
     .select({ currency: organizations.currency })
     .from(organizations)
