@@ -41,6 +41,7 @@ import { ticketFieldRoutes } from "./routes/ticketFields";
 import { timesheetRoutes } from "./routes/timesheets";
 import { CsrfError, SignInRequired } from "./routes/web";
 import { webhookRoutes } from "./routes/webhooks";
+import { zoneRoutes } from "./routes/zones";
 import { errorPage } from "./views/errors";
 
 const CSP = [
@@ -126,7 +127,8 @@ export function buildApp(deps: Deps) {
         .use(inventoryRoutes(deps))
         .use(assetRoutes(deps))
         .use(crewRoutes(deps))
-        .use(catalogRoutes(deps)),
+        .use(catalogRoutes(deps))
+        .use(zoneRoutes(deps)),
     )
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))

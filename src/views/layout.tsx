@@ -45,6 +45,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
           <a href="/fsm/assets">Assets</a>
           <a href="/fsm/crews">Crews</a>
           <a href="/fsm/catalog">Catalog</a>
+          <a href="/fsm/zones">Territories</a>
         </>
       ) : (
         ""
