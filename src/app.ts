@@ -37,6 +37,7 @@ import { relationRoutes } from "./routes/relations";
 import { ruleRoutes } from "./routes/rules";
 import { slaRoutes } from "./routes/sla";
 import { techRoutes } from "./routes/tech";
+import { technicianRoutes } from "./routes/technicians";
 import { ticketFieldRoutes } from "./routes/ticketFields";
 import { timesheetRoutes } from "./routes/timesheets";
 import { CsrfError, SignInRequired } from "./routes/web";
@@ -128,7 +129,8 @@ export function buildApp(deps: Deps) {
         .use(assetRoutes(deps))
         .use(crewRoutes(deps))
         .use(catalogRoutes(deps))
-        .use(zoneRoutes(deps)),
+        .use(zoneRoutes(deps))
+        .use(technicianRoutes(deps)),
     )
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))

@@ -46,6 +46,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
           <a href="/fsm/crews">Crews</a>
           <a href="/fsm/catalog">Catalog</a>
           <a href="/fsm/zones">Territories</a>
+          <a href="/fsm/technicians">Technicians</a>
         </>
       ) : (
         ""
