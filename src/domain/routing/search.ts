@@ -263,6 +263,8 @@ class Search {
     let best: Ejection | null = null;
     for (let r = 0; r < this.problem.vehicleCount; r++) {
       if (plan.length[r] === 0) continue;
+      // Pair ejections on long routes are costly: the time limit is checked route by route.
+      if (this.stopped()) break;
       const bound = best ? best.penalty : Number.POSITIVE_INFINITY;
       const found = this.cheapestEjection(plan, r, job, penalties, bound);
       if (found) best = found;
@@ -305,7 +307,7 @@ class Search {
     return true;
   }
 
-  /** The lowest-penalty set of at most MAX_EJECTED positions of route r whose removal lets `job` in. */
+  /** The lowest-penalty one or two positions of route r whose removal lets `job` in (checked exactly). */
   private cheapestEjection(
     plan: Plan,
     r: number,
