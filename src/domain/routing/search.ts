@@ -1,7 +1,8 @@
 // Ruin and recreate after SISR ("slack induction by string removals", Christiaens & Vanden Berghe
 // 2020): remove a few strings of neighbouring jobs from nearby routes, reinsert greedily with
 // blinks, accept by simulated annealing. The hierarchical objective first drops routes one by one,
-// keeping unserved jobs in a pool ranked by how long they have been left out.
+// serving each removed route's jobs by guided ejection (Nagata & Bräysy 2009) between ruin and
+// recreate moves that may not leave more jobs out.
 import type { Objective, SolutionCost } from "./model";
 import { type CostWeights, Plan, TOO_LATE } from "./plan";
 import type { Problem } from "./problem";
@@ -40,6 +41,14 @@ export const SEARCH_TUNING = {
   fleetShare: 0.7,
 };
 const PROGRESS_INTERVAL_MS = 100;
+
+/** A way to let a job into a route: positions to take out first, where the job then goes. */
+interface Ejection {
+  route: number;
+  ejected: number[];
+  position: number;
+  penalty: number;
+}
 /** Jobs left out by earlier iterations that one iteration tries again. */
 const RETRIED_PER_ITERATION = 30;
 
@@ -134,6 +143,9 @@ class Search {
 
   run(): SearchResult {
     this.recreate(this.current, 0);
+    // Blinks can leave a job out of the first plan; the fleet phase needs everyone served.
+    for (let tries = 0; tries < 10 && this.current.poolSize > 0; tries++)
+      this.recreate(this.current, this.current.poolSize);
     this.dirtyCount = 0;
     this.dirtyMark.fill(0);
     this.candidate.copyFrom(this.current);
@@ -206,13 +218,9 @@ class Search {
     const problem = this.problem;
     const current = this.current;
     const candidate = this.candidate;
-    const absences = new Float64Array(problem.jobCount);
+    // How often each job failed to find a place: the jobs ejected to let others in are the cheap ones.
+    const penalties = new Float64Array(problem.jobCount);
     const bound = this.fleetLowerBound();
-    const absenceSum = (plan: Plan): number => {
-      let sum = 0;
-      for (let i = 0; i < plan.poolSize; i++) sum += absences[plan.pool[i]];
-      return sum;
-    };
     while (this.best.usedRoutes() > bound && this.progress() < SEARCH_TUNING.fleetShare && !this.stopped()) {
       current.copyFrom(this.best);
       let smallest = -1;
@@ -226,18 +234,127 @@ class Search {
       candidate.copyFrom(current);
       while (current.poolSize > 0 && this.progress() < SEARCH_TUNING.fleetShare && !this.stopped()) {
         this.iterations++;
+        // One job in, by force if need be: always kept, it is how the search leaves a plateau.
+        this.insertOrEject(candidate, penalties);
+        this.commit(candidate, current);
+        if (current.poolSize === 0) break;
+        // Then shake the routes: kept unless it leaves more jobs out.
         const leftOut = candidate.poolSize;
         this.ruin(candidate);
         this.recreate(candidate, leftOut);
-        const fewer = candidate.poolSize < current.poolSize;
-        if (fewer || absenceSum(candidate) < absenceSum(current)) this.commit(candidate, current);
+        if (candidate.poolSize <= current.poolSize) this.commit(candidate, current);
         else this.commit(current, candidate);
-        for (let i = 0; i < current.poolSize; i++) absences[current.pool[i]]++;
       }
       if (current.poolSize > 0) return;
       this.best.copyFrom(current);
       this.report(false);
     }
+  }
+
+  /**
+   * Guided ejection (Nagata & Bräysy 2009): serve the last left-out job where it costs least, or
+   * else by taking out of one route the one or two jobs with the smallest failure counts, so the
+   * jobs that keep failing get in and the easy ones go back to the pool.
+   */
+  private insertOrEject(plan: Plan, penalties: Float64Array): void {
+    const job = plan.pool[plan.poolSize - 1];
+    if (this.insertCheapest(plan, job)) return;
+    penalties[job]++;
+    let best: Ejection | null = null;
+    for (let r = 0; r < this.problem.vehicleCount; r++) {
+      if (plan.length[r] === 0) continue;
+      // Pair ejections on long routes are costly: the time limit is checked route by route.
+      if (this.stopped()) break;
+      const bound = best ? best.penalty : Number.POSITIVE_INFINITY;
+      const found = this.cheapestEjection(plan, r, job, penalties, bound);
+      if (found) best = found;
+    }
+    if (!best) {
+      // Nothing makes room for it yet: let another left-out job have the next turn.
+      const other = Math.floor(this.random() * plan.poolSize);
+      plan.pool[plan.poolSize - 1] = plan.pool[other];
+      plan.pool[other] = job;
+      return;
+    }
+    const { route, ejected, position } = best;
+    // Remove the later position first so the earlier one does not move.
+    for (let i = ejected.length - 1; i >= 0; i--) plan.removeRange(route, ejected[i], 1);
+    plan.insert(route, position, job);
+    this.refreshRoute(plan, route);
+  }
+
+  /** Puts `job` where it adds the least travel among the used routes; false when it fits nowhere. */
+  private insertCheapest(plan: Plan, job: number): boolean {
+    const problem = this.problem;
+    let bestDelta = Number.POSITIVE_INFINITY;
+    let bestRoute = -1;
+    let bestPosition = -1;
+    for (let r = 0; r < problem.vehicleCount; r++) {
+      if (plan.length[r] === 0 || !plan.routeAccepts(r, job)) continue;
+      for (let p = 0; p <= plan.length[r]; p++) {
+        const delta = plan.insertionDelta(r, p, job);
+        if (delta === TOO_LATE) break;
+        if (delta < bestDelta && (problem.hasBreak[r] === 0 || this.fitsWithBreak(plan, r, p, job))) {
+          bestDelta = delta;
+          bestRoute = r;
+          bestPosition = p;
+        }
+      }
+    }
+    if (bestRoute < 0) return false;
+    plan.insert(bestRoute, bestPosition, job);
+    this.refreshRoute(plan, bestRoute);
+    return true;
+  }
+
+  /** The lowest-penalty one or two positions of route r whose removal lets `job` in (checked exactly). */
+  private cheapestEjection(
+    plan: Plan,
+    r: number,
+    job: number,
+    penalties: Float64Array,
+    bound: number,
+  ): Ejection | null {
+    const problem = this.problem;
+    if (problem.canServe[r * problem.jobCount + job] !== 1) return null;
+    const base = r * problem.routeStride;
+    const len = plan.length[r];
+    let best: Ejection | null = null;
+    let limit = bound;
+    const tryOut = (ejected: number[]): void => {
+      let penalty = 0;
+      let demand = 0;
+      for (const k of ejected) {
+        penalty += penalties[plan.nodes[base + k]];
+        demand += problem.jobDemand[plan.nodes[base + k]];
+      }
+      if (penalty >= limit) return;
+      if (plan.load[r] - demand + problem.jobDemand[job] > problem.capacity[r]) return;
+      if (len - ejected.length + 1 > problem.maxJobs[r]) return;
+      const position = this.feasiblePosition(plan, r, job, ejected);
+      if (position < 0) return;
+      limit = penalty;
+      best = { route: r, ejected: ejected.slice(), position, penalty };
+    };
+    for (let a = 0; a < len; a++) tryOut([a]);
+    if (len >= 2) for (let a = 0; a < len; a++) for (let b = a + 1; b < len; b++) tryOut([a, b]);
+    return best;
+  }
+
+  /** A position where `job` fits in route r once the `ejected` positions are out, or -1. */
+  private feasiblePosition(plan: Plan, r: number, job: number, ejected: number[]): number {
+    const base = r * this.problem.routeStride;
+    const len = plan.length[r];
+    const rest: number[] = [];
+    for (let k = 0; k < len; k++) if (!ejected.includes(k)) rest.push(plan.nodes[base + k]);
+    const sequence = this.sequence;
+    for (let p = 0; p <= rest.length; p++) {
+      for (let k = 0; k < p; k++) sequence[k] = rest[k];
+      sequence[p] = job;
+      for (let k = p; k < rest.length; k++) sequence[k + 1] = rest[k];
+      if (simulateDay(this.problem, r, sequence, rest.length + 1, null)) return p;
+    }
+    return -1;
   }
 
   private fleetLowerBound(): number {
