@@ -51,9 +51,12 @@ describe("technician profiles", () => {
       .select()
       .from(technicians)
       .where(eq(technicians.userId, home.users.technician.id));
-    expect([profile.workStartMinute, profile.workEndMinute, profile.maxJobsPerDay, profile.workDays]).toEqual(
-      [510, 1050, 5, [1, 2, 3, 4, 5, 6]],
-    );
+    expect([
+      profile.workStartMinute,
+      profile.workEndMinute,
+      profile.maxJobsPerDay,
+      Array.from(profile.workDays),
+    ]).toEqual([510, 1050, 5, [1, 2, 3, 4, 5, 6]]);
     expect(
       await db.select().from(technicianSkills).where(eq(technicianSkills.technicianId, profile.id)),
     ).toHaveLength(2);

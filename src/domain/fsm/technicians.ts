@@ -69,7 +69,8 @@ export async function technicianProfiles(ctx: Ctx): Promise<TechnicianProfile[]>
     homeLng: profile?.homeLng ?? null,
     workStartMinute: profile?.workStartMinute ?? DEFAULTS.workStartMinute,
     workEndMinute: profile?.workEndMinute ?? DEFAULTS.workEndMinute,
-    workDays: profile?.workDays ?? DEFAULTS.workDays,
+    // One driver hands int[] back as an Int32Array: a plain array maps to names properly.
+    workDays: profile ? Array.from(profile.workDays) : DEFAULTS.workDays,
     maxJobsPerDay: profile?.maxJobsPerDay ?? DEFAULTS.maxJobsPerDay,
     skills: skillRows
       .filter((s) => s.technicianId === profile?.id)
