@@ -25,6 +25,7 @@ import { htmlResponse } from "./routes/htmlResponse";
 import { inventoryRoutes } from "./routes/inventory";
 import { jobSheetRoutes } from "./routes/jobSheets";
 import { kbRoutes } from "./routes/kb";
+import { locationRoutes } from "./routes/locations";
 import { macroRoutes } from "./routes/macros";
 import { maintenanceRoutes } from "./routes/maintenance";
 import { messagingAdminRoutes, messagingHookRoutes } from "./routes/messaging";
@@ -130,6 +131,7 @@ export function buildApp(deps: Deps) {
         .use(crewRoutes(deps))
         .use(catalogRoutes(deps))
         .use(zoneRoutes(deps))
+        .use(locationRoutes(deps))
         .use(technicianRoutes(deps)),
     )
     .use(dispatchRoutes(deps))

@@ -487,6 +487,15 @@ const ROUTES: RouteCase[] = [
     form: () => ({ status: "bogus" }),
     allowed: FSM_MANAGE,
   },
+  { name: "service locations", method: "GET", path: () => "/fsm/locations?q=x", allowed: FSM_READ },
+  { name: "new location form", method: "GET", path: () => "/fsm/locations/new", allowed: FSM_MANAGE },
+  {
+    name: "create location",
+    method: "POST",
+    path: () => "/fsm/locations",
+    form: () => ({ name: "", address: "" }),
+    allowed: FSM_MANAGE,
+  },
   { name: "job sheets", method: "GET", path: () => "/fsm/job-sheets", allowed: FSM_MANAGE },
   { name: "new job sheet form", method: "GET", path: () => "/fsm/job-sheets/new", allowed: FSM_MANAGE },
   {

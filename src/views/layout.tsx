@@ -43,6 +43,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
           <a href="/fsm/job-sheets">Job sheets</a>
           <a href="/fsm/inventory">Inventory</a>
           <a href="/fsm/assets">Assets</a>
+          <a href="/fsm/locations">Locations</a>
           <a href="/fsm/crews">Crews</a>
           <a href="/fsm/catalog">Catalog</a>
           <a href="/fsm/zones">Territories</a>
