@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   date,
   doublePrecision,
@@ -429,5 +430,38 @@ export const crewMembers = pgTable(
     unique("crew_members_once").on(t.orgId, t.crewId, t.userId),
     foreignKey({ columns: [t.orgId, t.crewId], foreignColumns: [crews.orgId, crews.id] }).onDelete("cascade"),
     foreignKey({ columns: [t.orgId, t.userId], foreignColumns: [users.orgId, users.id] }).onDelete("cascade"),
+  ],
+);
+
+/**
+ * Readings of an asset's meters (running hours, cycles, kWh, …), typed in the office or on a visit.
+ * A meter only counts up; a lower reading is accepted only when marked as a reset (meter replaced).
+ */
+export const assetMeterReadings = pgTable(
+  "asset_meter_readings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    assetId: uuid("asset_id").notNull(),
+    meter: text("meter").notNull(),
+    value: doublePrecision("value").notNull(),
+    /** A new or reset meter starts here: usage is not counted across it. */
+    reset: boolean("reset").notNull().default(false),
+    readAt: timestamp("read_at", { withTimezone: true }).notNull(),
+    recordedBy: uuid("recorded_by"),
+    /** The visit it was read on, when a technician recorded it there. */
+    appointmentId: uuid("appointment_id"),
+    note: text("note").notNull().default(""),
+  },
+  (t) => [
+    foreignKey({ columns: [t.orgId, t.assetId], foreignColumns: [assets.orgId, assets.id] }).onDelete(
+      "cascade",
+    ),
+    foreignKey({
+      columns: [t.orgId, t.appointmentId],
+      foreignColumns: [appointments.orgId, appointments.id],
+    }),
+    foreignKey({ columns: [t.recordedBy], foreignColumns: [users.id] }),
+    index("asset_meter_readings_asset").on(t.orgId, t.assetId, t.meter, t.readAt),
   ],
 );

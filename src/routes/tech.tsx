@@ -14,6 +14,7 @@ import {
 } from "../domain/fsm/field";
 import { myVan } from "../domain/fsm/inventory";
 import { answerField, answerJobSheet, jobSheetsOf } from "../domain/fsm/jobSheets";
+import { meterNames, recordVisitMeterReading } from "../domain/fsm/meters";
 import { removePartUsed, usePartOnVisit } from "../domain/fsm/partsUsed";
 import { addPhoto, photoFile, photosOf } from "../domain/fsm/photos";
 import { myLocationSharing, recordPosition, setLocationSharing } from "../domain/fsm/positions";
@@ -47,6 +48,7 @@ const NOTICES: Record<string, string> = {
   sharing_on: "Your location is shared while you are on shift.",
   sharing_off: "Your location is no longer shared.",
   checklist: "Checklist saved.",
+  reading: "Meter reading saved.",
 };
 
 async function appointmentPage(
@@ -59,11 +61,13 @@ async function appointmentPage(
     myAppointment(ctx, id),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
-  const [photos, location, jobSheets, van] = await Promise.all([
+  const assetId = detail.workOrder.assetId;
+  const [photos, location, jobSheets, van, meters] = await Promise.all([
     photosOf(ctx.db, ctx.actor.orgId, detail.appointment.id),
     myLocationSharing(ctx),
     jobSheetsOf(ctx.db, ctx.actor.orgId, detail.workOrder.id),
     myVan(ctx),
+    assetId ? meterNames(ctx.db, ctx.actor.orgId, assetId) : [],
   ]);
   return (
     <AppointmentPage
@@ -75,6 +79,7 @@ async function appointmentPage(
       sharing={location.sharing}
       jobSheets={jobSheets}
       vanStock={new Map(van.levels.map((l) => [l.partId, l.quantity]))}
+      meterNames={meters}
       {...extra}
     />
   );
@@ -203,6 +208,17 @@ export function techRoutes(deps: Deps) {
           );
         },
       )
+      .post("/tech/appointments/:id/readings", async ({ user, csrf, ctxFor, params, body, set, request }) => {
+        const ctx = ctxFor(requireUserWith(user, "fsm.field"));
+        return act(ctx, csrf, params.id, "reading", body, set, request, () =>
+          recordVisitMeterReading(ctx, params.id, {
+            meter: field(body, "meter"),
+            value: field(body, "value"),
+            reset: field(body, "reset") === "1",
+            note: field(body, "note"),
+          }),
+        );
+      })
       .post("/tech/appointments/:id/notes", async ({ user, csrf, ctxFor, params, body, set, request }) => {
         const ctx = ctxFor(requireUserWith(user, "fsm.field"));
         return act(ctx, csrf, params.id, "notes", body, set, request, () =>

@@ -7,6 +7,7 @@ import type { Db } from "../../../db/client";
 import {
   appointmentNotes,
   appointmentTechnicians,
+  assetMeterReadings,
   assets,
   contacts,
   JOB_SHEET_SECTIONS,
@@ -25,6 +26,7 @@ import type { FileStore } from "../files/store";
 import { enqueue } from "../jobs/queue";
 import { SECTION_LABELS } from "./jobSheetRules";
 import { jobSheetsOf, readableAnswer } from "./jobSheets";
+import { formatMeterValue } from "./meters";
 import { formatMoney } from "./money";
 import { photosByIds, photosOf } from "./photos";
 import { formatWorkOrderNumber } from "./rules";
@@ -46,58 +48,68 @@ export async function queueServiceReport(tx: DbOrTx, orgId: string, appointmentI
 export async function reportData(db: DbOrTx, orgId: string, appointmentId: string) {
   const { appointment, workOrder } = await visitOf(db, orgId, appointmentId);
   const byOrg = <T extends { orgId: unknown }>(table: T) => eq(table.orgId as never, orgId);
-  const [org, contact, location, asset, technicians, notes, time, lines, photos] = await Promise.all([
-    db
-      .select({ name: organizations.name, timeZone: organizations.timeZone })
-      .from(organizations)
-      .where(eq(organizations.id, orgId))
-      .then((rows) => rows[0]),
-    workOrder.contactId
-      ? db
-          .select({ name: contacts.name, email: contacts.email, phone: contacts.phone })
-          .from(contacts)
-          .where(and(byOrg(contacts), eq(contacts.id, workOrder.contactId)))
-          .then((rows) => rows[0] ?? null)
-      : null,
-    workOrder.locationId
-      ? db
-          .select({ name: serviceLocations.name, address: serviceLocations.address })
-          .from(serviceLocations)
-          .where(and(byOrg(serviceLocations), eq(serviceLocations.id, workOrder.locationId)))
-          .then((rows) => rows[0] ?? null)
-      : null,
-    workOrder.assetId
-      ? db
-          .select({ type: assets.type, make: assets.make, model: assets.model, serial: assets.serial })
-          .from(assets)
-          .where(and(byOrg(assets), eq(assets.id, workOrder.assetId)))
-          .then((rows) => rows[0] ?? null)
-      : null,
-    db
-      .select({ name: users.name })
-      .from(appointmentTechnicians)
-      .innerJoin(
-        users,
-        and(eq(users.orgId, appointmentTechnicians.orgId), eq(users.id, appointmentTechnicians.userId)),
-      )
-      .where(and(byOrg(appointmentTechnicians), eq(appointmentTechnicians.appointmentId, appointment.id))),
-    db
-      .select({ body: appointmentNotes.body, createdAt: appointmentNotes.createdAt })
-      .from(appointmentNotes)
-      .where(and(byOrg(appointmentNotes), eq(appointmentNotes.appointmentId, appointment.id)))
-      .orderBy(asc(appointmentNotes.createdAt)),
-    db
-      .select({ startedAt: timeEntries.startedAt, endedAt: timeEntries.endedAt })
-      .from(timeEntries)
-      .where(and(byOrg(timeEntries), eq(timeEntries.appointmentId, appointment.id)))
-      .orderBy(asc(timeEntries.startedAt)),
-    db
-      .select()
-      .from(lineItems)
-      .where(and(byOrg(lineItems), eq(lineItems.appointmentId, appointment.id)))
-      .orderBy(asc(lineItems.createdAt)),
-    photosOf(db, orgId, appointment.id),
-  ]);
+  const [org, contact, location, asset, technicians, notes, time, lines, photos, readings] =
+    await Promise.all([
+      db
+        .select({ name: organizations.name, timeZone: organizations.timeZone })
+        .from(organizations)
+        .where(eq(organizations.id, orgId))
+        .then((rows) => rows[0]),
+      workOrder.contactId
+        ? db
+            .select({ name: contacts.name, email: contacts.email, phone: contacts.phone })
+            .from(contacts)
+            .where(and(byOrg(contacts), eq(contacts.id, workOrder.contactId)))
+            .then((rows) => rows[0] ?? null)
+        : null,
+      workOrder.locationId
+        ? db
+            .select({ name: serviceLocations.name, address: serviceLocations.address })
+            .from(serviceLocations)
+            .where(and(byOrg(serviceLocations), eq(serviceLocations.id, workOrder.locationId)))
+            .then((rows) => rows[0] ?? null)
+        : null,
+      workOrder.assetId
+        ? db
+            .select({ type: assets.type, make: assets.make, model: assets.model, serial: assets.serial })
+            .from(assets)
+            .where(and(byOrg(assets), eq(assets.id, workOrder.assetId)))
+            .then((rows) => rows[0] ?? null)
+        : null,
+      db
+        .select({ name: users.name })
+        .from(appointmentTechnicians)
+        .innerJoin(
+          users,
+          and(eq(users.orgId, appointmentTechnicians.orgId), eq(users.id, appointmentTechnicians.userId)),
+        )
+        .where(and(byOrg(appointmentTechnicians), eq(appointmentTechnicians.appointmentId, appointment.id))),
+      db
+        .select({ body: appointmentNotes.body, createdAt: appointmentNotes.createdAt })
+        .from(appointmentNotes)
+        .where(and(byOrg(appointmentNotes), eq(appointmentNotes.appointmentId, appointment.id)))
+        .orderBy(asc(appointmentNotes.createdAt)),
+      db
+        .select({ startedAt: timeEntries.startedAt, endedAt: timeEntries.endedAt })
+        .from(timeEntries)
+        .where(and(byOrg(timeEntries), eq(timeEntries.appointmentId, appointment.id)))
+        .orderBy(asc(timeEntries.startedAt)),
+      db
+        .select()
+        .from(lineItems)
+        .where(and(byOrg(lineItems), eq(lineItems.appointmentId, appointment.id)))
+        .orderBy(asc(lineItems.createdAt)),
+      photosOf(db, orgId, appointment.id),
+      db
+        .select({
+          meter: assetMeterReadings.meter,
+          value: assetMeterReadings.value,
+          reset: assetMeterReadings.reset,
+        })
+        .from(assetMeterReadings)
+        .where(and(byOrg(assetMeterReadings), eq(assetMeterReadings.appointmentId, appointment.id)))
+        .orderBy(asc(assetMeterReadings.readAt)),
+    ]);
   const jobSheets = await jobSheetsOf(db, orgId, workOrder.id);
   // A photo item's photo may have been taken on an earlier visit of the work order.
   const itemPhotos = await photosByIds(
@@ -123,6 +135,7 @@ export async function reportData(db: DbOrTx, orgId: string, appointmentId: strin
     photos,
     jobSheets,
     itemPhotos,
+    readings,
   };
 }
 
@@ -210,6 +223,8 @@ export async function renderReportPdf(data: ReportData, files: FileStore): Promi
     const name = [data.asset.type, data.asset.make, data.asset.model].filter(Boolean).join(" ");
     doc.text(`Asset: ${name}${data.asset.serial ? ` (serial ${data.asset.serial})` : ""}`);
   }
+  for (const r of data.readings)
+    doc.text(`Meter ${r.meter}: ${formatMeterValue(r.value)}${r.reset ? " (meter replaced or reset)" : ""}`);
 
   heading("Work done");
   if (data.notes.length === 0) doc.text("No notes.");

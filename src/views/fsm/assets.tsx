@@ -3,6 +3,7 @@
 import { ASSET_STATUSES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import { ASSET_STATUS_LABELS, type getAsset, type listAssets } from "../../domain/fsm/assets";
+import { formatMeterValue, type metersOf } from "../../domain/fsm/meters";
 import { formatWorkOrderNumber, WORK_ORDER_STATUS_LABELS } from "../../domain/fsm/rules";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { formatDateTime } from "../format";
@@ -10,6 +11,14 @@ import { Page, type Viewer } from "../layout";
 
 type AssetList = Awaited<ReturnType<typeof listAssets>>;
 type AssetDetail = Awaited<ReturnType<typeof getAsset>>;
+type AssetMeters = Awaited<ReturnType<typeof metersOf>>;
+
+/** The reading form's state after a refused reading: what was typed, and what is wrong. */
+export interface ReadingFormState {
+  values: Record<string, string>;
+  fields: FieldErrors;
+  message: string;
+}
 
 const describe = (a: { type: string; make: string | null; model: string | null }) =>
   [a.type, [a.make, a.model].filter(Boolean).join(" ")].filter(Boolean).join(" · ");
@@ -107,6 +116,8 @@ export function AssetPage({
   timeZone,
   canManage,
   notice,
+  meters,
+  reading,
 }: {
   csrf: string;
   viewer: Viewer;
@@ -115,6 +126,8 @@ export function AssetPage({
   timeZone: string;
   canManage: boolean;
   notice?: string;
+  meters: AssetMeters;
+  reading?: ReadingFormState;
 }) {
   const a = detail.asset;
   return (
@@ -163,6 +176,14 @@ export function AssetPage({
           ))}
         </ol>
       </section>
+      <Meters
+        csrf={csrf}
+        assetId={a.id}
+        meters={meters}
+        timeZone={timeZone}
+        canManage={canManage}
+        reading={reading}
+      />
       <section class="card">
         <h2>Maintenance plans</h2>
         {detail.plans.length === 0 ? <p class="empty">No plan keeps this asset serviced.</p> : ""}
@@ -254,5 +275,122 @@ export function AssetFormPage({
         <button type="submit">Save</button>
       </form>
     </Page>
+  );
+}
+
+function Meters({
+  csrf,
+  assetId,
+  meters,
+  timeZone,
+  canManage,
+  reading,
+}: {
+  csrf: string;
+  assetId: string;
+  meters: AssetMeters;
+  timeZone: string;
+  canManage: boolean;
+  reading?: ReadingFormState;
+}) {
+  const values = reading?.values ?? {};
+  const fields = reading?.fields ?? {};
+  return (
+    <section class="card" id="meters">
+      <h2>Meters</h2>
+      {meters.meters.length === 0 ? <p class="empty">No meter readings yet.</p> : ""}
+      {meters.meters.length ? (
+        <table class="meters">
+          <thead>
+            <tr>
+              <th>Meter</th>
+              <th>Latest</th>
+              <th>Read</th>
+              <th>Use per day</th>
+            </tr>
+          </thead>
+          <tbody>
+            {meters.meters.map((m) => (
+              <tr data-meter={m.meter}>
+                <td safe>{m.meter}</td>
+                <td safe>{formatMeterValue(m.latest.value)}</td>
+                <td safe>{formatDateTime(m.latest.readAt, timeZone)}</td>
+                <td safe>{m.perDay === null ? "—" : formatMeterValue(m.perDay)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        ""
+      )}
+      {meters.recent.length ? (
+        <details>
+          <summary>Recent readings</summary>
+          <ol class="meter-readings">
+            {meters.recent.map((r) => (
+              <li safe>
+                {`${formatDateTime(r.readAt, timeZone)} · ${r.meter} ${formatMeterValue(r.value)}${
+                  r.reset ? " (meter replaced or reset)" : ""
+                }${r.appointmentId ? " · on a visit" : ""}${r.recordedBy ? ` · ${r.recordedBy}` : ""}${
+                  r.note ? ` · ${r.note}` : ""
+                }`}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : (
+        ""
+      )}
+      {canManage ? (
+        <form method="post" action={`/fsm/assets/${assetId}/readings`} class="narrow" id="reading-form">
+          <h3>Record a reading</h3>
+          <ErrorSummary message={reading?.message} />
+          <CsrfField token={csrf} />
+          <Field label="Meter" name="meter" error={fields.meter} hint="e.g. Running hours">
+            <input
+              id="meter"
+              name="meter"
+              maxlength="60"
+              list="meter-names"
+              value={values.meter ?? ""}
+              aria-invalid={fields.meter ? "true" : undefined}
+            />
+          </Field>
+          <datalist id="meter-names">
+            {meters.meters.map((m) => (
+              <option value={m.meter} />
+            ))}
+          </datalist>
+          <Field label="Reading" name="value" error={fields.value}>
+            <input
+              id="value"
+              name="value"
+              inputmode="decimal"
+              value={values.value ?? ""}
+              aria-invalid={fields.value ? "true" : undefined}
+            />
+          </Field>
+          <Field label="Read at" name="readAt" error={fields.readAt} hint="Leave empty for now">
+            <input
+              id="readAt"
+              name="readAt"
+              type="datetime-local"
+              value={values.readAt ?? ""}
+              aria-invalid={fields.readAt ? "true" : undefined}
+            />
+          </Field>
+          <label class="check">
+            <input type="checkbox" name="reset" value="1" checked={values.reset === "1"} /> Meter replaced or
+            reset
+          </label>
+          <Field label="Note" name="note" error={fields.note}>
+            <input id="note" name="note" maxlength="500" value={values.note ?? ""} />
+          </Field>
+          <button type="submit">Save reading</button>
+        </form>
+      ) : (
+        ""
+      )}
+    </section>
   );
 }

@@ -207,7 +207,10 @@ export function AppointmentPage({
   sharing = false,
   jobSheets = [],
   vanStock,
+  meterNames = [],
 }: {
+  /** The meters the visit's asset already has, offered in the reading form. */
+  meterNames?: string[];
   csrf: string;
   name: string;
   detail: MyAppointmentDetail;
@@ -231,6 +234,7 @@ export function AppointmentPage({
   const part = form("parts");
   const note = form("notes");
   const sign = form("signature");
+  const reading = form("reading");
   return (
     <TechPage
       title={`${formatWorkOrderNumber(wo.number)} ${wo.subject}`}
@@ -296,6 +300,39 @@ export function AppointmentPage({
           ""
         )}
       </section>
+
+      {detail.asset && open ? (
+        <section class="card" id="meter-reading">
+          <h2>Meter reading</h2>
+          <form method="post" action={`${base}/readings`}>
+            <CsrfField token={csrf} />
+            <Field label="Meter" name="reading-meter" error={reading.fields.meter} hint="e.g. Running hours">
+              <input
+                id="reading-meter"
+                name="meter"
+                maxlength="60"
+                list="meter-names"
+                value={reading.values.meter ?? meterNames[0] ?? ""}
+              />
+            </Field>
+            <datalist id="meter-names">
+              {meterNames.map((m) => (
+                <option value={m} />
+              ))}
+            </datalist>
+            <Field label="Reading" name="reading-value" error={reading.fields.value}>
+              <input id="reading-value" name="value" inputmode="decimal" value={reading.values.value ?? ""} />
+            </Field>
+            <label class="check">
+              <input type="checkbox" name="reset" value="1" checked={reading.values.reset === "1"} /> Meter
+              replaced or reset
+            </label>
+            <button type="submit">Save reading</button>
+          </form>
+        </section>
+      ) : (
+        ""
+      )}
 
       {open ? (
         <section class="card status-actions">
