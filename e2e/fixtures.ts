@@ -41,6 +41,8 @@ export interface WorldOptions {
   tickets?: string[];
   /** Subjects of work orders waiting for a visit (adds a dispatcher and a technician). */
   workOrders?: string[];
+  /** Dispatch the first work order's visit to the technician, starting now. */
+  visitNow?: boolean;
 }
 
 /** Opens the database the server will use: DATABASE_URL if set, else the PGlite under dataDir/pg. */
@@ -120,7 +122,7 @@ export async function createWorld(
       admin: person(dana),
       tickets,
       field: options.workOrders
-        ? await createFieldWorld(db, org.id, tag, hash, options.workOrders)
+        ? await createFieldWorld(db, org.id, tag, hash, options.workOrders, { visitNow: options.visitNow })
         : undefined,
     };
   } finally {

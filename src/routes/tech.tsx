@@ -51,6 +51,9 @@ const NOTICES: Record<string, string> = {
   reading: "Meter reading saved.",
 };
 
+/** The notice each form's success shows, where its key differs from the form's name. */
+const NOTICE_OF_FORM: Record<string, string> = { parts: "part", notes: "note", signature: "signed" };
+
 async function appointmentPage(
   ctx: Ctx,
   csrf: string,
@@ -105,11 +108,7 @@ export function techRoutes(deps: Deps) {
           request,
           `/tech/appointments/${id}?notice=checklist#sheet-${form.split(":")[1]}`,
         );
-      return seeOther(
-        set,
-        request,
-        `/tech/appointments/${id}?notice=${form === "parts" ? "part" : form === "notes" ? "note" : form}`,
-      );
+      return seeOther(set, request, `/tech/appointments/${id}?notice=${NOTICE_OF_FORM[form] ?? form}`);
     } catch (error) {
       if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
       set.status = error.status;
