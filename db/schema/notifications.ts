@@ -16,6 +16,7 @@ export const NOTIFICATION_KINDS = [
   { kind: "ticket.followed_status", label: "A ticket I follow changes status" },
   { kind: "ticket.sla_escalated", label: "SLA warnings and escalations" },
   { kind: "stock.below_reorder", label: "A part's stock falls to its reorder level" },
+  { kind: "visit.assigned", label: "A visit is given to me, moved, or taken off my day" },
 ] as const;
 
 /** Something a person should know about: listed in the product and mailed as they prefer. */

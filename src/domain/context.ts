@@ -63,12 +63,19 @@ const PERMISSIONS = {
   "kb.publish": ["admin", "supervisor"],
   /** "Ask the data": questions about the organization's figures, answered by fixed queries. */
   "reports.ask": ["admin", "supervisor"],
+  /** Receive notifications in the product and by email: everyone but customers. */
+  "notifications.receive": ["admin", "supervisor", "agent", "dispatcher", "technician"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 export function can(actor: Actor, permission: Permission): boolean {
-  return (PERMISSIONS[permission] as readonly Role[]).includes(actor.role);
+  return roleCan(actor.role, permission);
+}
+
+/** The same answer for a role alone, for views deciding which links to show. */
+export function roleCan(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
 
 export function requirePermission(actor: Actor, permission: Permission): void {

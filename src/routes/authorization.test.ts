@@ -24,6 +24,8 @@ import { createTicket } from "../domain/tickets/commands";
 const ROLES: Role[] = ["admin", "supervisor", "agent", "dispatcher", "technician", "customer"];
 const READ = ["admin", "supervisor", "agent", "dispatcher"] as const;
 const WORK = ["admin", "supervisor", "agent"] as const;
+/** Everyone but customers: notifications reach technicians too. */
+const STAFF_AND_FIELD = ["admin", "supervisor", "agent", "dispatcher", "technician"] as const;
 
 let home: Fixture;
 let away: Fixture;
@@ -257,13 +259,13 @@ const ROUTES: RouteCase[] = [
     form: () => ({ body: "" }),
     allowed: ["customer"],
   },
-  { name: "notifications", method: "GET", path: () => "/notifications", allowed: READ },
+  { name: "notifications", method: "GET", path: () => "/notifications", allowed: STAFF_AND_FIELD },
   {
     name: "notification email mode",
     method: "POST",
     path: () => "/account/notifications",
     form: () => ({ emailMode: "instant" }),
-    allowed: READ,
+    allowed: STAFF_AND_FIELD,
   },
   { name: "categories and fields", method: "GET", path: () => "/admin/fields", allowed: ["admin"] },
   {

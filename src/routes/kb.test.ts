@@ -96,6 +96,20 @@ describe("help center", () => {
     expect(titles.sort()).toEqual(["Customer router warranty", "Set up your router"]);
   });
 
+  test("agents are offered the help-center link only for articles the help center shows", async () => {
+    const agent = await signedIn(home, "agent");
+    const list = await agent.page("/desk/kb");
+    const linkOf = async (title: string) => {
+      const row = [...list.document.querySelectorAll("a")].find((a) => a.textContent === title);
+      const page = await agent.page(row!.getAttribute("href")!);
+      return [...page.document.querySelectorAll("a")].find((a) => a.textContent === "View in help center");
+    };
+    expect((await linkOf("Set up your router"))?.getAttribute("href")).toBe(
+      "/help/articles/set-up-your-router",
+    );
+    expect(await linkOf("Router master password")).toBeUndefined();
+  });
+
   test("search highlights matches and escapes everything else", async () => {
     const client = visitor();
     const page = await client.page("/help/search?q=guide");

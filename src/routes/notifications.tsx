@@ -17,7 +17,7 @@ export function notificationRoutes(deps: Deps) {
   return new Elysia()
     .use(webContext(deps))
     .get("/notifications", async ({ user, csrf, ctxFor }) => {
-      const me = requireUserWith(user, "tickets.read_all");
+      const me = requireUserWith(user, "notifications.receive");
       return (
         <NotificationsPage
           csrf={csrf}
@@ -28,18 +28,18 @@ export function notificationRoutes(deps: Deps) {
       );
     })
     .get("/notifications/bell", async ({ user, ctxFor, set }) => {
-      const me = requireUserWith(user, "tickets.read_all");
+      const me = requireUserWith(user, "notifications.receive");
       set.headers["cache-control"] = "no-store";
       return <NotificationBell unread={await unreadCount(ctxFor(me))} />;
     })
     .post("/notifications/read", async ({ user, ctxFor, body, set, request }) => {
-      const me = requireUserWith(user, "tickets.read_all");
+      const me = requireUserWith(user, "notifications.receive");
       const id = field(body, "id");
       await markRead(ctxFor(me), id || undefined);
       return seeOther(set, request, "/notifications");
     })
     .post("/account/notifications", async ({ user, ctxFor, body, set, request }) => {
-      const me = requireUserWith(user, "tickets.read_all");
+      const me = requireUserWith(user, "notifications.receive");
       await setNotificationPreferences(ctxFor(me), {
         emailMode: field(body, "emailMode"),
         kinds: Object.fromEntries(NOTIFICATION_KINDS.map(({ kind }) => [kind, field(body, `kind_${kind}`)])),

@@ -20,6 +20,7 @@ import { addPhoto, photoFile, photosOf } from "../domain/fsm/photos";
 import { myLocationSharing, recordPosition, setLocationSharing } from "../domain/fsm/positions";
 import { serviceReportPdf } from "../domain/fsm/report";
 import { changeAppointmentStatus, findAppointment } from "../domain/fsm/workOrders";
+import { unreadCount } from "../domain/notifications/notify";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { isOneOf } from "../domain/tickets/rules";
 import { sheetFormName } from "../views/fsm/jobSheets";
@@ -123,10 +124,11 @@ export function techRoutes(deps: Deps) {
       .use(webContext(deps))
       .get("/tech", async ({ user, csrf, ctxFor, query }) => {
         const ctx = ctxFor(requireUserWith(user, "fsm.field"));
-        const [rows, timeZone, location] = await Promise.all([
+        const [rows, timeZone, location, unread] = await Promise.all([
           myAppointments(ctx),
           organizationTimeZone(ctx.db, ctx.actor.orgId),
           myLocationSharing(ctx),
+          unreadCount(ctx),
         ]);
         return (
           <TodayPage
@@ -137,6 +139,7 @@ export function techRoutes(deps: Deps) {
             now={ctx.now}
             location={location}
             notice={NOTICES[query.notice ?? ""]}
+            unread={unread}
           />
         );
       })

@@ -1,4 +1,5 @@
 import type { Role } from "../../db/schema";
+import { type Permission, roleCan } from "../domain/context";
 import { NotificationBell } from "./bell";
 
 export interface Viewer {
@@ -18,15 +19,23 @@ export interface PageProps {
 
 function StaffNav({ viewer }: { viewer: Viewer }) {
   const isAdmin = viewer.role === "admin";
+  // Only the links the person may follow: the routes check the same permissions.
+  const may = (permission: Permission) => roleCan(viewer.role, permission);
   return (
     <nav class="top" aria-label="Main">
       <a class="brand" href="/">
         Fieldesk
       </a>
-      <a href="/desk/tickets">Tickets</a>
-      <a href="/desk/tickets/new">New ticket</a>
-      <a href="/desk/chats">Chats</a>
-      <a href="/desk/macros">Macros</a>
+      {may("tickets.read_all") ? <a href="/desk/tickets">Tickets</a> : ""}
+      {may("tickets.work") ? (
+        <>
+          <a href="/desk/tickets/new">New ticket</a>
+          <a href="/desk/chats">Chats</a>
+          <a href="/desk/macros">Macros</a>
+        </>
+      ) : (
+        ""
+      )}
       <NotificationBell />
       {viewer.role === "technician" ? (
         <a href="/tech">My jobs</a>
@@ -52,8 +61,8 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       ) : (
         ""
       )}
-      <a href="/desk/kb">Knowledge base</a>
-      <a href="/desk/search">Search</a>
+      {may("kb.write") ? <a href="/desk/kb">Knowledge base</a> : ""}
+      {may("tickets.read_all") ? <a href="/desk/search">Search</a> : ""}
       {isAdmin ? <a href="/admin">Admin</a> : ""}
       <span class="spacer" />
       <span class="who" safe>

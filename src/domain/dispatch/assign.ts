@@ -8,6 +8,7 @@ import { conflict, type FieldErrors, invalid } from "../errors";
 import { appendEvent } from "../events/log";
 import { instantToLocal, startOfDay } from "../fsm/field";
 import { queueConfirmation } from "../fsm/notices";
+import { notifyVisitChange } from "../fsm/visitNotices";
 import { certificationValid, findAppointment, findWorkOrder, setWorkOrderStatus } from "../fsm/workOrders";
 import { organizationTimeZone } from "../orgs/resolve";
 import { DEFAULT_ROAD_FACTOR, DEFAULT_SPEED_KMH, haversineKm } from "../routing/travel";
@@ -270,6 +271,7 @@ export async function insertAppointment(
     .values({ orgId: ctx.actor.orgId, workOrderId, startsAt, endsAt, createdAt: ctx.now, updatedAt: ctx.now })
     .returning({ id: appointments.id });
   await tx.insert(appointmentTechnicians).values({ orgId: ctx.actor.orgId, appointmentId: row.id, userId });
+  await notifyVisitChange(tx, ctx, row.id, { assigned: [userId] });
   return row.id;
 }
 
@@ -283,12 +285,16 @@ export async function moveAppointment(
   endsAt: Date,
 ) {
   const orgId = ctx.actor.orgId;
+  const [before] = await tx
+    .select({ startsAt: appointments.startsAt, endsAt: appointments.endsAt })
+    .from(appointments)
+    .where(and(eq(appointments.orgId, orgId), eq(appointments.id, id)));
   await tx
     .update(appointments)
     .set({ startsAt, endsAt, updatedAt: ctx.now })
     .where(and(eq(appointments.orgId, orgId), eq(appointments.id, id)));
   // The board moves a visit between rows: it then belongs to that one technician.
-  await tx
+  const removed = await tx
     .delete(appointmentTechnicians)
     .where(
       and(
@@ -296,7 +302,19 @@ export async function moveAppointment(
         eq(appointmentTechnicians.appointmentId, id),
         ne(appointmentTechnicians.userId, userId),
       ),
-    );
-  await tx.insert(appointmentTechnicians).values({ orgId, appointmentId: id, userId }).onConflictDoNothing();
+    )
+    .returning({ userId: appointmentTechnicians.userId });
+  const added = await tx
+    .insert(appointmentTechnicians)
+    .values({ orgId, appointmentId: id, userId })
+    .onConflictDoNothing()
+    .returning({ userId: appointmentTechnicians.userId });
+  const retimed =
+    before?.startsAt.getTime() !== startsAt.getTime() || before?.endsAt.getTime() !== endsAt.getTime();
+  await notifyVisitChange(tx, ctx, id, {
+    assigned: added.length ? [userId] : [],
+    moved: !added.length && retimed ? [userId] : [],
+    removed: removed.map((r) => r.userId),
+  });
   return id;
 }

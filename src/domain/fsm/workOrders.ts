@@ -47,6 +47,7 @@ import {
   WORK_ORDER_STATUS_LABELS,
   workOrderStatusAfterVisit,
 } from "./rules";
+import { notifyVisitChange } from "./visitNotices";
 
 export type WorkOrderRow = typeof workOrders.$inferSelect;
 /** A work order is named by its number (45) or its uuid. */
@@ -369,6 +370,7 @@ export async function scheduleAppointment(ctx: Ctx, ref: WorkOrderRef, input: Sc
       .values(
         technicianIds.map((userId) => ({ orgId: ctx.actor.orgId, appointmentId: appointment.id, userId })),
       );
+    await notifyVisitChange(tx, ctx, appointment.id, { assigned: technicianIds });
     const seq = await appendEvent(tx, ctx, {
       type: "work_order.scheduled",
       ticketId: wo.ticketId,

@@ -200,7 +200,8 @@ export function ArticleFormPage({
             <a href={`/desk/kb/${article.id}/translations`}>Translations</a>
             {" · "}
             <a href={`/desk/kb/${article.id}/files`}>Images and attachments</a>
-            {article.status === "published" ? (
+            {/* Internal articles never reach the help center, so there is nothing to view there. */}
+            {article.status === "published" && article.visibility !== "internal" ? (
               <>
                 {" · "}
                 <a href={`/help/articles/${encodeURIComponent(article.slug)}`}>View in help center</a>

@@ -56,6 +56,7 @@ export function TechPage({
             </a>
             <a href="/tech/timesheet">Timesheet</a>
             <a href="/tech/van">Van</a>
+            <a href="/notifications">Notifications</a>
             <span class="spacer" />
             <span class="who" safe>
               {name}
@@ -153,6 +154,7 @@ export function TodayPage({
   now,
   location = { sharing: false, recordedAt: null },
   notice,
+  unread = 0,
 }: {
   csrf: string;
   name: string;
@@ -161,10 +163,21 @@ export function TodayPage({
   now: Date;
   location?: LocationState;
   notice?: string;
+  /** Unread notifications: visits given, moved or taken off since the technician last looked. */
+  unread?: number;
 }) {
   return (
     <TechPage title="Today's jobs" csrf={csrf} name={name} sharing={location.sharing}>
       <Notice message={notice} />
+      {unread ? (
+        <p class="alert ok" id="unread">
+          <a href="/notifications" safe>
+            {`${unread} unread ${unread === 1 ? "notification" : "notifications"}`}
+          </a>
+        </p>
+      ) : (
+        ""
+      )}
       <h1
         safe
       >{`Today, ${new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone }).format(now)}`}</h1>
