@@ -6,7 +6,7 @@ import { loadCatalog } from "../../src/domain/fields/catalog";
 import { categoryPath, fieldsOf, resolveValues } from "../../src/domain/fields/values";
 import { myAppointments } from "../../src/domain/fsm/field";
 import { myVan } from "../../src/domain/fsm/inventory";
-import { testDatabase } from "../../test/helpers";
+import { Client, parse, testDatabase } from "../../test/helpers";
 import {
   appointments,
   assets,
@@ -81,6 +81,52 @@ describe("demo knowledge base", () => {
       .where(eq(kbArticleVersions.orgId, orgId));
     expect(versions.n).toBe(rows.length * 2);
   });
+});
+
+describe("demo pages", () => {
+  // Each demo account follows the links its pages offer (two of each kind of address): every one
+  // must open. Catches links to pages a role may not see and pages that fail on real-looking data.
+  const sameKind = (path: string) =>
+    path
+      .split(/[?#]/)[0]
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ":id")
+      .replace(/\d{6}/g, ":n");
+  const SKIP = /logout|\.pdf|\.png|\.eml|\/files\/|\/download|\/export|\/live|\/progress|\/bell/;
+  for (const who of ["admin", "agent", "dispatcher", "tech", "customer"]) {
+    test(`every link the ${who} is offered opens`, async () => {
+      const client = await new Client().signIn(`${who}@demo.test`, "demo12345");
+      const queue = ["/"];
+      const seen = new Set<string>();
+      const kinds = new Map<string, number>();
+      const failures: string[] = [];
+      while (queue.length && seen.size < 120) {
+        const path = queue.shift()!;
+        if (seen.has(path)) continue;
+        seen.add(path);
+        const response = await client.get(path);
+        const location = response.headers.get("location");
+        if (response.status === 302 || response.status === 303) {
+          if (location?.startsWith("/")) queue.unshift(location);
+          continue;
+        }
+        if (response.status !== 200) failures.push(`${response.status} ${path}`);
+        if (!response.headers.get("content-type")?.includes("text/html")) {
+          await response.arrayBuffer();
+          continue;
+        }
+        for (const a of parse(await response.text()).querySelectorAll("a[href]")) {
+          const href = (a.getAttribute("href") ?? "").split("#")[0];
+          if (!href.startsWith("/") || href.startsWith("//") || SKIP.test(href) || seen.has(href)) continue;
+          const kind = sameKind(href);
+          if ((kinds.get(kind) ?? 0) >= 2) continue;
+          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+          queue.push(href);
+        }
+      }
+      expect(failures).toEqual([]);
+      expect(seen.size).toBeGreaterThan(who === "customer" || who === "tech" ? 5 : 30);
+    }, 60_000);
+  }
 });
 
 describe("demo data", () => {
