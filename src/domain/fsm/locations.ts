@@ -7,6 +7,7 @@ import { type FieldErrors, invalid, notFound } from "../errors";
 import { appendEvent } from "../events/log";
 import { isUuid } from "../tickets/rules";
 import { contactByEmail } from "./workOrders";
+import { checkedZoneId, optionalPoint } from "./zones";
 
 export async function listLocations(ctx: Ctx, q = "") {
   requirePermission(ctx.actor, "fsm.read");
@@ -116,28 +117,8 @@ export async function saveLocation(ctx: Ctx, id: string | null, input: LocationI
   const address = (input.address ?? "").trim();
   if (!address) fields.address = "Give the address the technician drives to.";
   else if (address.length > 500) fields.address = "Keep the address under 500 characters.";
-  const coordinate = (text: string | undefined, limit: number, field: string) => {
-    const t = (text ?? "").trim();
-    if (!t) return null;
-    const value = Number(t);
-    if (!Number.isFinite(value) || Math.abs(value) > limit)
-      fields[field] = `Give a number from -${limit} to ${limit}, or leave it empty.`;
-    return value;
-  };
-  const lat = coordinate(input.lat, 90, "lat");
-  const lng = coordinate(input.lng, 180, "lng");
-  if ((lat === null) !== (lng === null) && !fields.lat && !fields.lng)
-    fields.lng = "Give both the latitude and the longitude, or neither.";
-  const zoneId = input.zoneId?.trim() || null;
-  if (zoneId) {
-    const [zone] = isUuid(zoneId)
-      ? await ctx.db
-          .select({ id: zones.id })
-          .from(zones)
-          .where(and(eq(zones.orgId, orgId), eq(zones.id, zoneId)))
-      : [];
-    if (!zone) fields.zoneId = "Choose one of the territories.";
-  }
+  const { lat, lng } = optionalPoint(input, ["lat", "lng"], fields);
+  const zoneId = await checkedZoneId(ctx, input.zoneId, fields);
   let contactId: string | null = null;
   let companyId: string | null = null;
   const email = (input.contactEmail ?? "").trim();

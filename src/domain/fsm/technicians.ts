@@ -8,6 +8,7 @@ import { type Ctx, requirePermission } from "../context";
 import { type FieldErrors, invalid, notFound } from "../errors";
 import { appendEvent } from "../events/log";
 import { isUuid } from "../tickets/rules";
+import { checkedZoneId, optionalPoint } from "./zones";
 
 export interface TechnicianProfile {
   userId: string;
@@ -128,28 +129,12 @@ export async function saveTechnicianProfile(ctx: Ctx, userId: string, input: Tec
   const person = await technicianProfile(ctx, userId);
   const orgId = ctx.actor.orgId;
   const fields: FieldErrors = {};
-  const zoneId = input.zoneId?.trim() || null;
-  if (zoneId) {
-    const [zone] = isUuid(zoneId)
-      ? await ctx.db
-          .select({ id: zones.id })
-          .from(zones)
-          .where(and(eq(zones.orgId, orgId), eq(zones.id, zoneId)))
-      : [];
-    if (!zone) fields.zoneId = "Choose one of the territories.";
-  }
-  const coordinate = (text: string | undefined, limit: number, field: string) => {
-    const t = (text ?? "").trim();
-    if (!t) return null;
-    const value = Number(t);
-    if (!Number.isFinite(value) || Math.abs(value) > limit)
-      fields[field] = `Give a number from -${limit} to ${limit}, or leave it empty.`;
-    return value;
-  };
-  const homeLat = coordinate(input.homeLat, 90, "homeLat");
-  const homeLng = coordinate(input.homeLng, 180, "homeLng");
-  if ((homeLat === null) !== (homeLng === null) && !fields.homeLat && !fields.homeLng)
-    fields.homeLng = "Give both the latitude and the longitude, or neither.";
+  const zoneId = await checkedZoneId(ctx, input.zoneId, fields);
+  const { lat: homeLat, lng: homeLng } = optionalPoint(
+    { lat: input.homeLat, lng: input.homeLng },
+    ["homeLat", "homeLng"],
+    fields,
+  );
   const hours = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(input.hours ?? "");
   const start = hours ? Number(hours[1]) * 60 + Number(hours[2]) : Number.NaN;
   const end = hours ? Number(hours[3]) * 60 + Number(hours[4]) : Number.NaN;

@@ -21,6 +21,44 @@ function coordinate(text: string | undefined, limit: number, field: string, fiel
   return value;
 }
 
+/**
+ * An optional point (a home base, a customer's site): both numbers or neither; a bad one is marked
+ * on its field. Field names are those of the form, e.g. ["lat", "lng"].
+ */
+export function optionalPoint(
+  input: { lat?: string; lng?: string },
+  names: [lat: string, lng: string],
+  fields: FieldErrors,
+): { lat: number | null; lng: number | null } {
+  const read = (text: string | undefined, limit: number, field: string) => {
+    const t = (text ?? "").trim();
+    if (!t) return null;
+    const value = Number(t);
+    if (!Number.isFinite(value) || Math.abs(value) > limit)
+      fields[field] = `Give a number from -${limit} to ${limit}, or leave it empty.`;
+    return value;
+  };
+  const lat = read(input.lat, 90, names[0]);
+  const lng = read(input.lng, 180, names[1]);
+  if ((lat === null) !== (lng === null) && !fields[names[0]] && !fields[names[1]])
+    fields[names[1]] = "Give both the latitude and the longitude, or neither.";
+  return { lat, lng };
+}
+
+/** The chosen territory's id when it is one of the organization's; otherwise the field is marked. */
+export async function checkedZoneId(ctx: Ctx, text: string | undefined, fields: FieldErrors) {
+  const zoneId = text?.trim() || null;
+  if (!zoneId) return null;
+  const [zone] = isUuid(zoneId)
+    ? await ctx.db
+        .select({ id: zones.id })
+        .from(zones)
+        .where(and(eq(zones.orgId, ctx.actor.orgId), eq(zones.id, zoneId)))
+    : [];
+  if (!zone) fields.zoneId = "Choose one of the territories.";
+  return zoneId;
+}
+
 export async function saveZone(
   ctx: Ctx,
   id: string | null,

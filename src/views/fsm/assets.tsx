@@ -4,10 +4,10 @@ import { ASSET_STATUSES } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import { ASSET_STATUS_LABELS, type getAsset, type listAssets } from "../../domain/fsm/assets";
 import { formatMeterValue, type metersOf } from "../../domain/fsm/meters";
-import { formatWorkOrderNumber, WORK_ORDER_STATUS_LABELS } from "../../domain/fsm/rules";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { formatDateTime } from "../format";
 import { Page, type Viewer } from "../layout";
+import { WorkOrderHistory } from "./workOrders";
 
 type AssetList = Awaited<ReturnType<typeof listAssets>>;
 type AssetDetail = Awaited<ReturnType<typeof getAsset>>;
@@ -162,19 +162,12 @@ export function AssetPage({
       )}
       <section class="card">
         <h2>Service history</h2>
-        {detail.history.length === 0 ? <p class="empty">No work orders on this asset yet.</p> : ""}
-        <ol class="asset-history">
-          {detail.history.map((w) => (
-            <li>
-              <a href={`/fsm/work-orders/${formatWorkOrderNumber(w.number)}`} safe>
-                {`${formatWorkOrderNumber(w.number)} ${w.subject}`}
-              </a>{" "}
-              <span class="muted" safe>
-                {`${WORK_ORDER_STATUS_LABELS[w.status]} · opened ${formatDateTime(w.createdAt, timeZone)}`}
-              </span>
-            </li>
-          ))}
-        </ol>
+        <WorkOrderHistory
+          rows={detail.history}
+          timeZone={timeZone}
+          empty="No work orders on this asset yet."
+          listClass="asset-history"
+        />
       </section>
       <Meters
         csrf={csrf}

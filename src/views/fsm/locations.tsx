@@ -5,10 +5,9 @@ import type { FieldErrors } from "../../domain/errors";
 import { ASSET_STATUS_LABELS } from "../../domain/fsm/assets";
 import type { GeocodeCandidate } from "../../domain/fsm/geocode";
 import type { getLocation, listLocations } from "../../domain/fsm/locations";
-import { formatWorkOrderNumber, WORK_ORDER_STATUS_LABELS } from "../../domain/fsm/rules";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
-import { formatDateTime } from "../format";
 import { Page, type Viewer } from "../layout";
+import { WorkOrderHistory } from "./workOrders";
 
 type LocationList = Awaited<ReturnType<typeof listLocations>>;
 type LocationDetail = Awaited<ReturnType<typeof getLocation>>;
@@ -148,19 +147,12 @@ export function LocationPage({
       </section>
       <section class="card">
         <h2>Visits</h2>
-        {detail.history.length === 0 ? <p class="empty">No work orders at this location yet.</p> : ""}
-        <ol class="location-history">
-          {detail.history.map((w) => (
-            <li>
-              <a href={`/fsm/work-orders/${formatWorkOrderNumber(w.number)}`} safe>
-                {`${formatWorkOrderNumber(w.number)} ${w.subject}`}
-              </a>{" "}
-              <span class="muted" safe>
-                {`${WORK_ORDER_STATUS_LABELS[w.status]} · opened ${formatDateTime(w.createdAt, timeZone)}`}
-              </span>
-            </li>
-          ))}
-        </ol>
+        <WorkOrderHistory
+          rows={detail.history}
+          timeZone={timeZone}
+          empty="No work orders at this location yet."
+          listClass="location-history"
+        />
       </section>
     </Page>
   );

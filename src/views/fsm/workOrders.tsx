@@ -5,6 +5,7 @@ import {
   LINE_ITEM_KINDS,
   WORK_ORDER_PRIORITIES,
   WORK_ORDER_STATUSES,
+  type WorkOrderStatus,
 } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import { formatEstimateNumber } from "../../domain/fsm/estimateRules";
@@ -775,5 +776,42 @@ export function TicketWorkOrders({
         ""
       )}
     </section>
+  );
+}
+
+/** Work orders of an asset or a place, newest first, each linked with its status and when it opened. */
+export function WorkOrderHistory({
+  rows,
+  timeZone,
+  empty,
+  listClass,
+}: {
+  rows: { number: number; subject: string; status: WorkOrderStatus; createdAt: Date }[];
+  timeZone: string;
+  empty: string;
+  listClass: string;
+}) {
+  return (
+    <>
+      {rows.length === 0 ? (
+        <p class="empty" safe>
+          {empty}
+        </p>
+      ) : (
+        ""
+      )}
+      <ol class={listClass}>
+        {rows.map((w) => (
+          <li>
+            <a href={`/fsm/work-orders/${formatWorkOrderNumber(w.number)}`} safe>
+              {`${formatWorkOrderNumber(w.number)} ${w.subject}`}
+            </a>{" "}
+            <span class="muted" safe>
+              {`${WORK_ORDER_STATUS_LABELS[w.status]} · opened ${formatDateTime(w.createdAt, timeZone)}`}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
