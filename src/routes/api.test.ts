@@ -1,7 +1,8 @@
 // The JSON API through app.handle(): tokens, the error shape, listing, creating, changing,
 // messages, tenant isolation, and the OpenAPI document with its docs page.
 import { beforeAll, describe, expect, spyOn, test } from "bun:test";
-import { createOrg, type Fixture, parse, testApp } from "../../test/helpers";
+import { type ApiCallOptions, apiCall, expectApiError } from "../../test/api";
+import { createOrg, type Fixture, parse, } from "../../test/helpers";
 import { createApiToken, revokeApiToken } from "../domain/auth/tokens";
 import { createTicket, updateTicket } from "../domain/tickets/commands";
 import * as queries from "../domain/tickets/queries";
@@ -10,56 +11,10 @@ let org: Fixture;
 let other: Fixture;
 const tokens: Record<string, string> = {};
 
-async function call(
-  path: string,
-  options: {
-    method?: string;
-    token?: string | null;
-    json?: unknown;
-    body?: string;
-    headers?: HeadersInit;
-  } = {},
-) {
-  const app = await testApp();
-  const headers = new Headers(options.headers);
-  const token = options.token === undefined ? tokens.agent : options.token;
-  if (token) headers.set("authorization", `Bearer ${token}`);
-  let body = options.body;
-  if (options.json !== undefined) {
-    body = JSON.stringify(options.json);
-    headers.set("content-type", "application/json");
-  }
-  const response = await app.handle(
-    new Request(`http://localhost${path}`, { method: options.method ?? "GET", headers, body }),
-  );
-  const text = await response.text();
-  const type = response.headers.get("content-type") ?? "";
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON
-    json: (type.includes("json") ? JSON.parse(text) : undefined) as any,
-  };
-}
-
-/** Every error under /api has this shape. */
-function expectError(res: Awaited<ReturnType<typeof call>>, status: number, path: string, fields?: string[]) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("content-type")).toContain("application/json");
-  expect(res.json.statusCode).toBe(status);
-  expect(typeof res.json.error).toBe("string");
-  expect(res.json.error.length).toBeGreaterThan(0);
-  expect(typeof res.json.message).toBe("string");
-  expect(res.json.path).toBe(path);
-  expect(Number.isNaN(Date.parse(res.json.timestamp))).toBe(false);
-  if (fields) {
-    expect(Object.keys(res.json.fields).sort()).toEqual([...fields].sort());
-    for (const problem of Object.values(res.json.fields)) expect(typeof problem).toBe("string");
-  } else {
-    expect(res.json.fields).toBeUndefined();
-  }
-}
+/** The agent's token unless another (or none, with null) is given. */
+const call = (path: string, options: ApiCallOptions = {}) =>
+  apiCall(path, { ...options, token: options.token === undefined ? tokens.agent : options.token });
+const expectError = expectApiError;
 
 beforeAll(async () => {
   org = await createOrg("Api");
@@ -480,6 +435,7 @@ describe("documentation", () => {
     const doc = res.json;
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/v1/appointments/{id}",
       "/api/v1/tickets",
       "/api/v1/tickets/{id}",
       "/api/v1/tickets/{id}/links",
@@ -487,6 +443,9 @@ describe("documentation", () => {
       "/api/v1/tickets/{id}/merges",
       "/api/v1/tickets/{id}/messages",
       "/api/v1/tickets/{id}/time-entries",
+      "/api/v1/work-orders",
+      "/api/v1/work-orders/{id}",
+      "/api/v1/work-orders/{id}/appointments",
     ]);
     expect(Object.keys(doc.paths["/api/v1/tickets"]).sort()).toEqual(["get", "post"]);
     expect(Object.keys(doc.paths["/api/v1/tickets/{id}"]).sort()).toEqual(["get", "patch"]);
@@ -527,6 +486,12 @@ describe("documentation", () => {
       "post /api/v1/tickets/{id}/links",
       "delete /api/v1/tickets/{id}/links/{linkId}",
       "get /api/v1/tickets/{id}/time-entries",
+      "get /api/v1/work-orders",
+      "post /api/v1/work-orders",
+      "get /api/v1/work-orders/{id}",
+      "patch /api/v1/work-orders/{id}",
+      "post /api/v1/work-orders/{id}/appointments",
+      "patch /api/v1/appointments/{id}",
     ]);
     const list = document.querySelector('[data-endpoint="get /api/v1/tickets"]')!;
     const params = [...list.querySelectorAll("[data-parameter]")].map((p) =>

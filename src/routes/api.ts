@@ -5,9 +5,8 @@ import { STATUS_CODES } from "node:http";
 import { openapi, toOpenAPISchema } from "@elysiajs/openapi";
 import { Elysia, t } from "elysia";
 import { CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from "../../db/schema";
-import { actorForToken } from "../domain/auth/tokens";
 import { type Ctx, requirePermission } from "../domain/context";
-import { DomainError, type FieldErrors, isDomainError, notFound, unauthorized } from "../domain/errors";
+import { DomainError, type FieldErrors, isDomainError, notFound, } from "../domain/errors";
 import { readCatalog } from "../domain/fields/catalog";
 import { audienceOf } from "../domain/fields/ticketFields";
 import { type Catalog, categoryById } from "../domain/fields/values";
@@ -26,36 +25,12 @@ import {
 import { BODY_MAX, SUBJECT_MAX, TAG_MAX, TAGS_PER_TICKET_MAX } from "../domain/tickets/rules";
 import { ticketTime } from "../domain/time/ticketTime";
 import { ApiDocsPage, type OpenApiDocument } from "../views/apiDocs";
+import { fsmV1Routes, WorkOrderListQuery } from "./apiFsm";
+import { ERRORS, integer, listOf, oneOf, pageLink, tokenContext, UUID_PATTERN, V1 } from "./apiKit";
 import type { Deps } from "./deps";
 import { metrics } from "./ops";
-import { isHttps } from "./web";
 
-const V1 = "/api/v1";
 const SPEC_PATH = "/api/openapi.json";
-const UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-/**
- * One of some strings. Elysia's t.UnionEnum gives itself a default (its first value), which it
- * would fill into every absent optional input — a PATCH without `priority` would set "low".
- */
-function oneOf<const T extends readonly [string, ...string[]]>(
-  values: T,
-  options: Parameters<typeof t.UnionEnum>[1] = {},
-) {
-  const schema = t.UnionEnum(values, options);
-  delete (schema as { default?: unknown }).default;
-  return schema;
-}
-/**
- * A whole number in an answer: TypeBox's own Integer. Elysia's t.Integer also accepts numeric
- * strings (right for query strings) and documents itself as "string or integer"; answers carry
- * real numbers. TypeBox marks its kinds with this registered symbol.
- */
-const integer = (options: Parameters<typeof t.Number>[0] = {}) =>
-  ({ ...options, [Symbol.for("TypeBox.Kind")]: "Integer", type: "integer" }) as unknown as ReturnType<
-    typeof t.Number
-  >;
-/** A comma-separated list of some of `values`, as a JSON-schema pattern. */
-const listOf = (values: readonly string[]) => `^(?:${values.join("|")})(?:,(?:${values.join("|")}))*$`;
 
 // ---- Models: the single source of validation, types and the OpenAPI document -------------------
 
@@ -134,26 +109,6 @@ const Message = t.Object(
   { description: "A message of a ticket's thread." },
 );
 type MessageJson = typeof Message.static;
-
-const ERROR_PROPERTIES = {
-  statusCode: integer({ description: "The HTTP status, repeated." }),
-  error: t.String({ description: 'The status in words, e.g. "Unprocessable Entity".' }),
-  message: t.String({ description: "What went wrong, for people." }),
-  fields: t.Optional(
-    t.Record(t.String(), t.String(), { description: "For invalid input: a problem for each field named." }),
-  ),
-  path: t.String({ description: "The request's path." }),
-  timestamp: t.String({ format: "date-time" }),
-};
-const errorResponse = (description: string) => t.Object(ERROR_PROPERTIES, { description });
-const ERRORS = {
-  400: errorResponse("The body is not valid JSON."),
-  401: errorResponse("No valid API token was sent."),
-  403: errorResponse("The token's role may not do this."),
-  404: errorResponse("No such ticket in the token's organization."),
-  409: errorResponse("The ticket is closed and can no longer change."),
-  422: errorResponse("Invalid input; `fields` names each problem."),
-};
 
 const TicketIdParams = t.Object({
   id: t.String({
@@ -424,13 +379,6 @@ function renameFields(error: unknown, names: Record<string, string> = {}): never
   throw error;
 }
 
-function pageLink(request: Request, page: number): string {
-  const url = new URL(request.url);
-  if (isHttps(request)) url.protocol = "https:";
-  url.searchParams.set("page", String(page));
-  return url.toString();
-}
-
 // ---- Errors ------------------------------------------------------------------------------------
 
 interface ValueErrorLike {
@@ -489,7 +437,10 @@ function describeProblem(field: string, e: ValueErrorLike): string {
  * a problem found after conversion comes with no path (and `on` = "property"), so the input is
  * found by its description among the query schemas that have numbers.
  */
-const NUMBER_QUERIES: { properties: Record<string, { description?: string }> }[] = [ListQuery];
+const NUMBER_QUERIES: { properties: Record<string, { description?: string }> }[] = [
+  ListQuery,
+  WorkOrderListQuery,
+];
 
 function validationFields(errors: ValueErrorLike[], on: string): FieldErrors {
   const fields: FieldErrors = {};
@@ -531,11 +482,12 @@ const OPENAPI_CONFIG = {
       title: "Fieldesk API",
       version: "1.0.0",
       description:
-        "Tickets of one organization, for integrations. Every request sends an API token created by an admin at /admin/tokens; the token's role decides what it may do.",
+        "Tickets and work orders of one organization, for integrations. Every request sends an API token created by an admin at /admin/tokens; the token's role decides what it may do.",
     },
     tags: [
       { name: "Tickets", description: "Tickets and their messages." },
       { name: "Relations", description: "Merges, links between tickets, and time booked on them." },
+      { name: "Work orders", description: "Field service: work orders, their visits and lines." },
     ],
     components: {
       securitySchemes: {
@@ -549,21 +501,6 @@ const OPENAPI_CONFIG = {
     security: [{ bearerAuth: [] }],
   },
 };
-
-/**
- * The integrators' routes. The bearer token becomes the actor in `derive`, which runs before
- * validation: a request without a valid token gets its 401 and learns nothing about its input.
- */
-function tokenContext(deps: Deps) {
-  return new Elysia().derive({ as: "scoped" }, async ({ headers }) => {
-    const now = deps.clock();
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? "")?.[1];
-    const actor = await actorForToken(deps.database.db, token, now);
-    if (!actor) throw unauthorized("Send a valid API token: Authorization: Bearer <token>.");
-    const ctx: Ctx = { db: deps.database.db, actor, now, files: deps.files };
-    return { ctx };
-  });
-}
 
 function v1Routes(deps: Deps) {
   return new Elysia({ prefix: V1 })
@@ -979,6 +916,7 @@ export function apiRoutes(deps: Deps) {
     })
     .use(v1Routes(deps))
     .use(relationV1Routes(deps))
+    .use(fsmV1Routes(deps))
     .all(
       "/api/*",
       ({ request }) => {

@@ -574,9 +574,7 @@ export function parseWorkOrderFilters(query: Record<string, string | undefined>)
   return filters;
 }
 
-export async function listWorkOrders(ctx: Ctx, filters: WorkOrderFilters, limit = 100) {
-  requirePermission(ctx.actor, "fsm.read");
-  const orgId = ctx.actor.orgId;
+function workOrderConditions(orgId: string, filters: WorkOrderFilters): SQL[] {
   const where: SQL[] = [eq(workOrders.orgId, orgId)];
   if (filters.status) where.push(eq(workOrders.status, filters.status));
   if (filters.priority) where.push(eq(workOrders.priority, filters.priority));
@@ -590,6 +588,22 @@ export async function listWorkOrders(ctx: Ctx, filters: WorkOrderFilters, limit 
       on t.org_id = a.org_id and t.appointment_id = a.id
       where a.org_id = ${orgId} and a.work_order_id = ${workOrders.id} and t.user_id = ${filters.technicianId})`);
   }
+  return where;
+}
+
+/** How many work orders match the filters (the API's paging). */
+export async function countWorkOrders(ctx: Ctx, filters: WorkOrderFilters): Promise<number> {
+  requirePermission(ctx.actor, "fsm.read");
+  const [row] = await ctx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(workOrders)
+    .where(and(...workOrderConditions(ctx.actor.orgId, filters)));
+  return Number(row?.n ?? 0);
+}
+
+export async function listWorkOrders(ctx: Ctx, filters: WorkOrderFilters, limit = 100, offset = 0) {
+  requirePermission(ctx.actor, "fsm.read");
+  const where = workOrderConditions(ctx.actor.orgId, filters);
   return ctx.db
     .select({
       id: workOrders.id,
@@ -598,6 +612,7 @@ export async function listWorkOrders(ctx: Ctx, filters: WorkOrderFilters, limit 
       status: workOrders.status,
       priority: workOrders.priority,
       updatedAt: workOrders.updatedAt,
+      contactId: workOrders.contactId,
       contactName: contacts.name,
       nextVisit: sql<Date | null>`(select min(a.starts_at) from ${appointments} a
         where a.org_id = ${workOrders.orgId} and a.work_order_id = ${workOrders.id}
@@ -609,7 +624,8 @@ export async function listWorkOrders(ctx: Ctx, filters: WorkOrderFilters, limit 
     .leftJoin(contacts, and(eq(contacts.orgId, workOrders.orgId), eq(contacts.id, workOrders.contactId)))
     .where(and(...where))
     .orderBy(desc(workOrders.updatedAt), desc(workOrders.id))
-    .limit(limit);
+    .limit(limit)
+    .offset(offset);
 }
 
 export type WorkOrderListRow = Awaited<ReturnType<typeof listWorkOrders>>[number];
