@@ -2,7 +2,7 @@
 // messages, tenant isolation, and the OpenAPI document with its docs page.
 import { beforeAll, describe, expect, spyOn, test } from "bun:test";
 import { type ApiCallOptions, apiCall, expectApiError } from "../../test/api";
-import { createOrg, type Fixture, parse, } from "../../test/helpers";
+import { createOrg, type Fixture, parse } from "../../test/helpers";
 import { createApiToken, revokeApiToken } from "../domain/auth/tokens";
 import { createTicket, updateTicket } from "../domain/tickets/commands";
 import * as queries from "../domain/tickets/queries";

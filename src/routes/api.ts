@@ -6,7 +6,7 @@ import { openapi, toOpenAPISchema } from "@elysiajs/openapi";
 import { Elysia, t } from "elysia";
 import { CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from "../../db/schema";
 import { type Ctx, requirePermission } from "../domain/context";
-import { DomainError, type FieldErrors, isDomainError, notFound, } from "../domain/errors";
+import { DomainError, type FieldErrors, isDomainError, notFound } from "../domain/errors";
 import { readCatalog } from "../domain/fields/catalog";
 import { audienceOf } from "../domain/fields/ticketFields";
 import { type Catalog, categoryById } from "../domain/fields/values";
