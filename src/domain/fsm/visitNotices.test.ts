@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { notifications, technicians, users } from "../../../db/schema";
 import { createOrg, type Fixture } from "../../../test/helpers";
 import { assignVisit } from "../dispatch/assign";
-import { createWorkOrder, scheduleAppointment } from "./workOrders";
+import { changeWorkOrderStatus, createWorkOrder, scheduleAppointment } from "./workOrders";
 
 // Monday 23 November 2026, 07:00 in Kuala Lumpur.
 const NOW = new Date("2026-11-22T23:00:00Z");
@@ -108,5 +108,21 @@ describe("visit notifications", () => {
     });
     expect((await inbox(tia)).length).toBe(before.tia + 2);
     expect((await inbox(tom)).length).toBe(before.tom + 2);
+  });
+
+  test("cancelling a work order tells the technicians of its visits still to come", async () => {
+    const ctx = f.ctx("dispatcher", NOW);
+    const wo = await createWorkOrder(ctx, { subject: "Roof fan" });
+    await scheduleAppointment(ctx, wo.id, {
+      startsAt: at("09:00"),
+      endsAt: at("10:00"),
+      technicianIds: [tia],
+    });
+    await changeWorkOrderStatus(ctx, wo.id, "cancelled");
+    // Every notice here is stamped with the same clock: find this one by its title.
+    const last = (await inbox(tia)).find((n) => n.title.startsWith("Visit cancelled"));
+    expect(last?.title).toBe(`Visit cancelled: WO-${String(wo.number).padStart(6, "0")} Roof fan`);
+    expect(last?.body).toBe("Mon 23 Nov 09:00–10:00: the work order was cancelled");
+    expect(last?.url).toBe("/tech");
   });
 });

@@ -18,6 +18,8 @@ export interface VisitChange {
   moved?: string[];
   /** Technicians it was taken from. */
   removed?: string[];
+  /** Technicians whose visit is off because its work order was cancelled. */
+  cancelled?: string[];
 }
 
 export async function notifyVisitChange(tx: DbOrTx, ctx: Ctx, appointmentId: string, change: VisitChange) {
@@ -26,7 +28,8 @@ export async function notifyVisitChange(tx: DbOrTx, ctx: Ctx, appointmentId: str
   const assigned = others(change.assigned);
   const moved = others(change.moved);
   const removed = others(change.removed);
-  if (assigned.length + moved.length + removed.length === 0) return;
+  const cancelled = others(change.cancelled);
+  if (assigned.length + moved.length + removed.length + cancelled.length === 0) return;
   const orgId = ctx.actor.orgId;
   const [visit] = await tx
     .select({
@@ -65,4 +68,6 @@ export async function notifyVisitChange(tx: DbOrTx, ctx: Ctx, appointmentId: str
   if (moved.length) await send(moved, `Visit moved: ${job}`, `Now ${when}${where}`);
   if (removed.length)
     await send(removed, `Visit taken off your day: ${job}`, `${when}, given to another technician`, "/tech");
+  if (cancelled.length)
+    await send(cancelled, `Visit cancelled: ${job}`, `${when}: the work order was cancelled`, "/tech");
 }

@@ -287,8 +287,33 @@ export async function changeWorkOrderStatus(ctx: Ctx, ref: WorkOrderRef, status:
       ticketId: wo.ticketId,
       data: { workOrderId: wo.id, number: wo.number, from: wo.status, to: status },
     });
+    if (status === "cancelled") await tellCancelledVisits(tx, ctx, wo.id);
     return row;
   });
+}
+
+/** The technicians of a cancelled work order's visits still to come hear that they are off. */
+async function tellCancelledVisits(tx: DbOrTx, ctx: Ctx, workOrderId: string) {
+  const rows = await tx
+    .select({ appointmentId: appointments.id, userId: appointmentTechnicians.userId })
+    .from(appointments)
+    .innerJoin(
+      appointmentTechnicians,
+      and(
+        eq(appointmentTechnicians.orgId, appointments.orgId),
+        eq(appointmentTechnicians.appointmentId, appointments.id),
+      ),
+    )
+    .where(
+      and(
+        eq(appointments.orgId, ctx.actor.orgId),
+        eq(appointments.workOrderId, workOrderId),
+        inArray(appointments.status, ["scheduled", "dispatched", "travelling", "on_site"]),
+      ),
+    );
+  const byVisit = Map.groupBy(rows, (r) => r.appointmentId);
+  for (const [appointmentId, people] of byVisit)
+    await notifyVisitChange(tx, ctx, appointmentId, { cancelled: people.map((p) => p.userId) });
 }
 
 export async function setWorkOrderStatus(tx: DbOrTx, ctx: Ctx, wo: WorkOrderRow, to: WorkOrderStatus) {
