@@ -7,6 +7,7 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -17,7 +18,7 @@ import { users } from "./auth";
 import { jsonb } from "./jsonb";
 import { organizations } from "./orgs";
 import { teams } from "./teams";
-import type { TicketStatus } from "./tickets";
+import { type TicketStatus, tickets } from "./tickets";
 
 /** One interval of business hours; see WeeklyInterval in src/domain/sla/calendar.ts. */
 export interface StoredWeeklyInterval {
@@ -152,5 +153,29 @@ export const slaSettings = pgTable(
       columns: [t.orgId, t.escalationUserId],
       foreignColumns: [users.orgId, users.id],
     }),
+  ],
+);
+
+/**
+ * When the SLA sweep should next look at an open ticket: the moment its next escalation step comes
+ * due (a share of a target used, the breach, or hours after it). A row exists only while a step is
+ * ahead. It lives apart from the ticket row, which carries nine indexes (full-text and GIN among
+ * them): moving the look-in time on after each step then leaves the ticket row alone, and the
+ * ticket row changes only when its due time or overdue flag does.
+ */
+export const ticketSlaState = pgTable(
+  "ticket_sla_state",
+  {
+    orgId: uuid("org_id").notNull(),
+    ticketId: uuid("ticket_id").notNull(),
+    attentionAt: timestamp("attention_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.ticketId] }),
+    foreignKey({ columns: [t.orgId, t.ticketId], foreignColumns: [tickets.orgId, tickets.id] }).onDelete(
+      "cascade",
+    ),
+    // The sweep walks the tickets that have come due in this order.
+    index("ticket_sla_state_attention").on(t.attentionAt, t.ticketId),
   ],
 );

@@ -53,15 +53,14 @@ export const tickets = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     solvedAt: timestamp("solved_at", { withTimezone: true }),
-    // SLA state derived from the event log, stored so lists sort and the sweep finds tickets
-    // without computing clocks; recomputed in the transaction of every change to the ticket.
+    // SLA state derived from the event log, stored so lists sort and filter without computing
+    // clocks; recomputed in the transaction of every change to the ticket. When the sweep should
+    // next look at the ticket is kept beside it, in ticket_sla_state (db/schema/sla.ts).
     slaPolicyId: uuid("sla_policy_id"),
     /** The earliest due time of the ticket's open clocks (past when breached); null when none runs. */
     slaNextDueAt: timestamp("sla_next_due_at", { withTimezone: true }),
     /** An open clock has passed its target: the ticket is overdue. */
     slaBreached: boolean("sla_breached").notNull().default(false),
-    /** When the next escalation step comes due; the sweep looks only at tickets past it. */
-    slaAttentionAt: timestamp("sla_attention_at", { withTimezone: true }),
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', subject)`),
     /** Set when this ticket was merged: it is closed and its conversation continues there. */
     mergedIntoId: uuid("merged_into_id"),
@@ -98,7 +97,6 @@ export const tickets = pgTable(
     index("tickets_org_sla_due")
       .on(t.orgId, sql`coalesce(${t.slaNextDueAt}, '9999-12-31 00:00:00+00'::timestamptz)`, t.id)
       .where(sql`status in ('new','open','pending','on_hold')`),
-    index("tickets_sla_attention").on(t.slaAttentionAt).where(sql`sla_attention_at is not null`),
     foreignKey({
       columns: [t.orgId, t.categoryId],
       foreignColumns: [ticketCategories.orgId, ticketCategories.id],

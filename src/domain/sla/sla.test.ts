@@ -2,8 +2,8 @@
 // writing transaction, recomputation after rule changes, and the sweep's escalation ladder with
 // the clock moved (never slept).
 import { beforeAll, describe, expect, test } from "bun:test";
-import { and, asc, eq } from "drizzle-orm";
-import { events, jobs, slaPolicies, tickets } from "../../../db/schema";
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { events, jobs, slaPolicies, ticketSlaState, tickets } from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase, testFiles } from "../../../test/helpers";
 import { loadConfig } from "../../config";
 import type { Ctx } from "../context";
@@ -48,9 +48,17 @@ function gold(extra: Partial<PolicyInput> = {}): PolicyInput {
 const at = (org: Fixture, role: Parameters<Fixture["ctx"]>[0], kl: string): Ctx =>
   org.ctx(role, new Date(`${kl.replace(" ", "T")}:00+08:00`));
 
+/** The ticket row with its look-in time (kept beside it, in ticket_sla_state). */
 async function row(id: string) {
   const { db } = await testDatabase();
-  const [ticket] = await db.select().from(tickets).where(eq(tickets.id, id));
+  const [ticket] = await db
+    .select({ ...getTableColumns(tickets), slaAttentionAt: ticketSlaState.attentionAt })
+    .from(tickets)
+    .leftJoin(
+      ticketSlaState,
+      and(eq(ticketSlaState.orgId, tickets.orgId), eq(ticketSlaState.ticketId, tickets.id)),
+    )
+    .where(eq(tickets.id, id));
   return ticket;
 }
 
@@ -457,5 +465,57 @@ describe("the sweep", () => {
     expect((await row(ticket.id)).slaAttentionAt?.toISOString()).toBe("2026-12-22T02:00:00.000Z");
     await sweepSla(db, new Date("2026-12-22T10:00:00+08:00"));
     expect((await escalations(org.orgId, ticket.id)).map((e) => e.step)).toEqual(["remind_assignee"]);
+  });
+
+  test("in small batches two at once, each ticket's step once; a step that moves no due time leaves the ticket row alone", async () => {
+    const org = await createOrg("SlaSweepBatches");
+    const admin = org.ctx("admin");
+    const cal = await saveCalendar(admin, null, KL_OFFICE);
+    await savePolicy(admin, null, {
+      name: "Fast",
+      position: 0,
+      calendarId: cal.id,
+      targets: { normal_first_response: "4h" },
+    });
+    const { db } = await testDatabase();
+    const created = [];
+    for (let i = 0; i < 7; i++) {
+      created.push(
+        await createTicket(at(org, "agent", "2026-12-21 09:00"), {
+          subject: `Batch ${i}`,
+          body: "Help.",
+          requesterEmail: `b${i}@client.test`,
+        }),
+      );
+    }
+    // The row version: an update writes a new one, a lock does not.
+    const version = async (id: string) =>
+      (await db.select({ xmin: sql<string>`xmin::text` }).from(tickets).where(eq(tickets.id, id)))[0].xmin;
+    const before = await Promise.all(created.map((t) => version(t.id)));
+    const sweep = (kl: string) =>
+      sweepSla(db, new Date(`${kl.replace(" ", "T")}:00+08:00`), { batch: 2, concurrency: 2 });
+
+    // 50 % of 4 business hours at 11:00: one reminder each, twice swept at once.
+    await Promise.all([sweep("2026-12-21 11:00"), sweep("2026-12-21 11:00")]);
+    for (const [i, ticket] of created.entries()) {
+      expect((await escalations(org.orgId, ticket.id)).map((e) => e.step)).toEqual(["remind_assignee"]);
+      const stored = await row(ticket.id);
+      // The next look is at 75 % (12:00); the due time and the row did not change.
+      expect(stored.slaAttentionAt?.toISOString()).toBe("2026-12-21T04:00:00.000Z");
+      expect(stored.slaNextDueAt?.toISOString()).toBe("2026-12-21T05:00:00.000Z");
+      expect(await version(ticket.id)).toBe(before[i]);
+    }
+
+    // The breach at 13:00 marks each ticket overdue: that is a change of the row.
+    await sweep("2026-12-21 13:00");
+    for (const [i, ticket] of created.entries()) {
+      expect((await escalations(org.orgId, ticket.id)).map((e) => e.step)).toEqual([
+        "remind_assignee",
+        "notify_team_lead",
+        "overdue_supervisor",
+      ]);
+      expect((await row(ticket.id)).slaBreached).toBe(true);
+      expect(await version(ticket.id)).not.toBe(before[i]);
+    }
   });
 });

@@ -3,22 +3,31 @@
 // overdue, and moves each ticket's next look-in time on. Safe with several servers sweeping at
 // once: a ticket is locked (FOR UPDATE SKIP LOCKED) while its steps are decided and recorded, and
 // a step already in the log is never returned by the engine again.
-import { and, asc, eq, sql } from "drizzle-orm";
-import { slaSettings, teamMembers, tickets, users } from "../../../db/schema";
+//
+// The look-in times live in ticket_sla_state, apart from the ticket row: a step that moves no due
+// time (the 50 % and 75 % reminders, the step 24 hours past a breach) writes only there, and the
+// ticket row, with its nine indexes, is written only when its due time or overdue flag changes.
+import { and, eq, sql } from "drizzle-orm";
+import { rowsOf } from "../../../db/client";
+import { companies, slaSettings, teamMembers, ticketSlaState, tickets, users } from "../../../db/schema";
 import { type Ctx, systemActor } from "../context";
 import { orgForMail } from "../email/outbox";
 import { appendEvents, type DbOrTx } from "../events/log";
 import { mailNotice, notifyUsers } from "../notifications/notify";
 import { formatTicketNumber } from "../orgs/counters";
+import { walkInBatches } from "./batches";
 import type { TicketEvent } from "./clock";
 import { type DueEscalation, dueEscalations, recordedEscalations, SLA_ESCALATED_EVENT } from "./escalation";
 import {
   deriveClocks,
   loadOrgSla,
   type OrgSla,
+  type RawSlaRow,
+  SLA_ROW_COLUMNS,
+  type SlaRow,
+  type SlaWrite,
+  slaRowOf,
   stateOf,
-  type TicketSlaState,
-  ticketFacts,
   ticketLogs,
   writeSlaStates,
 } from "./tickets";
@@ -51,8 +60,7 @@ async function orgRecipients(tx: DbOrTx, orgId: string): Promise<Recipients> {
   };
 }
 
-async function teamLeads(tx: DbOrTx, orgId: string, teamId: string | null): Promise<string[]> {
-  if (!teamId) return [];
+async function teamLeads(tx: DbOrTx, orgId: string, teamId: string): Promise<string[]> {
   const rows = await tx
     .select({ id: teamMembers.userId })
     .from(teamMembers)
@@ -62,84 +70,104 @@ async function teamLeads(tx: DbOrTx, orgId: string, teamId: string | null): Prom
 
 /** Who a step notifies (user ids), following the ladder of issue #3. */
 async function recipientsOf(
-  tx: DbOrTx,
-  orgId: string,
   step: DueEscalation,
   ticket: { assigneeId: string | null; teamId: string | null },
-  org: Recipients,
+  recipients: Promise<Recipients>,
+  leadsOf: (teamId: string) => Promise<string[]>,
 ): Promise<{ notify: string[]; email: string | null }> {
+  const leads = async () => (ticket.teamId ? [...(await leadsOf(ticket.teamId))] : []);
+  const org = await recipients;
   switch (step.step) {
     case "remind_assignee":
-      return {
-        notify: ticket.assigneeId ? [ticket.assigneeId] : await teamLeads(tx, orgId, ticket.teamId),
-        email: null,
-      };
+      return { notify: ticket.assigneeId ? [ticket.assigneeId] : await leads(), email: null };
     case "notify_team_lead":
-      return { notify: await teamLeads(tx, orgId, ticket.teamId), email: null };
+      return { notify: await leads(), email: null };
     case "overdue_supervisor":
-      return { notify: org.supervisors, email: null };
+      return { notify: [...org.supervisors], email: null };
     case "escalate_organization":
       return {
-        notify: org.escalationUserId ? [org.escalationUserId] : org.supervisors,
+        notify: org.escalationUserId ? [org.escalationUserId] : [...org.supervisors],
         email: org.escalationEmail,
       };
   }
 }
 
-/** Sweeps one batch of due tickets in one transaction; returns the last ticket id seen. */
-async function sweepBatch(
-  db: DbOrTx,
-  now: Date,
-  after: string,
-  limit: number,
-  rulesCache: Map<string, OrgSla>,
-  result: SweepResult,
-): Promise<string | null> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({
-        id: tickets.id,
-        orgId: tickets.orgId,
-        number: tickets.number,
-        subject: tickets.subject,
-        assigneeId: tickets.assigneeId,
-        teamId: tickets.teamId,
-      })
-      .from(tickets)
-      .where(
-        and(
-          sql`${tickets.slaAttentionAt} <= ${now.toISOString()}::timestamptz`,
-          sql`${tickets.status} in ${OPEN_SQL}`,
-          sql`${tickets.id} > ${after}`,
-        ),
-      )
-      .orderBy(asc(tickets.id))
-      .limit(limit)
-      .for("update", { skipLocked: true });
-    if (due.length === 0) return null;
-    const byOrg = new Map<string, typeof due>();
-    for (const row of due) byOrg.set(row.orgId, [...(byOrg.get(row.orgId) ?? []), row]);
+/** Where the walk over due tickets stands: the last (look-in time, ticket) taken. */
+interface Cursor {
+  at: string;
+  id: string;
+}
+
+const START: Cursor = { at: "-infinity", id: "00000000-0000-0000-0000-000000000000" };
+
+/** What a sweep shares between its batches. */
+interface Sweep {
+  now: Date;
+  limit: number;
+  /** Each organization's rules, loaded once per sweep. */
+  rules: Map<string, Promise<OrgSla>>;
+  /** Tickets already visited: each at most once per sweep. */
+  seen: Set<string>;
+  result: SweepResult;
+}
+
+/**
+ * Sweeps one batch of due tickets in one transaction. `claimed` learns where the batch ends as
+ * soon as its tickets are locked, so the next batch can start while this one works.
+ */
+async function sweepBatch(db: DbOrTx, sweep: Sweep, after: Cursor, claimed: (next: Cursor | null) => void) {
+  const { now, result } = sweep;
+  await db.transaction(async (tx) => {
+    // The ticket row is locked as well as its look-in time: commands lock the ticket before they
+    // append to its log, so the steps are decided on a log no command is changing.
+    const due = rowsOf<RawSlaRow & DueColumns>(
+      await tx.execute(sql`
+        select ${SLA_ROW_COLUMNS}, t.number, t.subject, t.assignee_id, s.attention_at::text as cursor
+        from ${ticketSlaState} s
+        join ${tickets} t on t.org_id = s.org_id and t.id = s.ticket_id
+        left join ${companies} c on c.org_id = t.org_id and c.id = t.company_id
+        where s.attention_at <= ${now.toISOString()}::timestamptz
+          and (s.attention_at, s.ticket_id) > (${after.at}::timestamptz, ${after.id}::uuid)
+          and t.status in ${OPEN_SQL}
+        order by s.attention_at, s.ticket_id
+        limit ${sweep.limit}
+        for update of t, s skip locked`),
+    );
+    const last = due[due.length - 1];
+    claimed(last ? { at: last.cursor, id: last.id } : null);
+    const byOrg = new Map<string, DueTicket[]>();
+    for (const raw of due) {
+      if (sweep.seen.has(raw.id)) continue;
+      sweep.seen.add(raw.id);
+      const row = { ...slaRowOf(raw), number: raw.number, subject: raw.subject, assigneeId: raw.assignee_id };
+      const rows = byOrg.get(row.orgId);
+      if (rows) rows.push(row);
+      else byOrg.set(row.orgId, [row]);
+    }
     for (const [orgId, rows] of byOrg) {
-      let rules = rulesCache.get(orgId);
+      let rules = sweep.rules.get(orgId);
       if (!rules) {
-        rules = await loadOrgSla(tx, orgId);
-        rulesCache.set(orgId, rules);
+        rules = loadOrgSla(tx, orgId);
+        sweep.rules.set(orgId, rules);
       }
-      const ids = rows.map((r) => r.id);
-      const [logs, facts] = await Promise.all([ticketLogs(tx, orgId, ids), ticketFacts(tx, orgId, ids)]);
+      const [org, logs] = await Promise.all([
+        rules,
+        ticketLogs(
+          tx,
+          orgId,
+          rows.map((r) => r.id),
+        ),
+      ]);
       const ctx: Ctx = { db: tx as Ctx["db"], actor: systemActor(orgId), now };
-      let recipients: Recipients | undefined;
-      const recorded: { type: string; ticketId: string; data: Record<string, unknown> }[] = [];
-      const states: { id: string; state: TicketSlaState }[] = [];
+      const people = new People(tx, orgId);
+      const recorded: Recorded[] = [];
+      const writes: SlaWrite[] = [];
       for (const row of rows) {
-        const fact = facts.get(row.id);
         const log: TicketEvent[] = logs.get(row.id) ?? [];
-        if (!fact) continue;
-        const derived = deriveClocks(rules, fact, log, now);
+        const derived = deriveClocks(org, row, log, now);
         const steps = derived ? dueEscalations(derived.clocks.clocks, recordedEscalations(log), now) : [];
         for (const step of steps) {
-          recipients ??= await orgRecipients(tx, orgId);
-          const { notify, email } = await recipientsOf(tx, orgId, step, row, recipients);
+          const { notify, email } = await people.of(step, row);
           const data = {
             key: step.key,
             step: step.step,
@@ -150,37 +178,75 @@ async function sweepBatch(
             notify,
             email,
           };
-          recorded.push({ type: SLA_ESCALATED_EVENT, ticketId: row.id, data });
+          recorded.push({ type: SLA_ESCALATED_EVENT, ticketId: row.id, data, ticket: row });
           log.push({ type: SLA_ESCALATED_EVENT, createdAt: now, data });
           result.escalations++;
         }
-        states.push({ id: row.id, state: stateOf(derived, log, now) });
+        writes.push({ id: row.id, stored: row, state: stateOf(derived, log, now) });
         result.tickets++;
       }
-      await appendEvents(tx, ctx, recorded);
-      await tellPeople(tx, orgId, rows, recorded, now);
-      await writeSlaStates(tx, orgId, states);
+      // Sent together: the connection carries both without waiting for the first answer.
+      await Promise.all([
+        appendEvents(
+          tx,
+          ctx,
+          recorded.map(({ type, ticketId, data }) => ({ type, ticketId, data })),
+        ),
+        writeSlaStates(tx, orgId, writes),
+      ]);
+      await tellPeople(tx, orgId, recorded, now);
     }
-    return due[due.length - 1].id;
   });
 }
 
+interface DueColumns {
+  number: number;
+  subject: string;
+  assignee_id: string | null;
+  cursor: string;
+}
+
+type DueTicket = SlaRow & { number: number; subject: string; assigneeId: string | null };
+
+interface Recorded {
+  type: string;
+  ticketId: string;
+  data: { reason: string; notify: string[]; email: string | null } & Record<string, unknown>;
+  ticket: { id: string; number: number; subject: string };
+}
+
+/** Who escalations of one organization reach, looked up once per batch. */
+class People {
+  #org?: Promise<Recipients>;
+  #leads = new Map<string, Promise<string[]>>();
+  constructor(
+    private tx: DbOrTx,
+    private orgId: string,
+  ) {}
+
+  of(step: DueEscalation, ticket: { assigneeId: string | null; teamId: string | null }) {
+    this.#org ??= orgRecipients(this.tx, this.orgId);
+    return recipientsOf(step, ticket, this.#org, (teamId) => {
+      let leads = this.#leads.get(teamId);
+      if (!leads) {
+        leads = teamLeads(this.tx, this.orgId, teamId);
+        this.#leads.set(teamId, leads);
+      }
+      return leads;
+    });
+  }
+}
+
 /** Each escalation reaches the people it names, as they chose to be notified. */
-async function tellPeople(
-  tx: DbOrTx,
-  orgId: string,
-  rows: { id: string; number: number; subject: string }[],
-  recorded: { ticketId: string; data: Record<string, unknown> }[],
-  now: Date,
-) {
-  for (const event of recorded) {
-    const ticket = rows.find((r) => r.id === event.ticketId);
-    if (!ticket) continue;
+async function tellPeople(tx: DbOrTx, orgId: string, recorded: Recorded[], now: Date) {
+  let org: { name: string; baseUrl: string } | undefined;
+  for (const { ticket, data } of recorded) {
+    if (data.notify.length === 0 && !data.email) continue;
     const number = formatTicketNumber(ticket.number);
-    const reason = String(event.data.reason ?? "SLA escalation");
+    const reason = String(data.reason ?? "SLA escalation");
     const notice = {
       orgId,
-      userIds: (event.data.notify as string[]) ?? [],
+      userIds: data.notify,
       kind: SLA_ESCALATED_EVENT,
       ticketId: ticket.id,
       title: `${number}: ${reason}`,
@@ -188,27 +254,36 @@ async function tellPeople(
       url: `/desk/tickets/${number}`,
     };
     await notifyUsers(tx, notice, now);
-    const email = event.data.email;
-    if (typeof email === "string" && email) {
-      await mailNotice(tx, notice, { email, name: "escalation contact" }, await orgForMail(tx, orgId), now);
+    if (data.email) {
+      org ??= await orgForMail(tx, orgId);
+      await mailNotice(tx, notice, { email: data.email, name: "escalation contact" }, org, now);
     }
   }
 }
 
 /**
- * One sweep over every organization. Each ticket is visited at most once per sweep (the walk goes
- * by id), so a step just short of its threshold is left for the next sweep.
+ * One sweep over every organization. The walk goes through the due tickets in the order of their
+ * look-in time and visits each at most once, so a step just short of its threshold is left for the
+ * next sweep. Up to `concurrency` batches run at once, each in its own transaction: a batch locks
+ * its tickets first, and the next one starts past them while it decides and records its steps.
  */
 export async function sweepSla(
   db: DbOrTx,
   now: Date,
-  options: { batch?: number; signal?: AbortSignal } = {},
+  options: { batch?: number; concurrency?: number; signal?: AbortSignal } = {},
 ): Promise<SweepResult> {
-  const result: SweepResult = { tickets: 0, escalations: 0 };
-  const rules = new Map<string, OrgSla>();
-  let after: string | null = "00000000-0000-0000-0000-000000000000";
-  while (after !== null && !options.signal?.aborted) {
-    after = await sweepBatch(db, now, after, options.batch ?? 1000, rules, result);
-  }
-  return result;
+  const sweep: Sweep = {
+    now,
+    limit: options.batch ?? 1000,
+    rules: new Map(),
+    seen: new Set(),
+    result: { tickets: 0, escalations: 0 },
+  };
+  await walkInBatches(
+    START,
+    options.concurrency ?? 2,
+    (after, claimed) => sweepBatch(db, sweep, after, claimed),
+    options.signal,
+  );
+  return sweep.result;
 }

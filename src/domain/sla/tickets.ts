@@ -1,7 +1,9 @@
 // The SLA engine applied to stored tickets: loads an organization's policies and calendars, derives
-// a ticket's clocks from its event log, and keeps the ticket row's SLA columns (next due time,
-// overdue flag, when the sweep should next look) in step inside the writing transaction.
+// a ticket's clocks from its event log, and keeps the stored SLA state (the ticket row's next due
+// time and overdue flag, and in ticket_sla_state when the sweep should next look) in step inside
+// the writing transaction.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { rowsOf } from "../../../db/client";
 import {
   businessCalendars,
   calendarHolidays,
@@ -9,10 +11,12 @@ import {
   events,
   organizations,
   slaPolicies,
+  ticketSlaState,
   tickets,
 } from "../../../db/schema";
 import { type Ctx, requirePermission } from "../context";
 import type { DbOrTx } from "../events/log";
+import { walkInBatches } from "./batches";
 import {
   addBusinessMs,
   alwaysOpenCalendar,
@@ -245,6 +249,11 @@ export function stateOf(
   };
 }
 
+/** A list of ids as one array parameter: one bind value, so one prepared statement for any count. */
+export function uuidArray(ids: readonly string[]) {
+  return sql`${`{${ids.join(",")}}`}::uuid[]`;
+}
+
 /** A ticket's log as the engine reads it, oldest first. */
 export async function ticketLog(db: DbOrTx, orgId: string, ticketId: string): Promise<TicketEvent[]> {
   return db
@@ -254,7 +263,18 @@ export async function ticketLog(db: DbOrTx, orgId: string, ticketId: string): Pr
     .orderBy(asc(events.seq));
 }
 
-/** Logs of several tickets in one query. */
+/** A timestamp of a raw query's row: Bun.SQL hands over a Date, PGlite (through Drizzle) text. */
+export function toDate(value: Date | string): Date;
+export function toDate(value: Date | string | null): Date | null;
+export function toDate(value: Date | string | null): Date | null {
+  return value === null || value instanceof Date ? value : new Date(value);
+}
+
+/**
+ * Logs of several tickets in one query. The hot paths (the sweep, recomputing every open ticket)
+ * read thousands of rows a batch, so their queries are raw: mapping rows through the query
+ * builder cost more than the engine's own work.
+ */
 export async function ticketLogs(
   db: DbOrTx,
   orgId: string,
@@ -262,12 +282,20 @@ export async function ticketLogs(
 ): Promise<Map<string, TicketEvent[]>> {
   const logs = new Map<string, TicketEvent[]>(ticketIds.map((id) => [id, []]));
   if (ticketIds.length === 0) return logs;
-  const rows = await db
-    .select({ ticketId: events.ticketId, type: events.type, createdAt: events.createdAt, data: events.data })
-    .from(events)
-    .where(and(eq(events.orgId, orgId), inArray(events.ticketId, ticketIds)))
-    .orderBy(asc(events.seq));
-  for (const row of rows) logs.get(row.ticketId!)?.push(row);
+  const rows = rowsOf<{ ticket_id: string; type: string; created_at: Date | string; data: unknown }>(
+    await db.execute(sql`
+      select ticket_id, type, created_at, data from ${events}
+      where org_id = ${orgId} and ticket_id = any(${uuidArray(ticketIds)})
+      order by seq`),
+  );
+  for (const row of rows) {
+    logs.get(row.ticket_id)?.push({
+      type: row.type,
+      createdAt: toDate(row.created_at),
+      // Rows written before migration 0029 hold their data as JSON text (see db/schema/jsonb.ts).
+      data: (typeof row.data === "string" ? JSON.parse(row.data) : row.data) as TicketEvent["data"],
+    });
+  }
   return logs;
 }
 
@@ -280,6 +308,22 @@ const factsSelection = {
   subcategoryId: tickets.subcategoryId,
 };
 
+function factsOf(row: {
+  type: string;
+  teamId: string | null;
+  companyTier: string | null;
+  categoryId: string | null;
+  subcategoryId: string | null;
+}): TicketSlaFacts {
+  return {
+    type: row.type,
+    teamId: row.teamId,
+    companyTier: row.companyTier,
+    categoryId: row.categoryId,
+    subcategoryId: row.subcategoryId,
+  };
+}
+
 /** Facts of tickets the conditions look at, with their company's tier. */
 export async function ticketFacts(
   db: DbOrTx,
@@ -291,72 +335,116 @@ export async function ticketFacts(
     .select(factsSelection)
     .from(tickets)
     .leftJoin(companies, and(eq(companies.orgId, tickets.orgId), eq(companies.id, tickets.companyId)))
-    .where(and(eq(tickets.orgId, orgId), inArray(tickets.id, ticketIds)));
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        type: r.type,
-        teamId: r.teamId,
-        companyTier: r.companyTier,
-        categoryId: r.categoryId,
-        subcategoryId: r.subcategoryId,
-      },
-    ]),
-  );
+    .where(and(eq(tickets.orgId, orgId), sql`${tickets.id} = any(${uuidArray(ticketIds)})`));
+  return new Map(rows.map((r) => [r.id, factsOf(r)]));
 }
 
-export async function writeSlaState(tx: DbOrTx, orgId: string, ticketId: string, state: TicketSlaState) {
-  await tx
-    .update(tickets)
-    .set(state)
-    .where(and(eq(tickets.orgId, orgId), eq(tickets.id, ticketId)));
-}
-
-/** The SLA columns as stored, to leave unchanged rows alone (an update rewrites every index of the row). */
-export const stateSelection = {
-  id: tickets.id,
-  slaPolicyId: tickets.slaPolicyId,
-  slaNextDueAt: tickets.slaNextDueAt,
-  slaBreached: tickets.slaBreached,
-  slaAttentionAt: tickets.slaAttentionAt,
-};
-
-const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
-
-export function sameState(stored: TicketSlaState, next: TicketSlaState): boolean {
-  return (
-    stored.slaPolicyId === next.slaPolicyId &&
-    stored.slaBreached === next.slaBreached &&
-    sameTime(stored.slaNextDueAt, next.slaNextDueAt) &&
-    sameTime(stored.slaAttentionAt, next.slaAttentionAt)
-  );
-}
-
-/** The SLA columns of many tickets in one statement (one round trip per batch, not per ticket). */
-export async function writeSlaStates(
-  tx: DbOrTx,
-  orgId: string,
-  states: { id: string; state: TicketSlaState }[],
-): Promise<void> {
-  if (states.length === 0) return;
-  const rows = states.map(({ id, state }) => ({
-    id,
-    policy: state.slaPolicyId,
-    due: state.slaNextDueAt?.toISOString() ?? null,
-    breached: state.slaBreached,
-    attention: state.slaAttentionAt?.toISOString() ?? null,
-  }));
-  await tx.execute(sql`
-    update ${tickets} t
-    set sla_policy_id = x.policy, sla_next_due_at = x.due, sla_breached = x.breached, sla_attention_at = x.attention
-    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
-      as x(id uuid, policy uuid, due timestamptz, breached boolean, attention timestamptz)
-    where t.org_id = ${orgId} and t.id = x.id`);
+/** A ticket as the engine reads it from a raw query: its facts and its stored SLA state. */
+export interface SlaRow extends TicketSlaFacts, TicketSlaState {
+  id: string;
+  orgId: string;
 }
 
 /**
- * Recomputes one ticket's SLA columns from its log. Called by every command that changes a
+ * The columns of an SlaRow, for a raw query over tickets `t` left-joined to its company `c` and its
+ * look-in time `s` (ticket_sla_state); `slaRowOf` reads a row.
+ */
+export const SLA_ROW_COLUMNS = sql.raw(`t.id, t.org_id, t.type, t.team_id, c.tier as company_tier,
+  t.category_id, t.subcategory_id, t.sla_policy_id, t.sla_next_due_at, t.sla_breached, s.attention_at`);
+
+export interface RawSlaRow {
+  id: string;
+  org_id: string;
+  type: string;
+  team_id: string | null;
+  company_tier: string | null;
+  category_id: string | null;
+  subcategory_id: string | null;
+  sla_policy_id: string | null;
+  sla_next_due_at: Date | string | null;
+  sla_breached: boolean;
+  attention_at: Date | string | null;
+}
+
+export function slaRowOf(raw: RawSlaRow): SlaRow {
+  return {
+    id: raw.id,
+    orgId: raw.org_id,
+    type: raw.type,
+    teamId: raw.team_id,
+    companyTier: raw.company_tier,
+    categoryId: raw.category_id,
+    subcategoryId: raw.subcategory_id,
+    slaPolicyId: raw.sla_policy_id,
+    slaNextDueAt: toDate(raw.sla_next_due_at),
+    slaBreached: raw.sla_breached,
+    slaAttentionAt: toDate(raw.attention_at),
+  };
+}
+
+const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+/** The ticket row's SLA columns are unchanged (the look-in time aside). */
+function sameColumns(stored: TicketSlaState, next: TicketSlaState): boolean {
+  return (
+    stored.slaPolicyId === next.slaPolicyId &&
+    stored.slaBreached === next.slaBreached &&
+    sameTime(stored.slaNextDueAt, next.slaNextDueAt)
+  );
+}
+
+export function sameState(stored: TicketSlaState, next: TicketSlaState): boolean {
+  return sameColumns(stored, next) && sameTime(stored.slaAttentionAt, next.slaAttentionAt);
+}
+
+export interface SlaWrite {
+  id: string;
+  /** What is stored now, when the caller read it: unchanged parts are then not written. */
+  stored?: TicketSlaState;
+  state: TicketSlaState;
+}
+
+/**
+ * Stores the SLA state of many tickets in at most three statements (one round trip each per
+ * batch, not per ticket). Only what changed is written: an update of the ticket row rewrites
+ * every index of the row, so a look-in time moved on alone touches only ticket_sla_state.
+ */
+export async function writeSlaStates(tx: DbOrTx, orgId: string, writes: SlaWrite[]): Promise<void> {
+  const columns = writes.filter((w) => !w.stored || !sameColumns(w.stored, w.state));
+  const looks = writes.filter((w) => !w.stored || !sameTime(w.stored.slaAttentionAt, w.state.slaAttentionAt));
+  const looking = looks.filter((w) => w.state.slaAttentionAt);
+  const done = looks.filter((w) => !w.state.slaAttentionAt);
+  if (columns.length) {
+    const rows = columns.map(({ id, state }) => ({
+      id,
+      policy: state.slaPolicyId,
+      due: state.slaNextDueAt?.toISOString() ?? null,
+      breached: state.slaBreached,
+    }));
+    await tx.execute(sql`
+      update ${tickets} t
+      set sla_policy_id = x.policy, sla_next_due_at = x.due, sla_breached = x.breached
+      from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
+        as x(id uuid, policy uuid, due timestamptz, breached boolean)
+      where t.org_id = ${orgId} and t.id = x.id`);
+  }
+  if (looking.length) {
+    const rows = looking.map(({ id, state }) => ({ id, at: state.slaAttentionAt?.toISOString() }));
+    await tx.execute(sql`
+      insert into ${ticketSlaState} (org_id, ticket_id, attention_at)
+      select ${orgId}, x.id, x.at
+      from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as x(id uuid, at timestamptz)
+      on conflict (org_id, ticket_id) do update set attention_at = excluded.attention_at`);
+  }
+  if (done.length) {
+    await tx.execute(sql`
+      delete from ${ticketSlaState}
+      where org_id = ${orgId} and ticket_id = any(${uuidArray(done.map((w) => w.id))})`);
+  }
+}
+
+/**
+ * Recomputes one ticket's SLA state from its log. Called by every command that changes a
  * ticket, in its transaction, after its events are appended.
  */
 export async function refreshTicketSla(
@@ -367,55 +455,67 @@ export async function refreshTicketSla(
   /** The organization's rules, when the caller refreshes many tickets in one transaction. */
   rules?: OrgSla,
 ) {
-  const [org, log, facts] = await Promise.all([
+  const [org, log, rows] = await Promise.all([
     rules ?? loadOrgSla(tx, orgId),
     ticketLog(tx, orgId, ticketId),
-    ticketFacts(tx, orgId, [ticketId]),
+    tx.execute(sql`
+      select ${SLA_ROW_COLUMNS}
+      from ${tickets} t
+      left join ${companies} c on c.org_id = t.org_id and c.id = t.company_id
+      left join ${ticketSlaState} s on s.org_id = t.org_id and s.ticket_id = t.id
+      where t.org_id = ${orgId} and t.id = ${ticketId}`),
   ]);
-  const fact = facts.get(ticketId);
-  if (!fact) return;
-  await writeSlaState(tx, orgId, ticketId, slaState(org, fact, log, now));
+  const [raw] = rowsOf<RawSlaRow>(rows);
+  if (!raw) return;
+  const row = slaRowOf(raw);
+  await writeSlaStates(tx, orgId, [{ id: ticketId, stored: row, state: slaState(org, row, log, now) }]);
 }
 
 const OPEN_SQL = sql.raw(`('new','open','pending','on_hold')`);
 const BATCH = 1000;
 
 /**
- * Recomputes the SLA columns of every open ticket of an organization (after a policy or calendar
- * changed, and after seeding), in batches of short transactions that lock their rows.
+ * Recomputes the SLA state of every open ticket of an organization (after a policy or calendar
+ * changed, and after seeding), in batches of short transactions that lock their rows, two at once.
  */
-export async function refreshOrgSla(db: DbOrTx, orgId: string, now: Date): Promise<number> {
+export async function refreshOrgSla(
+  db: DbOrTx,
+  orgId: string,
+  now: Date,
+  options: { concurrency?: number } = {},
+): Promise<number> {
   const org = await loadOrgSla(db, orgId);
-  let after = "00000000-0000-0000-0000-000000000000";
   let count = 0;
-  for (;;) {
-    const done = await db.transaction(async (tx) => {
-      const rows = await tx
-        .select(stateSelection)
-        .from(tickets)
-        .where(
-          and(eq(tickets.orgId, orgId), sql`${tickets.status} in ${OPEN_SQL}`, sql`${tickets.id} > ${after}`),
-        )
-        .orderBy(asc(tickets.id))
-        .limit(BATCH)
-        .for("update");
-      if (rows.length === 0) return true;
-      const ids = rows.map((r) => r.id);
-      const [logs, facts] = await Promise.all([ticketLogs(tx, orgId, ids), ticketFacts(tx, orgId, ids)]);
-      const states: { id: string; state: TicketSlaState }[] = [];
-      for (const current of rows) {
-        const fact = facts.get(current.id);
-        if (!fact) continue;
-        const state = slaState(org, fact, logs.get(current.id) ?? [], now);
-        if (!sameState(current, state)) states.push({ id: current.id, state });
+  await walkInBatches("00000000-0000-0000-0000-000000000000", options.concurrency ?? 2, (after, claimed) =>
+    db.transaction(async (tx) => {
+      const rows = rowsOf<RawSlaRow>(
+        await tx.execute(sql`
+          select ${SLA_ROW_COLUMNS}
+          from ${tickets} t
+          left join ${companies} c on c.org_id = t.org_id and c.id = t.company_id
+          left join ${ticketSlaState} s on s.org_id = t.org_id and s.ticket_id = t.id
+          where t.org_id = ${orgId} and t.status in ${OPEN_SQL} and t.id > ${after}
+          order by t.id
+          limit ${BATCH}
+          for update of t`),
+      ).map(slaRowOf);
+      claimed(rows.length === BATCH ? rows[rows.length - 1].id : null);
+      if (rows.length === 0) return;
+      const logs = await ticketLogs(
+        tx,
+        orgId,
+        rows.map((r) => r.id),
+      );
+      const writes: SlaWrite[] = [];
+      for (const row of rows) {
+        const state = slaState(org, row, logs.get(row.id) ?? [], now);
+        if (!sameState(row, state)) writes.push({ id: row.id, stored: row, state });
       }
-      await writeSlaStates(tx, orgId, states);
-      after = ids[ids.length - 1];
-      count += ids.length;
-      return rows.length < BATCH;
-    });
-    if (done) return count;
-  }
+      await writeSlaStates(tx, orgId, writes);
+      count += rows.length;
+    }),
+  );
+  return count;
 }
 
 export interface SlaClockView {
