@@ -56,7 +56,7 @@ function validSolution(): RoutingSolution {
       lateness: 0,
       waiting: 0,
     },
-    stats: { iterations: 0, elapsedMs: 0, seed: 1 },
+    stats: { iterations: 0, elapsedMs: 0, seed: 1, firstPlanMs: 0, bestAtMs: 0 },
   };
 }
 
@@ -172,6 +172,42 @@ describe("checkSolution", () => {
         s.routes[0].break = { start: 50, end: 65, afterStop: 1 };
       }),
     ).toContain("break");
+  });
+
+  test("a break on site while waiting for the next job", () => {
+    // Arrive at b at 40, lunch 60–75 there, b at 75–95, home at 115: waiting is 35 less the break.
+    const solution = validSolution();
+    const [route] = solution.routes;
+    route.stops[1] = { ...route.stops[1], arrival: 40, start: 75, end: 95, waiting: 20 };
+    route.break = { start: 60, end: 75, afterStop: 0 };
+    route.returnTime = 115;
+    const result = checkSolution(input, solution);
+    expect(result.violations).toEqual([]);
+    expect(result.cost.waiting).toBe(20);
+  });
+
+  test("a break on the way leaves time for the whole drive", () => {
+    // Lunch 30–45 on the way from a (done at 30) to b, 10 away: b cannot be reached before 55.
+    const early = { ...input.technicians[0], break: { earliestStart: 30, latestStart: 100, duration: 15 } };
+    const day = { ...input, technicians: [early, input.technicians[1]] };
+    const solution = validSolution();
+    const [route] = solution.routes;
+    route.break = { start: 30, end: 45, afterStop: 0 };
+    route.stops[1] = { ...route.stops[1], arrival: 50, start: 50, end: 70 };
+    route.returnTime = 90;
+    expect(checkSolution(day, solution).violations.map((v) => v.kind)).toEqual(["travel_time"]);
+    route.stops[1] = { ...route.stops[1], arrival: 55, start: 55, end: 75 };
+    route.returnTime = 95;
+    expect(checkSolution(day, solution).violations).toEqual([]);
+  });
+
+  test("a break that runs into the next job", () => {
+    // After a, but b starts at 40: lunch at 60–75 would be in the middle of b.
+    expect(
+      kindsOf((s) => {
+        s.routes[0].break = { start: 60, end: 75, afterStop: 0 };
+      }),
+    ).toEqual(["break"]);
   });
 
   test("a service shorter than the job", () => {

@@ -74,7 +74,12 @@ export function checkSolution(input: RoutingInput, solution: RoutingSolution): C
     }
     let load = 0;
     let place = tech.startLocation;
-    let freeAt = route.departure;
+    // When the technician sets off for the next place: the break may fall on the way, or on site
+    // while waiting, so the time from setting off to arriving must hold the drive and the part of
+    // the break taken before arriving.
+    let leaveAt = route.departure;
+    const breakIn = (gap: number) =>
+      route.break && route.break.afterStop === gap - 1 ? route.break : undefined;
     for (let index = 0; index < route.stops.length; index++) {
       const stop = route.stops[index];
       noteJob(stop.jobId);
@@ -88,10 +93,12 @@ export function checkSolution(input: RoutingInput, solution: RoutingSolution): C
         flag("lock_technician", `${what} is locked to technician ${job.lock.technicianId}`);
       }
       load += job.demand ?? 0;
-      if (route.break && route.break.afterStop === index - 1) freeAt = Math.max(freeAt, route.break.end);
+      const pause = breakIn(index);
       const leg = travel(place, job.location);
       cost.travelTime += leg;
-      if (stop.arrival < freeAt + leg - TOLERANCE) flag("travel_time", `${what} is reached too soon`);
+      const onTheWay = pause ? overlap(pause, leaveAt, stop.arrival) : 0;
+      if (stop.arrival < leaveAt + leg + onTheWay - TOLERANCE)
+        flag("travel_time", `${what} is reached too soon`);
       if (stop.start < stop.arrival - TOLERANCE) flag("times_inconsistent", `${what} starts before arrival`);
       if (Math.abs(stop.end - (stop.start + job.duration)) > TOLERANCE) {
         flag("times_inconsistent", `${what} does not last its duration`);
@@ -104,20 +111,23 @@ export function checkSolution(input: RoutingInput, solution: RoutingSolution): C
         if (lateness === undefined) flag("time_window", `${what} starts outside its time windows`);
         else cost.lateness += lateness;
       }
-      if (index > 0) cost.waiting += stop.start - stop.arrival;
-      freeAt = stop.end;
+      // A break taken on site while waiting is not waiting.
+      if (index > 0)
+        cost.waiting += stop.start - stop.arrival - (pause ? overlap(pause, stop.arrival, stop.start) : 0);
+      leaveAt = stop.end;
       place = job.location;
     }
-    if (route.break && route.break.afterStop === route.stops.length - 1)
-      freeAt = Math.max(freeAt, route.break.end);
     const home = travel(place, tech.endLocation);
     cost.travelTime += home;
-    if (route.returnTime < freeAt + home - TOLERANCE) flag("travel_time", `${who} gets back too soon`);
+    const lastPause = breakIn(route.stops.length);
+    const onTheWayHome = lastPause ? overlap(lastPause, leaveAt, route.returnTime) : 0;
+    if (route.returnTime < leaveAt + home + onTheWayHome - TOLERANCE)
+      flag("travel_time", `${who} gets back too soon`);
     if (route.returnTime > tech.shift.end + TOLERANCE) flag("shift", `${who} gets back after the shift ends`);
     if (tech.capacity !== undefined && load > tech.capacity + TOLERANCE) {
       flag("capacity", `${who} carries ${load}, more than ${tech.capacity}`);
     }
-    checkBreak(tech.break, route, who, flag);
+    checkBreak(tech, route, who, flag);
   }
 
   for (const left of solution.unassigned) {
@@ -125,7 +135,8 @@ export function checkSolution(input: RoutingInput, solution: RoutingSolution): C
     const job = jobsById.get(left.jobId);
     if (!job) continue;
     cost.unassignedJobs++;
-    cost.unassignedPriority += (job.priority ?? 1) * (job.optional ? 1 : 1000);
+    const factor = job.optional ? 1 : job.lock?.startTime !== undefined ? 1_000_000 : 1000;
+    cost.unassignedPriority += (job.priority ?? 1) * factor;
   }
   for (const job of input.jobs) {
     if (!seenJobs.has(job.id)) flag("job_missing", `job ${job.id} is neither routed nor unassigned`);
@@ -149,12 +160,22 @@ function latenessOf(
   return best;
 }
 
+/** Length of the part of a break that falls inside [from, to]. */
+function overlap(pause: { start: number; end: number }, from: number, to: number): number {
+  return Math.max(0, Math.min(pause.end, to) - Math.max(pause.start, from));
+}
+
+/**
+ * The break lies in the gap it names: after the stop it follows ends (or from the shift's start at
+ * home) and before the next stop starts (or the technician is back).
+ */
 function checkBreak(
-  rule: RoutingInput["technicians"][number]["break"],
+  tech: RoutingInput["technicians"][number],
   route: RoutingSolution["routes"][number],
   who: string,
   flag: (kind: ViolationKind, message: string) => void,
 ): void {
+  const rule = tech.break;
   if (!rule) {
     if (route.break) flag("break", `${who} takes a break it does not have`);
     return;
@@ -170,12 +191,20 @@ function checkBreak(
   }
   if (Math.abs(taken.end - taken.start - rule.duration) > TOLERANCE)
     flag("break", `${who} shortens the break`);
-  const before = taken.afterStop >= 0 ? route.stops[taken.afterStop] : undefined;
   if (taken.afterStop >= route.stops.length || taken.afterStop < -1) {
     flag("break", `${who} places the break after a stop that does not exist`);
-  } else if (before && taken.start < before.end - TOLERANCE) {
+    return;
+  }
+  const before = taken.afterStop >= 0 ? route.stops[taken.afterStop] : undefined;
+  const after = route.stops[taken.afterStop + 1];
+  if (before && taken.start < before.end - TOLERANCE) {
     flag("break", `${who} starts the break before finishing job ${before.jobId}`);
-  } else if (!before && taken.end > route.departure + TOLERANCE) {
-    flag("break", `${who} takes the first break after leaving`);
+  } else if (!before && taken.start < tech.shift.start - TOLERANCE) {
+    flag("break", `${who} starts the break before the shift`);
+  }
+  if (after && taken.end > after.start + TOLERANCE) {
+    flag("break", `${who} is still on the break when job ${after.jobId} should start`);
+  } else if (!after && taken.end > route.returnTime + TOLERANCE) {
+    flag("break", `${who} is still on the break when back`);
   }
 }

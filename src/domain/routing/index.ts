@@ -1,7 +1,7 @@
 // The route optimizer's public face: pure functions, no database.
 export { type CheckResult, checkSolution, type Violation, type ViolationKind } from "./checker";
 export type * from "./model";
-export { MANDATORY_FACTOR, objectiveWeightOf } from "./model";
+export { LOCKED_FACTOR, MANDATORY_FACTOR, objectiveWeightOf } from "./model";
 export { DEFAULT_TIME_LIMIT_MS, optimize } from "./optimize";
 export { formatSolomonRoutes, parseSolomon, type SolomonInstance, solomonInput } from "./solomon";
 export {

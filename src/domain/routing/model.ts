@@ -93,6 +93,11 @@ export interface PlannedStop {
   travelFromPrevious: number;
 }
 
+/**
+ * The break falls between the stop it follows and the next one (or home): at the last customer's,
+ * on the way (the drive is split around it), or at the next customer's while waiting for the
+ * appointment; before the first stop it is taken at home when the technician can leave after it.
+ */
 export interface PlannedBreak {
   start: number;
   end: number;
@@ -125,8 +130,8 @@ export interface UnassignedJob {
 }
 
 export interface SolutionCost {
-  /** Sum of the priorities of jobs left out, mandatory ones first (see objectiveWeightOf). */
   unassignedJobs: number;
+  /** Weight of the jobs left out: their priorities, mandatory and locked ones scaled up (see objectiveWeightOf). */
   unassignedPriority: number;
   technicians: number;
   travelTime: number;
@@ -138,12 +143,27 @@ export interface RoutingSolution {
   routes: PlannedRoute[];
   unassigned: UnassignedJob[];
   cost: SolutionCost;
-  stats: { iterations: number; elapsedMs: number; seed: number };
+  stats: {
+    iterations: number;
+    elapsedMs: number;
+    seed: number;
+    /** When the first complete plan (construction) was ready. */
+    firstPlanMs: number;
+    /** When the plan returned was found. */
+    bestAtMs: number;
+  };
 }
 
 /** Mandatory jobs outrank any number of optional ones of the same priority in a 100-job day. */
 export const MANDATORY_FACTOR = 1000;
+/**
+ * Mandatory visits locked to a start time (started, or promised to the customer) outrank any number
+ * of other mandatory jobs of the same priority: a plan that leaves one out would give the
+ * technician's time at that visit to other work, while the visit happens anyway.
+ */
+export const LOCKED_FACTOR = MANDATORY_FACTOR * MANDATORY_FACTOR;
 
 export function objectiveWeightOf(job: Job): number {
-  return (job.priority ?? 1) * (job.optional ? 1 : MANDATORY_FACTOR);
+  if (job.optional) return job.priority ?? 1;
+  return (job.priority ?? 1) * (job.lock?.startTime !== undefined ? LOCKED_FACTOR : MANDATORY_FACTOR);
 }

@@ -1,11 +1,20 @@
 // The search's solution state: one fixed-size slot per technician in flat typed arrays, with the
 // forward start times and backward latest arrivals that make each insertion check O(1).
-import { earliestStart, latenessAt, latestArrival, type Problem } from "./problem";
+import {
+  earliestStart,
+  LATEST_TOLERANCE,
+  latenessAt,
+  latestArrival,
+  type Problem,
+  TIME_TOLERANCE,
+} from "./problem";
 import { simulateDay } from "./schedule";
 
-/** Weights that turn the lexicographic objective into one number for annealing. */
+/**
+ * Weights that turn the objective, after the weight of the jobs left out (compared first, on its
+ * own: see Search.anneal), into one number for annealing.
+ */
 export interface CostWeights {
-  unassigned: number;
   vehicle: number;
   lateness: number;
   waiting: number;
@@ -21,6 +30,8 @@ export class Plan {
   readonly start: Float64Array;
   /** Latest arrival at each position that keeps the rest of the route on time, break ignored. */
   readonly latest: Float64Array;
+  /** Travel of each leg: edge[r * (stride + 1) + k] leads to position k (k = length: the way home); 0 on an empty route. */
+  readonly edge: Float64Array;
   readonly load: Float64Array;
   readonly travel: Float64Array;
   readonly lateness: Float64Array;
@@ -36,6 +47,7 @@ export class Plan {
     this.length = new Int32Array(m);
     this.start = new Float64Array(m * stride);
     this.latest = new Float64Array(m * stride);
+    this.edge = new Float64Array(m * (stride + 1));
     this.load = new Float64Array(m);
     this.travel = new Float64Array(m);
     this.lateness = new Float64Array(m);
@@ -65,8 +77,9 @@ export class Plan {
     return sum;
   }
 
+  /** Everything but the jobs left out: technicians used (hierarchical), travel, lateness, waiting. */
   cost(weights: CostWeights): number {
-    let sum = this.poolWeight() * weights.unassigned + this.usedRoutes() * weights.vehicle;
+    let sum = this.usedRoutes() * weights.vehicle;
     for (let r = 0; r < this.travel.length; r++) {
       sum += this.travel[r] + weights.lateness * this.lateness[r] + weights.waiting * this.waiting[r];
     }
@@ -79,7 +92,7 @@ export class Plan {
    */
   insertionDelta(r: number, p: number, u: number): number {
     const problem = this.problem;
-    const { travel: matrix, matrixSize: size, jobLocation, jobDuration, routeStride } = problem;
+    const { travel: matrix, travelTo, matrixSize: size, jobLocation, jobDuration, routeStride } = problem;
     const base = r * routeStride;
     const len = this.length[r];
     const uLoc = jobLocation[u];
@@ -103,12 +116,13 @@ export class Plan {
       latestNext = this.latest[base + p];
     }
     // Departures only grow along a route, so no later position can serve the job either.
-    if (departure > problem.jobLastClose[u]) return TOO_LATE;
-    const toU = matrix[prevLoc * size + uLoc];
+    if (departure > problem.jobLastClose[u] + TIME_TOLERANCE) return TOO_LATE;
+    // Both reads are in job u's rows; the leg replaced is kept with the route.
+    const toU = travelTo[uLoc * size + prevLoc];
     const fromU = matrix[uLoc * size + nextLoc];
     const begin = earliestStart(problem, u, departure + toU);
-    if (begin + jobDuration[u] + fromU > latestNext) return Number.POSITIVE_INFINITY;
-    return len === 0 ? toU + fromU : toU + fromU - matrix[prevLoc * size + nextLoc];
+    if (begin + jobDuration[u] + fromU > latestNext + LATEST_TOLERANCE) return Number.POSITIVE_INFINITY;
+    return toU + fromU - this.edge[r * (routeStride + 1) + p];
   }
 
   /** Route-level reasons job u cannot join route r at all. */
@@ -178,9 +192,11 @@ export class Plan {
     let load = 0;
     let waiting = 0;
     let lateness = 0;
+    const edges = r * (routeStride + 1);
     for (let k = 0; k < len; k++) {
       const job = this.nodes[base + k];
       const leg = matrix[loc * size + jobLocation[job]];
+      this.edge[edges + k] = leg;
       const arrival = time + leg;
       const begin = earliestStart(problem, job, arrival);
       if (begin === Number.POSITIVE_INFINITY) return k;
@@ -193,10 +209,12 @@ export class Plan {
       time = begin + jobDuration[job];
       loc = jobLocation[job];
     }
+    this.edge[edges + len] = 0;
     if (len > 0) {
       const leg = matrix[loc * size + problem.vehicleEnd[r]];
+      this.edge[edges + len] = leg;
       travel += leg;
-      if (time + leg > problem.shiftEnd[r]) return len - 1;
+      if (time + leg > problem.shiftEnd[r] + TIME_TOLERANCE) return len - 1;
       // Fewer jobs can still move a break to where it no longer fits.
       if (
         problem.hasBreak[r] === 1 &&
@@ -228,6 +246,8 @@ export class Plan {
     this.nodes.set(other.nodes.subarray(base, base + len), base);
     this.start.set(other.start.subarray(base, base + len), base);
     this.latest.set(other.latest.subarray(base, base + len), base);
+    const edges = r * (stride + 1);
+    this.edge.set(other.edge.subarray(edges, edges + len + 1), edges);
     this.length[r] = len;
     this.load[r] = other.load[r];
     this.travel[r] = other.travel[r];

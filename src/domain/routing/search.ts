@@ -16,12 +16,16 @@ export interface SearchSettings {
   seed: number;
   onProgress?: (elapsedMs: number, iterations: number, best: Plan) => void;
   shouldStop?: () => boolean;
+  /** performance.now() when the run began (compiling the problem counts against the limit); now by default. */
+  startedAt?: number;
 }
 
 export interface SearchResult {
   best: Plan;
   iterations: number;
   elapsedMs: number;
+  firstPlanMs: number;
+  bestAtMs: number;
 }
 
 /** The search's knobs, exported so experiments can vary them; the defaults were tuned on Solomon. */
@@ -56,13 +60,25 @@ export function costWeights(problem: Problem, objective: Objective): CostWeights
   let longest = 0;
   for (const value of problem.travel) if (Number.isFinite(value) && value > longest) longest = value;
   const travelBound = (problem.jobCount + problem.vehicleCount + 1) * longest + 1;
-  const vehicle = objective === "hierarchical" ? 4 * travelBound : 0;
   return {
-    vehicle,
-    unassigned: 4 * travelBound + vehicle * (problem.vehicleCount + 1),
+    vehicle: objective === "hierarchical" ? 4 * travelBound : 0,
     lateness: 1e-3,
     waiting: 1e-7,
   };
+}
+
+/** Left-out weights this close (relatively) are equal: sums of the same weights in another order. */
+const WEIGHT_EPSILON = 1e-12;
+
+/**
+ * Whether a plan leaving out `left` weight at `cost` beats one at `otherLeft` and `otherCost` by
+ * more than `margin`: less weight left out wins outright, the cost decides between equals. Kept
+ * apart because a locked visit's weight times any cost scale would swamp the travel in one number.
+ */
+function better(left: number, cost: number, otherLeft: number, otherCost: number, margin: number): boolean {
+  const tolerance = WEIGHT_EPSILON * Math.max(1000, otherLeft);
+  if (left < otherLeft - tolerance) return true;
+  return left <= otherLeft + tolerance && cost < otherCost - margin;
 }
 
 export function planCost(plan: Plan): SolutionCost {
@@ -92,9 +108,11 @@ class Search {
   private readonly current: Plan;
   private readonly candidate: Plan;
   private readonly best: Plan;
-  private readonly began = performance.now();
+  private readonly began: number;
   private iterations = 0;
   private lastProgress = 0;
+  private firstPlanMs = 0;
+  private bestAtMs = 0;
   private routeLimit: number;
   // Scratch space, allocated once.
   private readonly dirty: Int32Array;
@@ -102,6 +120,16 @@ class Search {
   private dirtyCount = 0;
   private readonly ruinMark: Int32Array;
   private ruinStamp = 0;
+  /** The job the last ruin started from: left-out jobs near it are retried first. */
+  private ruinSeed = -1;
+  private readonly poolMark: Int32Array;
+  private poolStamp = 0;
+  /**
+   * Reinsertion rank: the job's weight, doubled for jobs only one technician can do (locked ones):
+   * a heavier job that has other places to go should not take the only place a locked job has.
+   */
+  private readonly rank: Float64Array;
+  private readonly ranked: boolean;
   private readonly order: Int32Array;
   private readonly emptyTried: Int32Array;
   private emptyStamp = 0;
@@ -115,6 +143,7 @@ class Search {
     private readonly settings: SearchSettings,
   ) {
     const { vehicleCount: m, jobCount: n } = problem;
+    this.began = settings.startedAt ?? performance.now();
     this.random = seededRandom(settings.seed);
     this.weights = costWeights(problem, settings.objective);
     this.current = new Plan(problem);
@@ -125,6 +154,13 @@ class Search {
     this.dirtyMark = new Uint8Array(m);
     this.ruinMark = new Int32Array(m);
     this.order = new Int32Array(n);
+    this.poolMark = new Int32Array(n);
+    this.rank = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const only = problem.candidateOffset[j + 1] - problem.candidateOffset[j] === 1;
+      this.rank[j] = problem.jobWeight[j] * (only ? 2 : 1);
+    }
+    this.ranked = this.rank.some((rank) => rank !== this.rank[0]);
     this.emptyTried = new Int32Array(m);
     this.sortKey = new Float64Array(n);
     this.sequence = new Int32Array(problem.routeStride + 1);
@@ -150,6 +186,7 @@ class Search {
     this.dirtyMark.fill(0);
     this.candidate.copyFrom(this.current);
     this.best.copyFrom(this.current);
+    this.firstPlanMs = this.bestAtMs = performance.now() - this.began;
     this.report(true);
     let annealFrom = 0;
     if (this.settings.objective === "hierarchical" && this.current.poolSize === 0) {
@@ -161,7 +198,13 @@ class Search {
     }
     this.anneal(annealFrom);
     this.report(true);
-    return { best: this.best, iterations: this.iterations, elapsedMs: performance.now() - this.began };
+    return {
+      best: this.best,
+      iterations: this.iterations,
+      elapsedMs: performance.now() - this.began,
+      firstPlanMs: this.firstPlanMs,
+      bestAtMs: this.bestAtMs,
+    };
   }
 
   /** Share of the budget used, by iterations when they are capped (repeatable), else by time. */
@@ -189,7 +232,9 @@ class Search {
     const meanLeg = current.totalTravel() / Math.max(1, assigned + current.usedRoutes()) || 1;
     const hot = SEARCH_TUNING.startTemperature * meanLeg;
     const cold = SEARCH_TUNING.finalTemperature * meanLeg;
+    let currentLeft = current.poolWeight();
     let currentCost = current.cost(this.weights);
+    let bestLeft = this.best.poolWeight();
     let bestCost = this.best.cost(this.weights);
     while (!this.stopped()) {
       this.iterations++;
@@ -198,13 +243,17 @@ class Search {
       const leftOut = candidate.poolSize;
       this.ruin(candidate);
       this.recreate(candidate, leftOut);
+      const left = candidate.poolWeight();
       const cost = candidate.cost(this.weights);
-      if (cost < currentCost - temperature * Math.log(this.random())) {
+      if (better(left, cost, currentLeft, currentCost, temperature * Math.log(this.random()))) {
         this.commit(candidate, current);
+        currentLeft = left;
         currentCost = cost;
-        if (cost < bestCost - 1e-9) {
+        if (better(left, cost, bestLeft, bestCost, 1e-9)) {
+          bestLeft = left;
           bestCost = cost;
           this.best.copyFrom(current);
+          this.bestAtMs = performance.now() - this.began;
           this.report(false);
         }
       } else {
@@ -247,6 +296,7 @@ class Search {
       }
       if (current.poolSize > 0) return;
       this.best.copyFrom(current);
+      this.bestAtMs = performance.now() - this.began;
       this.report(false);
     }
   }
@@ -261,7 +311,9 @@ class Search {
     if (this.insertCheapest(plan, job)) return;
     penalties[job]++;
     let best: Ejection | null = null;
-    for (let r = 0; r < this.problem.vehicleCount; r++) {
+    const { candidateOffset, candidateVehicles } = this.problem;
+    for (let c = candidateOffset[job], end = candidateOffset[job + 1]; c < end; c++) {
+      const r = candidateVehicles[c];
       if (plan.length[r] === 0) continue;
       // Pair ejections on long routes are costly: the time limit is checked route by route.
       if (this.stopped()) break;
@@ -289,7 +341,8 @@ class Search {
     let bestDelta = Number.POSITIVE_INFINITY;
     let bestRoute = -1;
     let bestPosition = -1;
-    for (let r = 0; r < problem.vehicleCount; r++) {
+    for (let c = problem.candidateOffset[job], end = problem.candidateOffset[job + 1]; c < end; c++) {
+      const r = problem.candidateVehicles[c];
       if (plan.length[r] === 0 || !plan.routeAccepts(r, job)) continue;
       for (let p = 0; p <= plan.length[r]; p++) {
         const delta = plan.insertionDelta(r, p, job);
@@ -400,6 +453,7 @@ class Search {
     const stringsLimit = (4 * SEARCH_TUNING.meanRemoved) / (1 + stringLimit) - 1;
     const strings = Math.floor(random() * stringsLimit) + 1;
     const seed = Math.floor(random() * problem.jobCount);
+    this.ruinSeed = seed;
     const k = problem.neighbourCount;
     const stamp = ++this.ruinStamp;
     let ruined = 0;
@@ -443,13 +497,17 @@ class Search {
   /**
    * Reinserts the jobs just removed and a sample of those left out before (`leftOut` first pool
    * entries): retrying hundreds of hopeless jobs every iteration would starve the search on big days.
+   * The sample starts with the left-out jobs nearest the ruin's seed (the routes just opened up are
+   * theirs), and is filled at random.
    */
   private recreate(plan: Plan, leftOut: number): void {
     const problem = this.problem;
     const random = this.random;
     this.order.set(plan.pool.subarray(0, plan.poolSize));
     const retried = Math.min(leftOut, RETRIED_PER_ITERATION);
-    for (let i = 0; i < retried; i++) {
+    let near = 0;
+    if (leftOut > retried && this.ruinSeed >= 0) near = this.retryNear(leftOut, retried >> 1);
+    for (let i = near; i < retried; i++) {
       const j = i + Math.floor(random() * (leftOut - i));
       const swap = this.order[i];
       this.order[i] = this.order[j];
@@ -465,7 +523,8 @@ class Search {
       let bestRoute = -1;
       let bestPosition = -1;
       const emptyStamp = ++this.emptyStamp;
-      for (let r = 0; r < problem.vehicleCount; r++) {
+      for (let c = problem.candidateOffset[job], end = problem.candidateOffset[job + 1]; c < end; c++) {
+        const r = problem.candidateVehicles[c];
         const len = plan.length[r];
         if (len === 0) {
           if (used >= this.routeLimit) continue;
@@ -493,6 +552,27 @@ class Search {
     }
   }
 
+  /** Moves up to `limit` left-out jobs among the ruin seed and its neighbours to the front of `order`. */
+  private retryNear(leftOut: number, limit: number): number {
+    const { neighbours, neighbourCount: k } = this.problem;
+    const order = this.order;
+    const mark = this.poolMark;
+    const stamp = ++this.poolStamp;
+    // Where each earlier left-out job sits in `order`, by a stamp per job.
+    for (let i = 0; i < leftOut; i++) mark[order[i]] = stamp;
+    let count = 0;
+    for (let i = -1; i < k && count < limit; i++) {
+      const job = i < 0 ? this.ruinSeed : neighbours[this.ruinSeed * k + i];
+      if (mark[job] !== stamp) continue;
+      mark[job] = 0;
+      let at = count;
+      while (order[at] !== job) at++;
+      order[at] = order[count];
+      order[count++] = job;
+    }
+    return count;
+  }
+
   private fitsWithBreak(plan: Plan, r: number, p: number, job: number): boolean {
     const base = r * this.problem.routeStride;
     const len = plan.length[r];
@@ -502,8 +582,33 @@ class Search {
     return simulateDay(this.problem, r, this.sequence, len + 1, null);
   }
 
-  /** SISR's insertion orders: random, largest demand, farthest, closest, tightest window first. */
+  /**
+   * SISR's insertion orders: random, largest demand, farthest, closest, tightest window first; then,
+   * when jobs differ in weight, heavier first (see `rank`), keeping that order among equals. The
+   * ranks are shaken by up to ±50% each time: mandatory jobs still go before optional ones, but two
+   * jobs of similar weight swap now and then, or one of them would always take a place both need.
+   */
   private sortPool(count: number): void {
+    this.orderPool(count);
+    if (!this.ranked) return;
+    const order = this.order;
+    const key = this.sortKey;
+    for (let i = 0; i < count; i++) key[i] = this.rank[order[i]] * (0.5 + this.random());
+    for (let i = 1; i < count; i++) {
+      const job = order[i];
+      const value = key[i];
+      let k = i - 1;
+      while (k >= 0 && key[k] < value) {
+        order[k + 1] = order[k];
+        key[k + 1] = key[k];
+        k--;
+      }
+      order[k + 1] = job;
+      key[k + 1] = value;
+    }
+  }
+
+  private orderPool(count: number): void {
     const order = this.order;
     const key = this.sortKey;
     const pick = this.random() * 13;

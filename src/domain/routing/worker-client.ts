@@ -8,6 +8,8 @@ export interface OptimizerRequest {
   options: Omit<SolveOptions, "onProgress" | "shouldStop">;
   /** Int32 flag set to 1 to stop. */
   cancelFlag: SharedArrayBuffer;
+  /** Date.now() when the request was sent: starting the worker and copying the input count against the limit. */
+  sentAt: number;
 }
 
 export type OptimizerMessage =
@@ -55,7 +57,7 @@ export function optimizeInWorker(
       finish();
       reject(new Error(`Optimizer worker crashed: ${event.message}`));
     };
-    const request: OptimizerRequest = { input, options: solveOptions, cancelFlag };
+    const request: OptimizerRequest = { input, options: solveOptions, cancelFlag, sentAt: Date.now() };
     worker.postMessage(request);
   });
 }
