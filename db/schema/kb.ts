@@ -113,9 +113,10 @@ export const kbArticleTranslations = pgTable(
     bodyText: text("body_text").notNull(),
     version: integer("version").notNull().default(1),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
-    search: tsvector("search").generatedAlwaysAs(
-      sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(body_text, '')), 'B')`,
-    ),
+    /** Title (weight A) and body (B) in the organization's search configuration (set by a trigger). */
+    search: tsvector("search"),
+    /** The title's words alone: type-ahead ranks title matches without reading whole articles. */
+    titleSearch: tsvector("title_search"),
   },
   (t) => [
     unique("kb_translations_org_locale_slug").on(t.orgId, t.locale, t.slug),
@@ -125,6 +126,10 @@ export const kbArticleTranslations = pgTable(
       foreignColumns: [kbArticles.orgId, kbArticles.id],
     }).onDelete("cascade"),
     index("kb_translations_search").using("gin", t.search),
+    index("kb_translations_title_search").using("gin", t.titleSearch),
+    // Search lists articles matching only in the body newest first (titles break ties): read in this
+    // order, a common word's first matches are found without sorting all of them.
+    index("kb_translations_org_updated").on(t.orgId, t.updatedAt.desc(), t.title),
     index("kb_translations_title_trgm").using("gin", sql`${t.title} gin_trgm_ops`),
   ],
 );

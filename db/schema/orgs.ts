@@ -12,6 +12,11 @@ export const organizations = pgTable("organizations", {
   locale: text("locale").notNull().default("en"),
   currency: text("currency").notNull().default("USD"),
   supportEmail: text("support_email"),
+  /**
+   * The Postgres text-search configuration (a row of pg_ts_config: english, french, indonesian,
+   * simple, …) that stems the words of tickets, messages and articles and of the queries on them.
+   */
+  searchConfig: text("search_config").notNull().default("english"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

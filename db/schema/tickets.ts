@@ -61,7 +61,8 @@ export const tickets = pgTable(
     slaNextDueAt: timestamp("sla_next_due_at", { withTimezone: true }),
     /** An open clock has passed its target: the ticket is overdue. */
     slaBreached: boolean("sla_breached").notNull().default(false),
-    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', subject)`),
+    /** The subject's words, in the organization's search configuration (set by a trigger). */
+    search: tsvector("search"),
     /** Set when this ticket was merged: it is closed and its conversation continues there. */
     mergedIntoId: uuid("merged_into_id"),
     /** The ticket's category and subcategory (ticket_categories); see src/domain/fields. */
@@ -129,7 +130,8 @@ export const ticketMessages = pgTable(
     channel: text("channel", { enum: CHANNELS }).notNull(),
     body: text("body").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
-    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('english', body)`),
+    /** The body's words, in the organization's search configuration (set by a trigger). */
+    search: tsvector("search"),
   },
   (t) => [
     unique("ticket_messages_org_id").on(t.orgId, t.id),
@@ -139,7 +141,34 @@ export const ticketMessages = pgTable(
     foreignKey({ columns: [t.orgId, t.authorUserId], foreignColumns: [users.orgId, users.id] }),
     foreignKey({ columns: [t.orgId, t.authorContactId], foreignColumns: [contacts.orgId, contacts.id] }),
     index("ticket_messages_ticket").on(t.orgId, t.ticketId, t.createdAt),
-    index("ticket_messages_search").using("gin", t.search),
+  ],
+);
+
+/**
+ * One search document per ticket: the subject (weight A) and every message and note (weight B) in
+ * one vector, with the columns the search facets count. Kept by triggers in the transaction that
+ * writes the ticket or its messages (db/migrations/0038_ticket_search.sql), so a word is looked
+ * up in one GIN index and its matching tickets counted and sorted from one narrow table (the
+ * vectors themselves are stored out of line). A side table rather than a column of tickets: the
+ * vector is rewritten with every message, and tickets rows are updated far more often than that.
+ */
+export const ticketSearch = pgTable(
+  "ticket_search",
+  {
+    orgId: uuid("org_id").notNull(),
+    ticketId: uuid("ticket_id").notNull(),
+    status: text("status", { enum: TICKET_STATUSES }).notNull(),
+    priority: text("priority", { enum: TICKET_PRIORITIES }).notNull(),
+    /** The ticket's updated_at: matches are put newest first without reading tickets. Not indexed, so copying it is a HOT update. */
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    document: tsvector("document").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.ticketId] }),
+    foreignKey({ columns: [t.orgId, t.ticketId], foreignColumns: [tickets.orgId, tickets.id] }).onDelete(
+      "cascade",
+    ),
+    index("ticket_search_document").using("gin", t.document),
   ],
 );
 

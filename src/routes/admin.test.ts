@@ -1,8 +1,9 @@
-// Admin pages beyond the authorization matrix: the jobs list and retrying a failed job.
+// Admin pages beyond the authorization matrix: the jobs list and retrying a failed job, and the
+// organization's search language.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { jobs } from "../../db/schema";
-import { type Client, createOrg, type Fixture, signedIn, testDatabase } from "../../test/helpers";
+import { jobs, organizations } from "../../db/schema";
+import { type Client, createOrg, type Fixture, parse, signedIn, testDatabase } from "../../test/helpers";
 
 let home: Fixture;
 let away: Fixture;
@@ -70,5 +71,32 @@ describe("/admin/jobs", () => {
     expect((await admin.post(`/admin/jobs/${running}/retry`, {})).status).toBe(409);
     const [row] = await db.select().from(jobs).where(eq(jobs.id, awayId));
     expect(row.status).toBe("dead");
+  });
+});
+
+describe("/admin/search", () => {
+  test("lists the configurations Postgres has, marks a wrong one and keeps the other organization's", async () => {
+    const page = await admin.page("/admin/search");
+    const options = [...page.document.querySelectorAll("select[name=config] option")];
+    expect(options.map((o) => o.getAttribute("value"))).toEqual(
+      expect.arrayContaining(["english", "simple", "indonesian"]),
+    );
+    expect(page.document.querySelector("option[selected]")!.getAttribute("value")).toBe("english");
+    expect(page.document.querySelector("main")!.textContent).toContain("closest to Malay");
+
+    const wrong = await admin.post("/admin/search", { config: "<klingon>" });
+    expect(wrong.status).toBe(422);
+    const form = parse(await wrong.text());
+    expect(form.querySelector(".field.invalid select[name=config]")).not.toBeNull();
+
+    const saved = await admin.post("/admin/search", { config: "indonesian" });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("location")).toBe("/admin/search?notice=saved");
+    const after = await admin.page("/admin/search?notice=saved");
+    expect(after.document.querySelector("option[selected]")!.getAttribute("value")).toBe("indonesian");
+    expect(after.document.querySelector("main")!.textContent).toContain("Re-indexing");
+    const { db } = await testDatabase();
+    const [awayOrg] = await db.select().from(organizations).where(eq(organizations.id, away.orgId));
+    expect(awayOrg.searchConfig).toBe("english");
   });
 });

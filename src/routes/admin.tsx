@@ -5,7 +5,9 @@ import { listOutbox } from "../domain/email/outbox";
 import { isDomainError } from "../domain/errors";
 import { isJobStatus, jobCounts, listJobs, retryJob } from "../domain/jobs/admin";
 import { organizationTimeZone } from "../domain/orgs/resolve";
+import { getSearchSettings, saveSearchSettings } from "../domain/search/config";
 import { AdminHome, JobsPage, OutboxPage, TokensPage } from "../views/admin/pages";
+import { SearchSettingsPage } from "../views/admin/search";
 import type { Deps } from "./deps";
 import { field, formValues, requireUser, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
@@ -15,6 +17,38 @@ export function adminRoutes(deps: Deps) {
     .get("/admin", ({ user, csrf }) => {
       const me = requireUserWith(user, "org.admin");
       return <AdminHome csrf={csrf} viewer={viewerOf(me)} />;
+    })
+    .get("/admin/search", async ({ user, csrf, ctxFor, query }) => {
+      const me = requireUser(user);
+      const settings = await getSearchSettings(ctxFor(me));
+      const notice =
+        query.notice === "saved"
+          ? "Search language saved; re-indexing has started."
+          : query.notice === "unchanged"
+            ? "That is already the search language."
+            : undefined;
+      return <SearchSettingsPage csrf={csrf} viewer={viewerOf(me)} settings={settings} notice={notice} />;
+    })
+    .post("/admin/search", async ({ user, csrf, ctxFor, body, set, request }) => {
+      const me = requireUser(user);
+      const ctx = ctxFor(me);
+      try {
+        const saved = await saveSearchSettings(ctx, { config: field(body, "config") });
+        return seeOther(set, request, `/admin/search?notice=${saved.changed ? "saved" : "unchanged"}`);
+      } catch (error) {
+        if (!isDomainError(error) || error.status === 403) throw error;
+        set.status = error.status;
+        return (
+          <SearchSettingsPage
+            csrf={csrf}
+            viewer={viewerOf(me)}
+            settings={await getSearchSettings(ctx)}
+            values={formValues(body)}
+            fields={error.fields}
+            message={error.message}
+          />
+        );
+      }
     })
     .get("/admin/tokens", async ({ user, csrf, ctxFor, query }) => {
       const me = requireUser(user);

@@ -20,6 +20,7 @@ import { fetchMedia, MEDIA_QUEUE } from "../messaging/inbound";
 import { deliverText, TEXT_SEND_QUEUE } from "../messaging/outbound";
 import { sendDigests } from "../notifications/notify";
 import { TravelMatrixCache } from "../routing";
+import { reindexOrgSearch, SEARCH_REINDEX_QUEUE } from "../search/config";
 import { sweepSla } from "../sla/sweep";
 import { refreshOrgSla } from "../sla/tickets";
 import { forgetClosedPages } from "../tickets/presence";
@@ -209,6 +210,16 @@ export function productQueues(
       timeoutMs: 10 * 60_000,
       async handler(_job, ctx) {
         await sweepSla(ctx.db, ctx.now, { signal: ctx.signal });
+      },
+    },
+    {
+      // The organization's search language changed: its tickets, messages and articles are indexed
+      // again in it, a batch per transaction (src/domain/search/config.ts).
+      queue: SEARCH_REINDEX_QUEUE,
+      concurrency: 1,
+      timeoutMs: 60 * 60_000,
+      async handler(job, ctx) {
+        if (job.orgId) await reindexOrgSearch(ctx.db, job.orgId, { signal: ctx.signal });
       },
     },
     {

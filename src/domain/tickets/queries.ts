@@ -21,12 +21,14 @@ import {
   textMessages,
   ticketCounts,
   ticketMessages,
+  ticketSearch,
   tickets,
   users,
 } from "../../../db/schema";
 import { type Ctx, can, requirePermission, STAFF_ROLES } from "../context";
 import { invalid } from "../errors";
 import { prepared } from "../prepared";
+import { DEFAULT_SEARCH_CONFIG, regconfig, searchConfigOf, type TextSearchConfig } from "../search/config";
 import { findVisibleTicket, type TicketRef } from "./access";
 import { isOneOf, isUuid, OPEN_STATUSES } from "./rules";
 
@@ -146,7 +148,17 @@ function viewConditions(view: View | undefined, orgId: unknown, userId: unknown)
   return conditions;
 }
 
-export function filterConditions(ctx: Ctx, filters: TicketFilters): SQL[] {
+/** The organization's search configuration, read only when the filters search text. */
+function searchConfigFor(ctx: Ctx, filters: TicketFilters): Promise<TextSearchConfig> {
+  return filters.q?.trim() ? searchConfigOf(ctx.db, ctx.actor.orgId) : Promise.resolve(DEFAULT_SEARCH_CONFIG);
+}
+
+/** The list's conditions; `searchConfig` is the organization's (see searchConfigFor) when there is a `q`. */
+export function filterConditions(
+  ctx: Ctx,
+  filters: TicketFilters,
+  searchConfig: TextSearchConfig = DEFAULT_SEARCH_CONFIG,
+): SQL[] {
   const orgId = ctx.actor.orgId;
   const conditions = viewConditions(filters.view, orgId, ctx.actor.userId ?? null);
   if (filters.status?.length) conditions.push(inArray(tickets.status, filters.status));
@@ -165,13 +177,13 @@ export function filterConditions(ctx: Ctx, filters: TicketFilters): SQL[] {
   if (filters.field) conditions.push(fieldValueCondition(filters.field.key, filters.field.value));
   const q = filters.q?.trim();
   if (q) {
-    const query = sql`websearch_to_tsquery('english', ${q})`;
+    const query = sql`websearch_to_tsquery(${regconfig(searchConfig)}, ${q})`;
     const number = /^(?:TKT-)?0*(\d{1,9})$/i.exec(q);
+    // The ticket's search document holds its subject, messages and notes.
     conditions.push(
       or(
         number ? eq(tickets.number, Number(number[1])) : undefined,
-        sql`${tickets.search} @@ ${query}`,
-        sql`exists (select 1 from ${ticketMessages} m where m.org_id = ${orgId} and m.ticket_id = ${tickets.id} and m.search @@ ${query})`,
+        sql`exists (select 1 from ${ticketSearch} s where s.org_id = ${orgId} and s.ticket_id = ${tickets.id} and s.document @@ ${query})`,
       )!,
     );
   }
@@ -334,7 +346,7 @@ export async function listTickets(ctx: Ctx, filters: TicketFilters) {
   };
   let rows: Awaited<ReturnType<ReturnType<typeof selectList>["execute"]>>;
   if (hasFilters(filters)) {
-    const conditions = filterConditions(ctx, filters);
+    const conditions = filterConditions(ctx, filters, await searchConfigFor(ctx, filters));
     if (cursor) conditions.push(afterCondition(sort, values.afterValue, values.afterId));
     rows = await selectList(ctx.db, conditions, sort, values.limit);
   } else {
@@ -444,7 +456,7 @@ export async function listTicketsPaged(ctx: Ctx, filters: TicketFilters & { page
   const page = Math.max(filters.page ?? 1, 1);
   const sort = filters.sort ?? "-created_at";
   const column = sortColumn(sort);
-  const where = and(...filterConditions(ctx, filters));
+  const where = and(...filterConditions(ctx, filters, await searchConfigFor(ctx, filters)));
   const [rows, [{ total }]] = await Promise.all([
     ctx.db
       .select(listSelection())

@@ -47,6 +47,10 @@ export function AdminHome({ csrf, viewer }: { csrf: string; viewer: Viewer }) {
           <p class="muted">Ticket categories, subcategories and the fields each asks for.</p>
         </li>
         <li>
+          <a href="/admin/search">Search language</a>
+          <p class="muted">The language search stems words in: tickets, messages and articles.</p>
+        </li>
+        <li>
           <a href="/admin/mailboxes">Mailboxes</a>
           <p class="muted">The addresses customers write to, and how mail comes in and goes out.</p>
         </li>
