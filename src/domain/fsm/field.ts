@@ -209,7 +209,7 @@ export async function myAppointment(ctx: Ctx, appointmentId: string) {
 
 export type MyAppointmentDetail = Awaited<ReturnType<typeof myAppointment>>;
 
-function requireOpenVisit(appointment: { status: string }) {
+export function requireOpenVisit(appointment: { status: string }) {
   if (appointment.status === "completed" || appointment.status === "cannot_complete")
     throw conflict("This visit is finished; it can no longer change.");
 }

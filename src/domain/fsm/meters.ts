@@ -7,6 +7,7 @@ import { conflict, type FieldErrors, invalid, notFound } from "../errors";
 import type { DbOrTx } from "../events/log";
 import { appendEvent } from "../events/log";
 import { isUuid } from "../tickets/rules";
+import { requireOpenVisit } from "./field";
 import { findAppointment, findWorkOrder } from "./workOrders";
 
 export const METER_NAME_MAX = 60;
@@ -38,8 +39,7 @@ export async function recordVisitMeterReading(ctx: Ctx, appointmentId: string, i
   requirePermission(ctx.actor, "fsm.field");
   return ctx.db.transaction(async (tx) => {
     const appointment = await findAppointment(tx, ctx, appointmentId);
-    if (appointment.status === "completed" || appointment.status === "cannot_complete")
-      throw conflict("This visit is finished; it can no longer change.");
+    requireOpenVisit(appointment);
     const wo = await findWorkOrder(tx, ctx, appointment.workOrderId);
     if (!wo.assetId) throw conflict("This work order has no asset to read a meter on.");
     return insertReading(tx, ctx, wo.assetId, { ...input, readAt: ctx.now }, appointment.id);
@@ -77,12 +77,9 @@ async function insertReading(
   if (note.length > 500) fields.note = "Keep the note under 500 characters.";
   if (Object.keys(fields).length) throw invalid(fields);
 
-  const known = await tx
-    .selectDistinct({ meter: assetMeterReadings.meter })
-    .from(assetMeterReadings)
-    .where(and(eq(assetMeterReadings.orgId, orgId), eq(assetMeterReadings.assetId, assetId)));
   // "running hours" joins the meter already called "Running hours".
-  meter = known.find((k) => k.meter.toLowerCase() === meter.toLowerCase())?.meter ?? meter;
+  const known = await meterNames(tx, orgId, assetId);
+  meter = known.find((name) => name.toLowerCase() === meter.toLowerCase()) ?? meter;
   const reset = Boolean(input.reset);
   const sameMeter = and(
     eq(assetMeterReadings.orgId, orgId),

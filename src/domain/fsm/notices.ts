@@ -30,7 +30,7 @@ import { queueAutomaticText, textChannelFor } from "../messaging/outbound";
 import { straightLineMatrix } from "../routing/travel";
 import { isUuid } from "../tickets/rules";
 import { freshPosition } from "./positions";
-import { formatWorkOrderNumber } from "./rules";
+import { formatWorkOrderNumber, OPEN_APPOINTMENT_STATUSES } from "./rules";
 
 export const NOTICE_QUEUE = "fsm.customer_notice";
 export const DELAY_QUEUE = "fsm.delay_check";
@@ -140,9 +140,8 @@ async function visitFacts(tx: Tx, orgId: string, appointmentId: string) {
 
 type Facts = NonNullable<Awaited<ReturnType<typeof visitFacts>>>;
 
-const OPEN_VISIT = ["scheduled", "dispatched", "travelling", "on_site"];
 const visitIsOpen = (f: Facts) =>
-  OPEN_VISIT.includes(f.appointment.status) &&
+  OPEN_APPOINTMENT_STATUSES.includes(f.appointment.status) &&
   f.workOrder.status !== "cancelled" &&
   f.workOrder.status !== "closed";
 

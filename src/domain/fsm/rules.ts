@@ -33,6 +33,14 @@ export const WORK_ORDER_STATUS_LABELS: Record<WorkOrderStatus, string> = {
 };
 
 /** The technician moves an appointment forward on the phone; the dispatcher dispatches it. */
+/** Visits still to be done or under way: not finished either way. */
+export const OPEN_APPOINTMENT_STATUSES: readonly AppointmentStatus[] = [
+  "scheduled",
+  "dispatched",
+  "travelling",
+  "on_site",
+];
+
 const APPOINTMENT_TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
   scheduled: ["dispatched", "travelling"],
   dispatched: ["scheduled", "travelling"],

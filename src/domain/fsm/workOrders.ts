@@ -43,6 +43,7 @@ import {
   canTransitionAppointment,
   canTransitionWorkOrder,
   DESCRIPTION_MAX,
+  OPEN_APPOINTMENT_STATUSES,
   SUBJECT_MAX,
   WORK_ORDER_STATUS_LABELS,
   workOrderStatusAfterVisit,
@@ -308,7 +309,7 @@ async function tellCancelledVisits(tx: DbOrTx, ctx: Ctx, workOrderId: string) {
       and(
         eq(appointments.orgId, ctx.actor.orgId),
         eq(appointments.workOrderId, workOrderId),
-        inArray(appointments.status, ["scheduled", "dispatched", "travelling", "on_site"]),
+        inArray(appointments.status, [...OPEN_APPOINTMENT_STATUSES]),
       ),
     );
   const byVisit = Map.groupBy(rows, (r) => r.appointmentId);
@@ -519,7 +520,7 @@ export async function changeAppointmentStatus(
           eq(appointments.orgId, ctx.actor.orgId),
           eq(appointments.workOrderId, wo.id),
           sql`${appointments.id} <> ${appointment.id}`,
-          inArray(appointments.status, ["scheduled", "dispatched", "travelling", "on_site"]),
+          inArray(appointments.status, [...OPEN_APPOINTMENT_STATUSES]),
         ),
       );
     let target = workOrderStatusAfterVisit(wo.status, to, open);
