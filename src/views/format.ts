@@ -1,6 +1,8 @@
 // Small text helpers shared by the views. Pure functions, no HTML.
+
 import type { Channel, TicketPriority, TicketStatus } from "../../db/schema";
 import { STATUS_LABELS } from "../domain/tickets/rules";
+import { dateTimeFormat } from "../domain/time/formats";
 
 export { formatTicketNumber } from "../domain/orgs/counters";
 
@@ -27,7 +29,7 @@ export function contactLabel(c: { name: string; email: string | null; phone?: st
 export const humanize = (s: string) => (s[0]?.toUpperCase() ?? "") + s.slice(1).replaceAll("_", " ");
 
 export function formatDateTime(date: Date, timeZone = "UTC"): string {
-  return new Intl.DateTimeFormat("en-GB", {
+  return dateTimeFormat("en-GB", {
     dateStyle: "medium",
     timeStyle: "short",
     timeZone,

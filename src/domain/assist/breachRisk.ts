@@ -3,6 +3,7 @@
 // snapshot part-way through (as it looked then: share of business time used, assignee's load,
 // hour, channel, the customer's earlier breaches) labelled with whether the target was missed.
 // Only snapshots taken before a breach count, so the model is asked what agents are asked.
+
 import { and, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import { aiModels, tickets } from "../../../db/schema";
 import {
@@ -14,6 +15,7 @@ import {
 } from "../ai";
 import type { DbOrTx } from "../events/log";
 import { deriveClocks, loadOrgSla, type OrgSla, ticketFacts, ticketLogs } from "../sla/tickets";
+import { dateTimeFormat } from "../time/formats";
 import { aiWorker } from "./engine";
 import type { TrainingOutcome } from "./training";
 
@@ -36,7 +38,7 @@ interface HistoryTicket {
 }
 
 function localHour(at: number, timeZone: string): number {
-  const hour = new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone }).format(at);
+  const hour = dateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone }).format(at);
   return Number(hour) % 24;
 }
 

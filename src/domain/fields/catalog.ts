@@ -7,6 +7,7 @@ import { FIELD_TYPES, type FieldType, ticketCategories, ticketFields, tickets } 
 import { type Ctx, requirePermission } from "../context";
 import { conflict, type FieldErrors, invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
+import { prepared } from "../prepared";
 import { isUuid } from "../tickets/rules";
 import {
   type Catalog,
@@ -27,39 +28,45 @@ const KEY = /^[a-z][a-z0-9_]{0,39}$/;
 /** Every category and field of the organization, archived ones included. */
 export async function loadCatalog(db: DbOrTx, orgId: string): Promise<Catalog> {
   const [categories, fields] = await Promise.all([
-    db
-      .select({
-        id: ticketCategories.id,
-        parentId: ticketCategories.parentId,
-        name: ticketCategories.name,
-        position: ticketCategories.position,
-        agentsOnly: ticketCategories.agentsOnly,
-        archived: ticketCategories.archived,
-      })
-      .from(ticketCategories)
-      .where(eq(ticketCategories.orgId, orgId))
-      .orderBy(asc(ticketCategories.position), asc(ticketCategories.name)),
-    db
-      .select({
-        id: ticketFields.id,
-        categoryId: ticketFields.categoryId,
-        key: ticketFields.key,
-        label: ticketFields.label,
-        type: ticketFields.type,
-        options: ticketFields.options,
-        required: ticketFields.required,
-        agentsOnly: ticketFields.agentsOnly,
-        archived: ticketFields.archived,
-        position: ticketFields.position,
-        hint: ticketFields.hint,
-        minValue: ticketFields.minValue,
-        maxValue: ticketFields.maxValue,
-        visibleWhenKey: ticketFields.visibleWhenKey,
-        visibleWhenValue: ticketFields.visibleWhenValue,
-      })
-      .from(ticketFields)
-      .where(eq(ticketFields.orgId, orgId))
-      .orderBy(asc(ticketFields.position), asc(ticketFields.label)),
+    prepared(db, "catalogCategories", () =>
+      db
+        .select({
+          id: ticketCategories.id,
+          parentId: ticketCategories.parentId,
+          name: ticketCategories.name,
+          position: ticketCategories.position,
+          agentsOnly: ticketCategories.agentsOnly,
+          archived: ticketCategories.archived,
+        })
+        .from(ticketCategories)
+        .where(eq(ticketCategories.orgId, sql.placeholder("orgId")))
+        .orderBy(asc(ticketCategories.position), asc(ticketCategories.name))
+        .prepare("catalog_categories"),
+    ).execute({ orgId }),
+    prepared(db, "catalogFields", () =>
+      db
+        .select({
+          id: ticketFields.id,
+          categoryId: ticketFields.categoryId,
+          key: ticketFields.key,
+          label: ticketFields.label,
+          type: ticketFields.type,
+          options: ticketFields.options,
+          required: ticketFields.required,
+          agentsOnly: ticketFields.agentsOnly,
+          archived: ticketFields.archived,
+          position: ticketFields.position,
+          hint: ticketFields.hint,
+          minValue: ticketFields.minValue,
+          maxValue: ticketFields.maxValue,
+          visibleWhenKey: ticketFields.visibleWhenKey,
+          visibleWhenValue: ticketFields.visibleWhenValue,
+        })
+        .from(ticketFields)
+        .where(eq(ticketFields.orgId, sql.placeholder("orgId")))
+        .orderBy(asc(ticketFields.position), asc(ticketFields.label))
+        .prepare("catalog_fields"),
+    ).execute({ orgId }),
   ]);
   return { categories, fields };
 }

@@ -1,5 +1,6 @@
 // The technician's side: their own visits for a day, and what they record on one — status, time,
 // parts, notes and the customer's signature. A technician reaches only visits they are assigned to.
+
 import { and, asc, eq, gte, inArray, isNull, lt } from "drizzle-orm";
 import {
   appointmentNotes,
@@ -18,6 +19,7 @@ import { type Ctx, can } from "../context";
 import { conflict, type FieldErrors, forbidden, invalid, tooLarge } from "../errors";
 import { appendEvent } from "../events/log";
 import { organizationTimeZone } from "../orgs/resolve";
+import { dateTimeFormat } from "../time/formats";
 import { NOTE_MAX } from "./rules";
 import { findAppointment, findWorkOrder } from "./workOrders";
 
@@ -28,7 +30,7 @@ function requireField(ctx: Ctx) {
 /** Midnight of `at`'s calendar day in the time zone, as an instant. */
 export function startOfDay(at: Date, timeZone: string): Date {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
+    dateTimeFormat("en-US", {
       timeZone,
       hourCycle: "h23",
       year: "numeric",

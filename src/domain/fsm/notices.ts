@@ -6,6 +6,7 @@
 // under a key that is unique per organization, inside the transaction that queues the mail or the
 // text: a job that runs twice, or two servers running it at once, send it once. A text message
 // goes to the contact's mobile number when the organization has an SMS channel; otherwise mail.
+
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "../../../db/client";
 import {
@@ -29,6 +30,7 @@ import { enqueue } from "../jobs/queue";
 import { queueAutomaticText, textChannelFor } from "../messaging/outbound";
 import { straightLineMatrix } from "../routing/travel";
 import { isUuid } from "../tickets/rules";
+import { dateTimeFormat } from "../time/formats";
 import { freshPosition } from "./positions";
 import { formatWorkOrderNumber, OPEN_APPOINTMENT_STATUSES } from "./rules";
 
@@ -153,13 +155,11 @@ export function firstNames(names: string[]): string {
 }
 
 const clockOf = (at: Date, timeZone: string) =>
-  new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(
-    at,
-  );
+  dateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(at);
 
 /** "Mon 23 Nov, 10:00–12:00" on the organization's clock. */
 export function windowText(startsAt: Date, endsAt: Date, timeZone: string): string {
-  const day = new Intl.DateTimeFormat("en-GB", {
+  const day = dateTimeFormat("en-GB", {
     weekday: "short",
     day: "numeric",
     month: "short",

@@ -1,6 +1,7 @@
 // The service report of a visit: what was done, the parts and time booked, the photos and the
 // customer's signature, as a PDF made on the server with PDFKit (no browser). When a visit is
 // completed a job makes it once, keeps it in the file store and mails it to the customer.
+
 import { and, asc, eq } from "drizzle-orm";
 import PDFDocument from "pdfkit";
 import type { Db } from "../../../db/client";
@@ -24,6 +25,7 @@ import { queueMail } from "../email/outbox";
 import { appendEvent, type DbOrTx } from "../events/log";
 import type { FileStore } from "../files/store";
 import { enqueue } from "../jobs/queue";
+import { dateTimeFormat } from "../time/formats";
 import { SECTION_LABELS } from "./jobSheetRules";
 import { jobSheetsOf, readableAnswer } from "./jobSheets";
 import { formatMeterValue } from "./meters";
@@ -152,7 +154,7 @@ async function visitOf(db: DbOrTx, orgId: string, appointmentId: string) {
 }
 
 const when = (at: Date, timeZone: string) =>
-  new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(at);
+  dateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(at);
 
 /** An image in a box at the left margin below the text so far; the text goes on below the box. */
 function placeImage(doc: PDFKit.PDFDocument, bytes: Buffer, box: [number, number]) {

@@ -1,5 +1,6 @@
 // Technicians hear about their day: a visit given to them, moved to another time, or taken off
 // them. Written in the transaction that changes the visit, like every notification.
+
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { appointments, serviceLocations, workOrders } from "../../../db/schema";
@@ -7,6 +8,7 @@ import type { Ctx } from "../context";
 import type { DbOrTx } from "../events/log";
 import { notifyUsers } from "../notifications/notify";
 import { organizationTimeZone } from "../orgs/resolve";
+import { dateTimeFormat } from "../time/formats";
 import { formatWorkOrderNumber } from "./rules";
 
 export const VISIT_NOTICE_KIND = "visit.assigned";
@@ -51,13 +53,13 @@ export async function notifyVisitChange(tx: DbOrTx, ctx: Ctx, appointmentId: str
     .where(and(eq(appointments.orgId, orgId), eq(appointments.id, appointmentId)));
   if (!visit) return;
   const timeZone = await organizationTimeZone(tx as Db, orgId);
-  const day = new Intl.DateTimeFormat("en-GB", {
+  const day = dateTimeFormat("en-GB", {
     timeZone,
     weekday: "short",
     day: "numeric",
     month: "short",
   });
-  const clock = new Intl.DateTimeFormat("en-GB", { timeZone, timeStyle: "short" });
+  const clock = dateTimeFormat("en-GB", { timeZone, timeStyle: "short" });
   const when = `${day.format(visit.startsAt)} ${clock.format(visit.startsAt)}–${clock.format(visit.endsAt)}`;
   const job = `${formatWorkOrderNumber(visit.number)} ${visit.subject}`;
   const where = visit.place ? ` at ${visit.place}` : "";

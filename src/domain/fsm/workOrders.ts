@@ -31,6 +31,7 @@ import { type Ctx, can, requirePermission } from "../context";
 import { conflict, type FieldErrors, forbidden, invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { nextNumber } from "../orgs/counters";
+import { prepared } from "../prepared";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isOneOf, isUuid } from "../tickets/rules";
 import { crewTechnicians } from "./crews";
@@ -748,11 +749,19 @@ export type WorkOrderDetail = Awaited<ReturnType<typeof getWorkOrder>>;
 /** The work orders made from a ticket, for the ticket page. */
 export async function workOrdersForTicket(ctx: Ctx, ticketId: string) {
   if (!can(ctx.actor, "fsm.read")) return [];
-  return ctx.db
-    .select({ number: workOrders.number, status: workOrders.status, subject: workOrders.subject })
-    .from(workOrders)
-    .where(and(eq(workOrders.orgId, ctx.actor.orgId), eq(workOrders.ticketId, ticketId)))
-    .orderBy(asc(workOrders.number));
+  return prepared(ctx.db, "workOrdersForTicket", () =>
+    ctx.db
+      .select({ number: workOrders.number, status: workOrders.status, subject: workOrders.subject })
+      .from(workOrders)
+      .where(
+        and(
+          eq(workOrders.orgId, sql.placeholder("orgId")),
+          eq(workOrders.ticketId, sql.placeholder("ticketId")),
+        ),
+      )
+      .orderBy(asc(workOrders.number))
+      .prepare("work_orders_for_ticket"),
+  ).execute({ orgId: ctx.actor.orgId, ticketId });
 }
 
 /** Choices for the work order forms: customers' locations, assets, skills, technicians, catalog. */

@@ -1,13 +1,14 @@
 // Macros: canned responses agents apply to a ticket. The reply text has placeholders filled from
 // the ticket; the field changes (status, priority, assignee, tags…) apply at once, as a change by
 // the agent. Personal macros are the agent's own; shared ones are managed by supervisors and admins.
-import { and, asc, eq, isNull, or } from "drizzle-orm";
+import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { contacts, macros, type RuleAction } from "../../../db/schema";
 import { patchOf } from "../automation/engine";
 import { type Ctx, can, requirePermission } from "../context";
 import { fill } from "../email/templates";
 import { type FieldErrors, forbidden, invalid, notFound } from "../errors";
 import { formatTicketNumber } from "../orgs/counters";
+import { prepared } from "../prepared";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { updateTicket } from "../tickets/commands";
 import { actionValues, isUuid } from "../tickets/rules";
@@ -35,20 +36,23 @@ export type MacroRow = typeof macros.$inferSelect;
 /** The shared macros and the agent's own, by name. */
 export async function listMacros(ctx: Ctx): Promise<MacroRow[]> {
   requirePermission(ctx.actor, "tickets.work");
-  return ctx.db
-    .select()
-    .from(macros)
-    .where(
-      and(
-        eq(macros.orgId, ctx.actor.orgId),
-        or(
-          isNull(macros.ownerUserId),
-          ctx.actor.userId ? eq(macros.ownerUserId, ctx.actor.userId) : undefined,
+  return prepared(ctx.db, "listMacros", () =>
+    ctx.db
+      .select()
+      .from(macros)
+      .where(
+        and(
+          eq(macros.orgId, sql.placeholder("orgId")),
+          or(isNull(macros.ownerUserId), eq(macros.ownerUserId, sql.placeholder("userId"))),
         ),
-      ),
-    )
-    .orderBy(asc(macros.name));
+      )
+      .orderBy(asc(macros.name))
+      .prepare("list_macros"),
+  ).execute({ orgId: ctx.actor.orgId, userId: ctx.actor.userId ?? NO_USER });
 }
+
+/** A user id no row has: an actor without a user sees only the shared macros. */
+const NO_USER = "00000000-0000-0000-0000-000000000000";
 
 async function usableMacro(ctx: Ctx, id: string): Promise<MacroRow> {
   requirePermission(ctx.actor, "tickets.work");

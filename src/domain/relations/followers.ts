@@ -1,13 +1,14 @@
 // Followers of a ticket: colleagues (told in the product and by mail, as each prefers) and
 // contacts (copied on its replies; the mail side's ticket_followers). Also what follows a new
 // message: its @mentions, and the word to the ticket's followers.
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { contacts, ticketAgentFollowers, ticketFollowers, users } from "../../../db/schema";
 import { type Ctx, requirePermission, STAFF_ROLES } from "../context";
 import { invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { notifyUsers } from "../notifications/notify";
 import { formatTicketNumber } from "../orgs/counters";
+import { prepared } from "../prepared";
 import { findVisibleTicket, type TicketRef, type TicketRow } from "../tickets/access";
 import { findOrCreateContact, isEmail } from "../tickets/people";
 import { isUuid } from "../tickets/rules";
@@ -19,25 +20,42 @@ export interface Followers {
 }
 
 export async function followersOf(db: DbOrTx, orgId: string, ticketId: string): Promise<Followers> {
+  const params = { orgId, ticketId };
   const [agents, people] = await Promise.all([
-    db
-      .select({ userId: users.id, name: users.name })
-      .from(ticketAgentFollowers)
-      .innerJoin(
-        users,
-        and(eq(users.orgId, ticketAgentFollowers.orgId), eq(users.id, ticketAgentFollowers.userId)),
-      )
-      .where(and(eq(ticketAgentFollowers.orgId, orgId), eq(ticketAgentFollowers.ticketId, ticketId)))
-      .orderBy(asc(users.name)),
-    db
-      .select({ contactId: contacts.id, name: contacts.name, email: contacts.email })
-      .from(ticketFollowers)
-      .innerJoin(
-        contacts,
-        and(eq(contacts.orgId, ticketFollowers.orgId), eq(contacts.id, ticketFollowers.contactId)),
-      )
-      .where(and(eq(ticketFollowers.orgId, orgId), eq(ticketFollowers.ticketId, ticketId)))
-      .orderBy(asc(contacts.email)),
+    prepared(db, "agentFollowers", () =>
+      db
+        .select({ userId: users.id, name: users.name })
+        .from(ticketAgentFollowers)
+        .innerJoin(
+          users,
+          and(eq(users.orgId, ticketAgentFollowers.orgId), eq(users.id, ticketAgentFollowers.userId)),
+        )
+        .where(
+          and(
+            eq(ticketAgentFollowers.orgId, sql.placeholder("orgId")),
+            eq(ticketAgentFollowers.ticketId, sql.placeholder("ticketId")),
+          ),
+        )
+        .orderBy(asc(users.name))
+        .prepare("agent_followers"),
+    ).execute(params),
+    prepared(db, "contactFollowers", () =>
+      db
+        .select({ contactId: contacts.id, name: contacts.name, email: contacts.email })
+        .from(ticketFollowers)
+        .innerJoin(
+          contacts,
+          and(eq(contacts.orgId, ticketFollowers.orgId), eq(contacts.id, ticketFollowers.contactId)),
+        )
+        .where(
+          and(
+            eq(ticketFollowers.orgId, sql.placeholder("orgId")),
+            eq(ticketFollowers.ticketId, sql.placeholder("ticketId")),
+          ),
+        )
+        .orderBy(asc(contacts.email))
+        .prepare("contact_followers"),
+    ).execute(params),
   ]);
   return { agents, contacts: people };
 }

@@ -1,11 +1,12 @@
 // Links between tickets: a parent with its children (a problem and the incidents it causes, a
 // project and its tasks) and "related" tickets, shown on both sides and added or removed by agents.
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { type TicketLinkKind, ticketLinks, tickets } from "../../../db/schema";
 import { type Ctx, requirePermission } from "../context";
 import { invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { formatTicketNumber } from "../orgs/counters";
+import { prepared } from "../prepared";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isUuid, OPEN_STATUSES } from "../tickets/rules";
 import { namedTicket, type TicketSummary, ticketSummaries } from "./tickets";
@@ -30,15 +31,21 @@ export interface TicketLinks {
 }
 
 export async function linksOf(db: DbOrTx, orgId: string, ticketId: string): Promise<TicketLinks> {
-  const rows = await db
-    .select()
-    .from(ticketLinks)
-    .where(
-      and(
-        eq(ticketLinks.orgId, orgId),
-        or(eq(ticketLinks.fromTicketId, ticketId), eq(ticketLinks.toTicketId, ticketId)),
-      ),
-    );
+  const rows = await prepared(db, "linksOf", () =>
+    db
+      .select()
+      .from(ticketLinks)
+      .where(
+        and(
+          eq(ticketLinks.orgId, sql.placeholder("orgId")),
+          or(
+            eq(ticketLinks.fromTicketId, sql.placeholder("ticketId")),
+            eq(ticketLinks.toTicketId, sql.placeholder("ticketId")),
+          ),
+        ),
+      )
+      .prepare("links_of"),
+  ).execute({ orgId, ticketId });
   const others = rows.map((r) => (r.fromTicketId === ticketId ? r.toTicketId : r.fromTicketId));
   const byId = new Map((await ticketSummaries(db, orgId, others)).map((t) => [t.id, t]));
   const result: TicketLinks = { parent: null, children: [], related: [] };

@@ -2,6 +2,7 @@
 // an .ics file), policies (conditions, targets, pausing statuses, calendar), and the
 // organization's escalation contact. Every change appends an event and asks for the open tickets'
 // due times to be recomputed by a job (DESIGN.md rules 1, 3 and 4).
+
 import { and, asc, count, eq, inArray, ne } from "drizzle-orm";
 import {
   businessCalendars,
@@ -26,6 +27,7 @@ import { categoryPath } from "../fields/values";
 import { enqueue } from "../jobs/queue";
 import { isEmail } from "../tickets/people";
 import { isUuid } from "../tickets/rules";
+import { dateTimeFormat } from "../time/formats";
 import { type CalendarDefinition, calendarProblems, type Holiday, type WeeklyInterval } from "./calendar";
 import { IcsError, parseIcsHolidays } from "./ics";
 import { DEFAULT_PAUSE_STATUSES, SLA_TARGETS, type SlaTargetKind } from "./policy";
@@ -254,9 +256,7 @@ function readCalendarInput(ctx: Ctx, input: CalendarInput) {
     if (input.ics.size > ICS_MAX_BYTES) fields.ics = "The calendar file is larger than 1 MB.";
     else {
       try {
-        const year = Number(
-          new Intl.DateTimeFormat("en", { timeZone, year: "numeric" }).format(ctx.now).slice(0, 4),
-        );
+        const year = Number(dateTimeFormat("en", { timeZone, year: "numeric" }).format(ctx.now).slice(0, 4));
         const result = parseIcsHolidays(input.ics.text, { timeZone, fromYear: year - 1, toYear: year + 2 });
         const seen = new Set(holidays.map((h) => `${h.date}|${h.start ?? ""}`));
         for (const h of result.holidays) {

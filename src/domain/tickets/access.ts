@@ -1,10 +1,11 @@
 // Finding a ticket the actor may see. Another organization's ticket, or another customer's,
 // is "not found": its existence is not revealed.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { ticketFollowers, tickets } from "../../../db/schema";
 import { type Actor, can } from "../context";
 import { notFound } from "../errors";
 import type { DbOrTx } from "../events/log";
+import { prepared } from "../prepared";
 import { isUuid } from "./rules";
 
 /** A ticket is named by its number (123) or its uuid. */
@@ -18,17 +19,10 @@ export async function findVisibleTicket(
   ref: TicketRef,
   options: { forUpdate?: boolean } = {},
 ): Promise<TicketRow> {
-  const byRef =
-    typeof ref === "number" ? eq(tickets.number, ref) : isUuid(ref) ? eq(tickets.id, ref) : undefined;
-  if (!byRef) throw notFound("That ticket");
-  let query = db
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.orgId, actor.orgId), byRef))
-    .limit(1)
-    .$dynamic();
-  if (options.forUpdate) query = query.for("update");
-  const [ticket] = await query;
+  if (typeof ref !== "number" && !isUuid(ref)) throw notFound("That ticket");
+  const [ticket] = options.forUpdate
+    ? await lockTicket(db, actor.orgId, ref)
+    : await readTicket(db, actor.orgId, ref);
   if (!ticket) throw notFound("That ticket");
   if (can(actor, "tickets.read_all")) return ticket;
   if (can(actor, "tickets.read_own") && actor.contactId) {
@@ -47,4 +41,33 @@ export async function findVisibleTicket(
     if (follower) return ticket;
   }
   throw notFound("That ticket");
+}
+
+/** The ticket by number or id, prepared once: every ticket page and command starts here. */
+function readTicket(db: DbOrTx, orgId: string, ref: number | string): Promise<TicketRow[]> {
+  const byNumber = typeof ref === "number";
+  return prepared(db, byNumber ? "ticketByNumber" : "ticketById", () =>
+    db
+      .select()
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.orgId, sql.placeholder("orgId")),
+          byNumber ? eq(tickets.number, sql.placeholder("ref")) : eq(tickets.id, sql.placeholder("ref")),
+        ),
+      )
+      .limit(1)
+      .prepare(byNumber ? "ticket_by_number" : "ticket_by_id"),
+  ).execute({ orgId, ref });
+}
+
+function lockTicket(db: DbOrTx, orgId: string, ref: number | string): Promise<TicketRow[]> {
+  return db
+    .select()
+    .from(tickets)
+    .where(
+      and(eq(tickets.orgId, orgId), typeof ref === "number" ? eq(tickets.number, ref) : eq(tickets.id, ref)),
+    )
+    .limit(1)
+    .for("update");
 }

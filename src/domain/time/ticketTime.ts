@@ -9,6 +9,7 @@ import { type Ctx, can, requirePermission } from "../context";
 import { conflict, type FieldErrors, forbidden, invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { formatTicketNumber } from "../orgs/counters";
+import { prepared } from "../prepared";
 import { wallToUtc } from "../sla/zone";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isUuid } from "../tickets/rules";
@@ -58,12 +59,20 @@ export interface TicketTime {
 
 export async function ticketTime(ctx: Ctx, ticketId: string): Promise<TicketTime> {
   requirePermission(ctx.actor, "tickets.read_all");
-  const rows = await ctx.db
-    .select({ entry: ticketTimeEntries, userName: users.name })
-    .from(ticketTimeEntries)
-    .innerJoin(users, and(eq(users.orgId, ticketTimeEntries.orgId), eq(users.id, ticketTimeEntries.userId)))
-    .where(and(eq(ticketTimeEntries.orgId, ctx.actor.orgId), eq(ticketTimeEntries.ticketId, ticketId)))
-    .orderBy(asc(ticketTimeEntries.startedAt), asc(ticketTimeEntries.id));
+  const rows = await prepared(ctx.db, "ticketTimeEntries", () =>
+    ctx.db
+      .select({ entry: ticketTimeEntries, userName: users.name })
+      .from(ticketTimeEntries)
+      .innerJoin(users, and(eq(users.orgId, ticketTimeEntries.orgId), eq(users.id, ticketTimeEntries.userId)))
+      .where(
+        and(
+          eq(ticketTimeEntries.orgId, sql.placeholder("orgId")),
+          eq(ticketTimeEntries.ticketId, sql.placeholder("ticketId")),
+        ),
+      )
+      .orderBy(asc(ticketTimeEntries.startedAt), asc(ticketTimeEntries.id))
+      .prepare("ticket_time_entries"),
+  ).execute({ orgId: ctx.actor.orgId, ticketId });
   const me = ctx.actor.userId;
   const manageAll = can(ctx.actor, "time.manage_all");
   const entries = rows.map((r) => ({
@@ -78,20 +87,23 @@ export async function ticketTime(ctx: Ctx, ticketId: string): Promise<TicketTime
   const running = entries.find((e) => e.mine && e.endedAt === null) ?? null;
   let runningElsewhere: TicketTime["runningElsewhere"] = null;
   if (!running && me) {
-    const [other] = await ctx.db
-      .select({ number: tickets.number })
-      .from(ticketTimeEntries)
-      .innerJoin(
-        tickets,
-        and(eq(tickets.orgId, ticketTimeEntries.orgId), eq(tickets.id, ticketTimeEntries.ticketId)),
-      )
-      .where(
-        and(
-          eq(ticketTimeEntries.orgId, ctx.actor.orgId),
-          eq(ticketTimeEntries.userId, me),
-          isNull(ticketTimeEntries.endedAt),
-        ),
-      );
+    const [other] = await prepared(ctx.db, "runningTimerElsewhere", () =>
+      ctx.db
+        .select({ number: tickets.number })
+        .from(ticketTimeEntries)
+        .innerJoin(
+          tickets,
+          and(eq(tickets.orgId, ticketTimeEntries.orgId), eq(tickets.id, ticketTimeEntries.ticketId)),
+        )
+        .where(
+          and(
+            eq(ticketTimeEntries.orgId, sql.placeholder("orgId")),
+            eq(ticketTimeEntries.userId, sql.placeholder("userId")),
+            isNull(ticketTimeEntries.endedAt),
+          ),
+        )
+        .prepare("running_timer_elsewhere"),
+    ).execute({ orgId: ctx.actor.orgId, userId: me });
     runningElsewhere = other ?? null;
   }
   return { entries, running, runningElsewhere, billableMinutes: sum(true), nonBillableMinutes: sum(false) };

@@ -1,11 +1,13 @@
 // The ticket page's relations and time: merge banner, links, followers, split and merge entry
 // points, the timer and time entries; and the merge confirmation and time-entry edit pages.
+
 import type { FieldErrors } from "../../domain/errors";
 import type { LinkedTicket } from "../../domain/relations/links";
 import { LINK_ROLE_LABELS, LINK_ROLES } from "../../domain/relations/links";
 import type { MergePreview } from "../../domain/relations/merge";
 import type { TicketRelations } from "../../domain/relations/panel";
 import type { TicketDetail } from "../../domain/tickets/queries";
+import { dateTimeFormat } from "../../domain/time/formats";
 import { formatMinutes, type TicketTime, type TimeEntryRow } from "../../domain/time/ticketTime";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { formatDateTime, formatTicketNumber, statusLabel } from "../format";
@@ -693,7 +695,7 @@ export function MergeConfirmPage(props: {
 
 /** Local "YYYY-MM-DDTHH:MM" of an instant in a zone, for a datetime-local field. */
 function localInput(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
+  const parts = dateTimeFormat("en-CA", {
     timeZone,
     year: "numeric",
     month: "2-digit",

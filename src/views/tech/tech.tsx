@@ -10,6 +10,7 @@ import {
   formatWorkOrderNumber,
   nextAppointmentStatuses,
 } from "../../domain/fsm/rules";
+import { dateTimeFormat } from "../../domain/time/formats";
 import { CsrfField, ErrorSummary, Field, Notice } from "../form";
 import { formatDateTime, priorityLabel, timeAgo } from "../format";
 import { TechChecklist } from "../fsm/jobSheets";
@@ -73,7 +74,7 @@ export function TechPage({
 }
 
 const time = (d: Date, timeZone: string) =>
-  new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone }).format(d);
+  dateTimeFormat("en-GB", { timeStyle: "short", timeZone }).format(d);
 
 /** Links that open the phone's navigation app (geo:) or OpenStreetMap in the browser. */
 function MapLinks({ lat, lng, address }: { lat: number | null; lng: number | null; address: string }) {
@@ -178,9 +179,7 @@ export function TodayPage({
       ) : (
         ""
       )}
-      <h1
-        safe
-      >{`Today, ${new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone }).format(now)}`}</h1>
+      <h1 safe>{`Today, ${dateTimeFormat("en-GB", { dateStyle: "medium", timeZone }).format(now)}`}</h1>
       {rows.length === 0 ? (
         <p class="empty">No visits today.</p>
       ) : (

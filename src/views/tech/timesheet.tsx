@@ -1,15 +1,15 @@
 // The technician's timesheet for a day, and the supervisor's view of the same sheet.
+
 import { TIMESHEET_ENTRY_KINDS } from "../../../db/schema";
 import type { FieldErrors } from "../../domain/errors";
 import type { SheetLine, Timesheet } from "../../domain/fsm/timesheets";
+import { dateTimeFormat } from "../../domain/time/formats";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { humanize } from "../format";
 import { TechPage } from "./tech";
 
 const clock = (at: Date, timeZone: string) =>
-  new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
-    at,
-  );
+  dateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
 export const duration = (minutes: number) =>
   `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
 
