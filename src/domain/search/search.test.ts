@@ -73,6 +73,23 @@ describe("ticket search documents", () => {
     expect(await subjects(away, "roller")).toEqual([]);
   });
 
+  test("tickets found by subject and those found by a message both carry a snippet of the matching message", async () => {
+    const fixture = await createOrg("SearchSnippets");
+    const customer = fixture.ctx("customer");
+    await createTicket(customer, {
+      subject: "Boiler pressure drops",
+      body: "The boiler loses pressure overnight.",
+    });
+    await createTicket(customer, {
+      subject: "Heating cold",
+      body: "Radiators cold; the boiler light blinks red.",
+    });
+    const found = await searchEverything(fixture.ctx("agent"), { q: "boiler" });
+    expect(found.tickets.map((t) => t.subject)).toEqual(["Boiler pressure drops", "Heating cold"]);
+    expect(found.tickets[0].snippet).toContain("\u0002boiler\u0003 loses pressure");
+    expect(found.tickets[1].snippet).toContain("the \u0002boiler\u0003 light blinks");
+  });
+
   test("only the last word is a prefix while typing; websearch syntax still works", async () => {
     await createTicket(home.ctx("customer"), {
       subject: "Badge reader offline",

@@ -528,10 +528,20 @@ export async function searchEverything(
   // Tickets shown: those whose subject matches, best ranked, then those whose subject, messages or
   // notes match, most recently updated first. Independent queries run side by side on the pool.
   const filter = { status: input.status, priority: input.priority };
+  // The subject hits usually fill the page, so their snippets are made as soon as they are known,
+  // while the other queries still run; the rest are made at the end for the tickets shown.
   const [bySubject, matches, contactRows, companyRows, articles] = await Promise.all([
-    customPlans(ctx.db, (tx) =>
-      subjectHits(tx, orgId, query, number ? Number(number[1]) : undefined, filters, limit),
-    ),
+    customPlans(ctx.db, async (tx) => {
+      const rows = await subjectHits(
+        tx,
+        orgId,
+        query,
+        number ? Number(number[1]) : undefined,
+        filters,
+        limit,
+      );
+      return { rows, snippets: await ticketSnippets(tx, orgId, config, query, rows) };
+    }),
     customPlans(ctx.db, async (tx) => {
       const found = await documentMatches(tx, orgId, query, filter, limit);
       const newest =
@@ -544,9 +554,13 @@ export async function searchEverything(
     companyHits(ctx.db, orgId, q),
     customPlans(ctx.db, (tx) => articleSearch(tx, config, articleWhere, q, 10)),
   ]);
-  const seen = new Set(bySubject.map((t) => t.id));
-  const ticketRows = [...bySubject, ...matches.newest.filter((t) => !seen.has(t.id))].slice(0, limit);
-  const snippets = await customPlans(ctx.db, (tx) => ticketSnippets(tx, orgId, config, query, ticketRows));
+  const seen = new Set(bySubject.rows.map((t) => t.id));
+  const ticketRows = [...bySubject.rows, ...matches.newest.filter((t) => !seen.has(t.id))].slice(0, limit);
+  const rest = ticketRows.filter((t) => !seen.has(t.id));
+  const snippets = new Map([
+    ...bySubject.snippets,
+    ...(rest.length ? await customPlans(ctx.db, (tx) => ticketSnippets(tx, orgId, config, query, rest)) : []),
+  ]);
   return {
     q,
     tickets: ticketRows.map((t) => ({
