@@ -35,6 +35,7 @@ import { portalRoutes } from "./routes/portal";
 import { presenceRoutes } from "./routes/presence";
 import { rateRoutes } from "./routes/rate";
 import { relationRoutes } from "./routes/relations";
+import { reportRoutes } from "./routes/reports";
 import { ruleRoutes } from "./routes/rules";
 import { slaRoutes } from "./routes/sla";
 import { techRoutes } from "./routes/tech";
@@ -132,7 +133,8 @@ export function buildApp(deps: Deps) {
         .use(catalogRoutes(deps))
         .use(zoneRoutes(deps))
         .use(locationRoutes(deps))
-        .use(technicianRoutes(deps)),
+        .use(technicianRoutes(deps))
+        .use(reportRoutes(deps)),
     )
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))

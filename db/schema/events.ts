@@ -8,7 +8,7 @@ import { organizations } from "./orgs";
  * string holding the object rather than the object itself; this reads the field either way, and
  * is written the same in the index and in queries so the index serves them.
  */
-export function eventDataField(data: AnyPgColumn | SQL, name: "estimateId"): SQL {
+export function eventDataField(data: AnyPgColumn | SQL, name: "estimateId" | "step"): SQL {
   return sql`((case when jsonb_typeof(${data}) = 'string' then (${data} #>> '{}')::jsonb else ${data} end) ->> ${sql.raw(`'${name}'`)})`;
 }
 

@@ -63,6 +63,8 @@ const PERMISSIONS = {
   "kb.publish": ["admin", "supervisor"],
   /** "Ask the data": questions about the organization's figures, answered by fixed queries. */
   "reports.ask": ["admin", "supervisor"],
+  /** The desk's report of a period: volumes, first replies, SLA, satisfaction, self-service, visits. */
+  "reports.read": ["admin", "supervisor"],
   /** Receive notifications in the product and by email: everyone but customers. */
   "notifications.receive": ["admin", "supervisor", "agent", "dispatcher", "technician"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -573,6 +573,7 @@ const ROUTES: RouteCase[] = [
     allowed: ["technician"],
   },
   { name: "kb articles", method: "GET", path: () => "/desk/kb", allowed: WORK },
+  { name: "desk report", method: "GET", path: () => "/desk/reports?days=7", allowed: KB_PUBLISH },
   { name: "kb new article form", method: "GET", path: () => "/desk/kb/new", allowed: WORK },
   {
     name: "kb create article",

@@ -43,6 +43,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
         <a href="/fsm/work-orders">Work orders</a>
       )}
       {viewer.role === "supervisor" || isAdmin ? <a href="/fsm/timesheets">Timesheets</a> : ""}
+      {may("reports.read") ? <a href="/desk/reports">Reports</a> : ""}
       {viewer.role === "supervisor" || isAdmin ? <a href="/desk/ask">Ask the data</a> : ""}
       {["admin", "supervisor", "dispatcher"].includes(viewer.role) ? (
         <>
