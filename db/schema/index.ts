@@ -11,6 +11,7 @@ export * from "./events";
 export * from "./fields";
 export * from "./fieldwork";
 export * from "./forum";
+export * from "./invoicing";
 export * from "./fsm";
 export * from "./inventory";
 export * from "./jobSheets";
