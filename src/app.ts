@@ -23,6 +23,7 @@ import { fsmRoutes } from "./routes/fsm";
 import { helpRoutes } from "./routes/help";
 import { htmlResponse } from "./routes/htmlResponse";
 import { inventoryRoutes } from "./routes/inventory";
+import { invoiceRoutes } from "./routes/invoices";
 import { jobSheetRoutes } from "./routes/jobSheets";
 import { kbRoutes } from "./routes/kb";
 import { locationRoutes } from "./routes/locations";
@@ -132,7 +133,8 @@ export function buildApp(deps: Deps) {
         .use(catalogRoutes(deps))
         .use(zoneRoutes(deps))
         .use(locationRoutes(deps))
-        .use(technicianRoutes(deps)),
+        .use(technicianRoutes(deps))
+        .use(invoiceRoutes(deps)),
     )
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))
