@@ -75,4 +75,15 @@ CREATE UNIQUE INDEX "invoices_org_work_order" ON "invoices" USING btree ("org_id
 CREATE INDEX "invoices_org_status" ON "invoices" USING btree ("org_id","status","updated_at");--> statement-breakpoint
 CREATE INDEX "invoices_org_contact" ON "invoices" USING btree ("org_id","contact_id");--> statement-breakpoint
 CREATE INDEX "invoices_org_company" ON "invoices" USING btree ("org_id","company_id");--> statement-breakpoint
-CREATE INDEX "events_org_invoice" ON "events" USING btree ("org_id",((case when jsonb_typeof("data") = 'string' then ("data" #>> '{}')::jsonb else "data" end) ->> 'invoiceId'),"seq") WHERE "events"."type" like 'invoice.%';
+CREATE INDEX "events_org_invoice" ON "events" USING btree ("org_id",((case when jsonb_typeof("data") = 'string' then ("data" #>> '{}')::jsonb else "data" end) ->> 'invoiceId'),"seq") WHERE "events"."type" like 'invoice.%';--> statement-breakpoint
+-- Added by hand
+-- Deleting an organization cascades to every table at once; these references to its other rows
+-- (catalog, customers, work orders, users) are checked at commit, when the referring rows are gone too.
+ALTER TABLE "invoice_line_items" ALTER CONSTRAINT "invoice_line_items_org_id_service_id_services_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "invoice_line_items" ALTER CONSTRAINT "invoice_line_items_org_id_part_id_parts_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "invoice_payments" ALTER CONSTRAINT "invoice_payments_org_id_recorded_by_user_id_users_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "invoices" ALTER CONSTRAINT "invoices_org_id_contact_id_contacts_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "invoices" ALTER CONSTRAINT "invoices_org_id_company_id_companies_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "invoices" ALTER CONSTRAINT "invoices_org_id_location_id_service_locations_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "invoices" ALTER CONSTRAINT "invoices_org_id_work_order_id_work_orders_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;--> statement-breakpoint
+ALTER TABLE "invoices" ALTER CONSTRAINT "invoices_org_id_created_by_user_id_users_org_id_id_fk" DEFERRABLE INITIALLY DEFERRED;
