@@ -594,8 +594,8 @@ async function seedInvoices(
       createdAt: sentAt,
       updatedAt: paidAt ?? sentAt,
     });
-    lines.forEach((l, position) =>
-      lineRows.push({
+    lineRows.push(
+      ...lines.map((l, position) => ({
         orgId,
         invoiceId: id,
         kind: l.kind,
@@ -607,7 +607,7 @@ async function seedInvoices(
         taxBasisPoints: l.taxBasisPoints,
         position: position + 1,
         createdAt: sentAt,
-      }),
+      })),
     );
     const event = (type: string, at: Date, data: Record<string, unknown> = {}) =>
       eventRows.push({
