@@ -253,7 +253,7 @@ function describe(type: string, data: Record<string, unknown>, currency: string)
     case "invoice.line_removed":
       return `removed the line “${String(data.description ?? "")}”`;
     case "invoice.sent":
-      return `sent it to ${String(data.to)}, due ${String(data.dueDate)}`;
+      return `sent it${data.to ? ` to ${String(data.to)}` : ""}, due ${String(data.dueDate)}`;
     case "invoice.resent":
       return `sent a reminder to ${String(data.to)}`;
     case "invoice.payment_recorded":
