@@ -23,6 +23,7 @@ import { fsmRoutes } from "./routes/fsm";
 import { helpRoutes } from "./routes/help";
 import { htmlResponse } from "./routes/htmlResponse";
 import { inventoryRoutes } from "./routes/inventory";
+import { invoiceRoutes } from "./routes/invoices";
 import { jobSheetRoutes } from "./routes/jobSheets";
 import { kbRoutes } from "./routes/kb";
 import { locationRoutes } from "./routes/locations";
@@ -134,7 +135,8 @@ export function buildApp(deps: Deps) {
         .use(zoneRoutes(deps))
         .use(locationRoutes(deps))
         .use(technicianRoutes(deps))
-        .use(reportRoutes(deps)),
+        .use(reportRoutes(deps))
+        .use(invoiceRoutes(deps)),
     )
     .use(dispatchRoutes(deps))
     .use(techRoutes(deps))

@@ -8,7 +8,7 @@ import { organizations } from "./orgs";
  * string holding the object rather than the object itself; this reads the field either way, and
  * is written the same in the index and in queries so the index serves them.
  */
-export function eventDataField(data: AnyPgColumn | SQL, name: "estimateId" | "step"): SQL {
+export function eventDataField(data: AnyPgColumn | SQL, name: "estimateId" | "invoiceId" | "step"): SQL {
   return sql`((case when jsonb_typeof(${data}) = 'string' then (${data} #>> '{}')::jsonb else ${data} end) ->> ${sql.raw(`'${name}'`)})`;
 }
 
@@ -35,5 +35,8 @@ export const events = pgTable(
     index("events_org_estimate")
       .on(t.orgId, eventDataField(t.data, "estimateId"), t.seq)
       .where(sql`${t.type} like 'estimate.%'`),
+    index("events_org_invoice")
+      .on(t.orgId, eventDataField(t.data, "invoiceId"), t.seq)
+      .where(sql`${t.type} like 'invoice.%'`),
   ],
 );

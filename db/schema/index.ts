@@ -13,6 +13,7 @@ export * from "./fieldwork";
 export * from "./forum";
 export * from "./fsm";
 export * from "./inventory";
+export * from "./invoicing";
 export * from "./jobSheets";
 export * from "./jobs";
 export * from "./kb";

@@ -14,6 +14,9 @@ import {
   estimateLines,
   estimates,
   events,
+  invoiceLines,
+  invoicePayments,
+  invoices,
   jobSheetTemplates,
   kbArticles,
   kbArticleVersions,
@@ -398,6 +401,27 @@ describe("demo data", () => {
     expect(below.length).toBeGreaterThan(0);
   });
 
+  test("has invoices for completed work orders: sent, paid, overdue and part-paid", async () => {
+    const { db } = await testDatabase();
+    const rows = await db.select().from(invoices).where(eq(invoices.orgId, orgId));
+    const today = new Date().toISOString().slice(0, 10);
+    const shown = rows.map((r) => (r.status === "sent" && r.dueDate < today ? "overdue" : r.status)).sort();
+    expect(shown).toEqual(["overdue", "paid", "sent", "sent"]);
+    const done = await db
+      .select({ id: workOrders.id, status: workOrders.status })
+      .from(workOrders)
+      .where(eq(workOrders.orgId, orgId));
+    for (const r of rows)
+      expect(["completed", "closed"]).toContain(done.find((w) => w.id === r.workOrderId)?.status as string);
+    const payments = await db.select().from(invoicePayments).where(eq(invoicePayments.orgId, orgId));
+    expect(payments).toHaveLength(2);
+    const [{ value }] = await db
+      .select({ value: counters.value })
+      .from(counters)
+      .where(and(eq(counters.orgId, orgId), eq(counters.name, "invoice")));
+    expect(value).toBe(4);
+  });
+
   // Last, because it removes the data the tests above read.
   test("the demo customer has estimates to answer and maintenance plans on their equipment", async () => {
     const { db } = await testDatabase();
@@ -432,6 +456,9 @@ describe("demo data", () => {
       lineItems,
       estimates,
       estimateLines,
+      invoices,
+      invoiceLines,
+      invoicePayments,
       maintenancePlans,
       maintenancePlanLines,
       ticketCategories,

@@ -2,8 +2,10 @@
 // small catalog, customers' sites with their equipment, and 20 work orders — five of them visits
 // today for tech@demo.test, so /tech has a real day to show.
 import { and, asc, eq } from "drizzle-orm";
-import { startOfDay } from "../../src/domain/fsm/field";
+import { addDays } from "../../src/domain/fsm/estimateRules";
+import { instantToLocal, startOfDay } from "../../src/domain/fsm/field";
 import { parseSection } from "../../src/domain/fsm/jobSheetRules";
+import { totals } from "../../src/domain/fsm/money";
 import type { Db } from "../client";
 import {
   type AppointmentStatus,
@@ -15,6 +17,9 @@ import {
   estimateLines,
   estimates,
   events,
+  invoiceLines,
+  invoicePayments,
+  invoices,
   JOB_SHEET_SECTIONS,
   jobSheetTemplateItems,
   jobSheetTemplateServices,
@@ -399,6 +404,7 @@ export async function seedFieldService(tx: Tx, input: FieldSeedInput): Promise<{
   await tx.insert(lineItems).values(lineRows);
   await tx.insert(events).values(eventRows);
   await tx.insert(counters).values({ orgId, name: "work_order", value: woRows.length });
+  await seedInvoices(tx, { orgId, now, timeZone: input.timeZone, workOrders: woRows, lines: lineRows });
   await seedEstimatesAndPlans(tx, {
     orgId,
     now,
@@ -525,6 +531,117 @@ async function seedInventory(
   }
   await tx.insert(stockMovements).values(movements);
   await tx.insert(stockLevels).values(levels);
+}
+
+/**
+ * Invoices for the first completed work orders: the demo customer's visit of this morning sent
+ * and waiting, one paid, one overdue, and one paid in part.
+ */
+async function seedInvoices(
+  tx: Tx,
+  input: {
+    orgId: string;
+    now: Date;
+    timeZone: string;
+    workOrders: (typeof workOrders.$inferInsert)[];
+    lines: (typeof lineItems.$inferInsert)[];
+  },
+) {
+  const { orgId, now } = input;
+  const today = instantToLocal(now, input.timeZone).slice(0, 10);
+  const done = input.workOrders.filter(
+    (w) => (w.status === "completed" || w.status === "closed") && w.contactId,
+  );
+  const plans = [
+    { issuedDaysAgo: 0, terms: 30, paid: 0 },
+    { issuedDaysAgo: 12, terms: 30, paid: 1 },
+    { issuedDaysAgo: 20, terms: 14, paid: 0 },
+    { issuedDaysAgo: 5, terms: 30, paid: 0.5 },
+  ];
+  const invoiceRows: (typeof invoices.$inferInsert)[] = [];
+  const lineRows: (typeof invoiceLines.$inferInsert)[] = [];
+  const paymentRows: (typeof invoicePayments.$inferInsert)[] = [];
+  const eventRows: (typeof events.$inferInsert)[] = [];
+  plans.slice(0, done.length).forEach((plan, i) => {
+    const wo = done[i];
+    const id = crypto.randomUUID();
+    const number = i + 1;
+    const issueDate = addDays(today, -plan.issuedDaysAgo);
+    const sentAt = new Date(now.getTime() - plan.issuedDaysAgo * 86_400_000);
+    const lines = input.lines
+      .filter((l) => l.workOrderId === wo.id)
+      .map((l) => ({ ...l, taxBasisPoints: l.taxBasisPoints ?? 0 }));
+    const total = totals(lines).totalMinor;
+    const paidMinor = Math.round(total * plan.paid);
+    const paidAt = plan.paid === 1 ? new Date(sentAt.getTime() + 7 * 86_400_000) : null;
+    invoiceRows.push({
+      id,
+      orgId,
+      number,
+      status: paidAt ? "paid" : "sent",
+      subject: wo.subject,
+      notes: "Please pay by bank transfer to Maybank 5140 1234 5678, quoting the invoice number.",
+      contactId: wo.contactId as string,
+      companyId: wo.companyId ?? null,
+      locationId: wo.locationId ?? null,
+      workOrderId: wo.id,
+      currency: wo.currency,
+      paymentTermsDays: plan.terms,
+      issueDate,
+      dueDate: addDays(issueDate, plan.terms),
+      sentAt,
+      paidAt,
+      createdAt: sentAt,
+      updatedAt: paidAt ?? sentAt,
+    });
+    lineRows.push(
+      ...lines.map((l, position) => ({
+        orgId,
+        invoiceId: id,
+        kind: l.kind,
+        serviceId: l.serviceId ?? null,
+        partId: l.partId ?? null,
+        description: l.description,
+        quantity: l.quantity,
+        unitPriceMinor: l.unitPriceMinor,
+        taxBasisPoints: l.taxBasisPoints,
+        position: position + 1,
+        createdAt: sentAt,
+      })),
+    );
+    const event = (type: string, at: Date, data: Record<string, unknown> = {}) =>
+      eventRows.push({
+        orgId,
+        type,
+        ticketId: null,
+        actorUserId: null,
+        actorKind: "system",
+        data: { invoiceId: id, number, ...data },
+        createdAt: at,
+      });
+    event("invoice.created", sentAt, { fromWorkOrder: wo.number });
+    event("invoice.sent", sentAt, { dueDate: addDays(issueDate, plan.terms), status: "sent" });
+    if (paidMinor > 0) {
+      const at = paidAt ?? new Date(sentAt.getTime() + 2 * 86_400_000);
+      paymentRows.push({
+        orgId,
+        invoiceId: id,
+        amountMinor: paidMinor,
+        receivedOn: addDays(issueDate, paidAt ? 7 : 2),
+        method: "bank_transfer",
+        reference: `MBB${String(700100 + number)}`,
+        createdAt: at,
+      });
+      event("invoice.payment_recorded", at, { amountMinor: paidMinor, balanceMinor: total - paidMinor });
+      if (paidAt) event("invoice.paid", paidAt, { totalMinor: total, status: "paid" });
+    }
+  });
+  if (invoiceRows.length === 0) return;
+  await tx.insert(invoices).values(invoiceRows);
+  if (lineRows.length) await tx.insert(invoiceLines).values(lineRows);
+  if (paymentRows.length) await tx.insert(invoicePayments).values(paymentRows);
+  await tx.insert(events).values(eventRows);
+  await tx.insert(counters).values({ orgId, name: "invoice", value: invoiceRows.length });
 }
 
 /**

@@ -48,6 +48,12 @@ const PERMISSIONS = {
   "estimates.manage": ["admin", "supervisor", "dispatcher"],
   /** Read, accept or decline the estimates made out to oneself or one's company (in the portal). */
   "estimates.respond": ["customer"],
+  /** Write invoices, send them, record payments, void them. */
+  "invoices.manage": ["admin", "supervisor", "dispatcher"],
+  /** See the organization's invoices (agents answer customers' questions about them). */
+  "invoices.read": ["admin", "supervisor", "dispatcher", "agent"],
+  /** Read the invoices made out to oneself or one's company, once sent (in the portal). */
+  "invoices.view_own": ["customer"],
   /** Preventive maintenance plans and the work orders they make. */
   "maintenance.manage": ["admin", "supervisor", "dispatcher"],
   /**

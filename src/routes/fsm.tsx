@@ -24,6 +24,7 @@ import {
   scheduleAppointment,
   workOrderChoices,
 } from "../domain/fsm/workOrders";
+import { invoiceOfWorkOrder } from "../domain/invoicing/invoices";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { type Failed, NewWorkOrderPage, WorkOrderListPage, WorkOrderPage } from "../views/fsm/workOrders";
 import type { Deps } from "./deps";
@@ -59,11 +60,12 @@ export async function workOrderPage(
     workOrderChoices(ctx),
     organizationTimeZone(ctx.db, ctx.actor.orgId),
   ]);
-  const [estimate, plan, jobSheets, templates] = await Promise.all([
+  const [estimate, plan, jobSheets, templates, invoicing] = await Promise.all([
     estimateOfWorkOrder(ctx, detail.workOrder.id),
     planOfWorkOrder(ctx, detail.workOrder.id),
     jobSheetsOf(ctx.db, ctx.actor.orgId, detail.workOrder.id),
     activeTemplates(ctx),
+    invoiceOfWorkOrder(ctx, detail.workOrder),
   ]);
   const stock = can(ctx.actor, "inventory.manage")
     ? { taken: await stockTakenFor(ctx, detail.workOrder.id), choices: await inventoryChoices(ctx) }
@@ -84,6 +86,7 @@ export async function workOrderPage(
       estimate={estimate}
       plan={plan}
       canEstimate={can(ctx.actor, "estimates.manage")}
+      invoicing={invoicing}
       jobSheets={jobSheets}
       templates={templates}
       stock={stock}

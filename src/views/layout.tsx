@@ -62,6 +62,7 @@ function StaffNav({ viewer }: { viewer: Viewer }) {
       ) : (
         ""
       )}
+      {may("invoices.read") ? <a href="/fsm/invoices">Invoices</a> : ""}
       {may("kb.write") ? <a href="/desk/kb">Knowledge base</a> : ""}
       {may("tickets.read_all") ? <a href="/desk/search">Search</a> : ""}
       {isAdmin ? <a href="/admin">Admin</a> : ""}
@@ -85,6 +86,7 @@ function CustomerNav({ viewer }: { viewer?: Viewer }) {
           <a href="/portal/tickets">My tickets</a>
           <a href="/portal/tickets/new">New ticket</a>
           <a href="/portal/estimates">Estimates</a>
+          <a href="/portal/invoices">Invoices</a>
           <a href="/portal/chat">Chat</a>
           <a href="/help">Help center</a>
           <a href="/community">Community</a>

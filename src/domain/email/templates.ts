@@ -152,6 +152,24 @@ export const TEMPLATE_KINDS: TemplateKind[] = [
     },
   },
   {
+    kind: "invoice_sent",
+    label: "An invoice sent to the customer, with a link to read it in the portal",
+    placeholders: [
+      "contact.name",
+      "invoice.number",
+      "invoice.subject",
+      "invoice.balance",
+      "invoice.due_date",
+      "portal.url",
+      "org.name",
+    ],
+    defaults: {
+      subject: "[{{invoice.number}}] Invoice: {{invoice.subject}}",
+      text: "Hello {{contact.name}},\n\nHere is our invoice {{invoice.number}} for “{{invoice.subject}}”. {{invoice.balance}} is due by {{invoice.due_date}}.\n\nSee the invoice and download it as a PDF in the portal:\n{{portal.url}}\n\nKind regards,\n{{org.name}}",
+      html: null,
+    },
+  },
+  {
     kind: "appointment_confirmation",
     label: "Visit confirmation by email, when a visit is scheduled or moved",
     placeholders: VISIT_PLACEHOLDERS,

@@ -22,6 +22,7 @@ export function LinesTable({
   totals,
   currency,
   removeAction,
+  editHref,
   csrf,
 }: {
   lines: ShownLine[];
@@ -29,6 +30,8 @@ export function LinesTable({
   currency: string;
   /** With it, each line has a Remove button posting to this function's path. */
   removeAction?: (line: ShownLine) => string;
+  /** With it, each line has a Change link to this function's address. */
+  editHref?: (line: ShownLine) => string;
   csrf?: string;
 }) {
   const span = removeAction ? "6" : "5";
@@ -76,6 +79,13 @@ export function LinesTable({
             </td>
             {removeAction ? (
               <td>
+                {editHref ? (
+                  <a href={editHref(l)} class="change-line">
+                    Change
+                  </a>
+                ) : (
+                  ""
+                )}
                 <form method="post" action={removeAction(l)}>
                   <CsrfField token={csrf ?? ""} />
                   <button type="submit" class="secondary">

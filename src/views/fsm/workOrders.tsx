@@ -24,6 +24,7 @@ import type {
   WorkOrderFilters,
   WorkOrderListRow,
 } from "../../domain/fsm/workOrders";
+import { formatInvoiceNumber } from "../../domain/invoicing/rules";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { contactLabel, formatDateTime, formatTicketNumber, humanize, priorityLabel } from "../format";
 import { Page, type Viewer } from "../layout";
@@ -292,6 +293,7 @@ export function WorkOrderPage({
   estimate,
   plan,
   canEstimate = false,
+  invoicing,
   jobSheets = [],
   templates = [],
   stock,
@@ -314,6 +316,8 @@ export function WorkOrderPage({
   plan?: { id: string; title: string; occursOn: string } | null;
   /** Whether the viewer may write an estimate from this work order. */
   canEstimate?: boolean;
+  /** The work order's invoice, or whether one may be made (the work is done). */
+  invoicing?: { invoice: { number: number } | null; canCreate: boolean };
   jobSheets?: JobSheetView[];
   templates?: { id: string; name: string }[];
   /** For the office's inventory: where visits' parts came from, and the form's choices. */
@@ -400,7 +404,31 @@ export function WorkOrderPage({
           ) : (
             ""
           )}
+          {invoicing?.invoice ? (
+            <>
+              {" "}
+              · Invoice{" "}
+              <a
+                href={`/fsm/invoices/${formatInvoiceNumber(invoicing.invoice.number)}`}
+                class="invoice-link"
+                safe
+              >
+                {formatInvoiceNumber(invoicing.invoice.number)}
+              </a>
+            </>
+          ) : (
+            ""
+          )}
         </p>
+        {invoicing?.canCreate ? (
+          <form method="post" action="/fsm/invoices" class="inline create-invoice">
+            <CsrfField token={csrf} />
+            <input type="hidden" name="workOrder" value={number} />
+            <button type="submit">Create invoice</button>
+          </form>
+        ) : (
+          ""
+        )}
       </header>
       <div class="ticket-layout">
         <section>
