@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import type { Ctx } from "../domain/context";
-import { isDomainError, notFound } from "../domain/errors";
+import { notFound } from "../domain/errors";
 import { formatEstimateNumber, parseEstimateNumber } from "../domain/fsm/estimateRules";
 import {
   addEstimateLine,
@@ -21,7 +21,7 @@ import { organizationTimeZone } from "../domain/orgs/resolve";
 import { EstimateListPage, EstimatePage, NewEstimatePage } from "../views/fsm/estimates";
 import type { Failed } from "../views/fsm/workOrders";
 import type { Deps } from "./deps";
-import { field, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
+import { failedFrom, field, lineInputFrom, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
   created: "Draft created. Add its lines, then send it.",
@@ -35,11 +35,6 @@ export function estimateNumberParam(value: string): number {
   const number = parseEstimateNumber(value);
   if (number === undefined) throw notFound("That estimate");
   return number;
-}
-
-function failedFrom(error: unknown, form: string, body: unknown): Failed {
-  if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
-  return { form, message: error.message, fields: error.fields ?? {}, values: formValues(body) };
 }
 
 /** The customer typed as an email: a contact's id, "unknown" (marked as such), or none. */
@@ -176,15 +171,7 @@ export function estimateRoutes(deps: Deps) {
       const ctx = ctxFor(requireUserWith(user, "estimates.manage"));
       const number = estimateNumberParam(params.number);
       try {
-        await addEstimateLine(ctx, number, {
-          kind: field(body, "kind"),
-          serviceId: field(body, "serviceId"),
-          partId: field(body, "partId"),
-          description: field(body, "description"),
-          quantity: field(body, "quantity"),
-          unitPrice: field(body, "unitPrice"),
-          taxPercent: field(body, "taxPercent"),
-        });
+        await addEstimateLine(ctx, number, lineInputFrom(body));
         return seeOther(set, request, `/fsm/estimates/${formatEstimateNumber(number)}?notice=line`);
       } catch (error) {
         const failed = failedFrom(error, "line", body);

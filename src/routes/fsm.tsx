@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
-import { isDomainError, notFound } from "../domain/errors";
+import { notFound } from "../domain/errors";
 import { estimateOfWorkOrder } from "../domain/fsm/estimates";
 import { instantToLocal, localToInstant } from "../domain/fsm/field";
 import { inventoryChoices, stockTakenFor } from "../domain/fsm/inventory";
@@ -29,7 +29,16 @@ import { organizationTimeZone } from "../domain/orgs/resolve";
 import { type Failed, NewWorkOrderPage, WorkOrderListPage, WorkOrderPage } from "../views/fsm/workOrders";
 import type { Deps } from "./deps";
 import { ticketNumberParam } from "./desk";
-import { field, fieldList, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
+import {
+  failedFrom,
+  field,
+  fieldList,
+  lineInputFrom,
+  requireUserWith,
+  seeOther,
+  viewerOf,
+  webContext,
+} from "./web";
 
 const NOTICES: Record<string, string> = {
   created: "Work order created.",
@@ -93,11 +102,6 @@ export async function workOrderPage(
       {...extra}
     />
   );
-}
-
-function failedFrom(error: unknown, form: string, body: unknown): Failed {
-  if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
-  return { form, message: error.message, fields: error.fields ?? {}, values: formValues(body) };
 }
 
 export function fsmRoutes(deps: Deps) {
@@ -221,15 +225,7 @@ export function fsmRoutes(deps: Deps) {
       const ctx = ctxFor(requireUserWith(user, "fsm.manage"));
       const number = workOrderNumberParam(params.number);
       try {
-        await addLineItem(ctx, number, {
-          kind: field(body, "kind"),
-          serviceId: field(body, "serviceId"),
-          partId: field(body, "partId"),
-          description: field(body, "description"),
-          quantity: field(body, "quantity"),
-          unitPrice: field(body, "unitPrice"),
-          taxPercent: field(body, "taxPercent"),
-        });
+        await addLineItem(ctx, number, lineInputFrom(body));
         return seeOther(set, request, `/fsm/work-orders/${formatWorkOrderNumber(number)}?notice=line`);
       } catch (error) {
         const failed = failedFrom(error, "line", body);

@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
-import { isDomainError, notFound } from "../domain/errors";
+import { notFound } from "../domain/errors";
 import { parseWorkOrderNumber } from "../domain/fsm/rules";
 import { contactByEmail, workOrderChoices } from "../domain/fsm/workOrders";
 import {
@@ -27,7 +27,7 @@ import { InvoiceListPage, InvoicePage, NewInvoicePage } from "../views/fsm/invoi
 import type { Failed } from "../views/fsm/workOrders";
 import { PortalInvoicePage, PortalInvoicesPage } from "../views/portal/invoices";
 import type { Deps } from "./deps";
-import { field, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
+import { failedFrom, field, lineInputFrom, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
   created: "Draft created. Check its lines, then send it.",
@@ -62,11 +62,6 @@ function pdfResponse({ number, pdf }: { number: string; pdf: Buffer }) {
   });
 }
 
-function failedFrom(error: unknown, form: string, body: unknown): Failed {
-  if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
-  return { form, message: error.message, fields: error.fields ?? {}, values: formValues(body) };
-}
-
 async function invoicePage(
   ctx: Ctx,
   csrf: string,
@@ -90,17 +85,6 @@ async function invoicePage(
     />
   );
 }
-
-/** The line form's fields as the domain takes them. */
-const lineInput = (body: unknown) => ({
-  kind: field(body, "kind"),
-  serviceId: field(body, "serviceId"),
-  partId: field(body, "partId"),
-  description: field(body, "description"),
-  quantity: field(body, "quantity"),
-  unitPrice: field(body, "unitPrice"),
-  taxPercent: field(body, "taxPercent"),
-});
 
 export function invoiceRoutes(deps: Deps) {
   return new Elysia()
@@ -182,7 +166,7 @@ export function invoiceRoutes(deps: Deps) {
       const ctx = ctxFor(requireUserWith(user, "invoices.manage"));
       const number = invoiceNumberParam(params.number);
       try {
-        await addInvoiceLine(ctx, number, lineInput(body));
+        await addInvoiceLine(ctx, number, lineInputFrom(body));
         return seeOther(set, request, `/fsm/invoices/${formatInvoiceNumber(number)}?notice=line`);
       } catch (error) {
         const failed = failedFrom(error, "line", body);
@@ -196,7 +180,7 @@ export function invoiceRoutes(deps: Deps) {
         const ctx = ctxFor(requireUserWith(user, "invoices.manage"));
         const number = invoiceNumberParam(params.number);
         try {
-          await updateInvoiceLine(ctx, number, params.lineId, lineInput(body));
+          await updateInvoiceLine(ctx, number, params.lineId, lineInputFrom(body));
           return seeOther(set, request, `/fsm/invoices/${formatInvoiceNumber(number)}?notice=changed`);
         } catch (error) {
           const failed = failedFrom(error, "change-line", body);

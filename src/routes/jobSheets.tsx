@@ -4,7 +4,6 @@ import { Elysia } from "elysia";
 import { JOB_SHEET_SECTIONS } from "../../db/schema";
 import type { SessionUser } from "../domain/auth/sessions";
 import type { Ctx } from "../domain/context";
-import { isDomainError } from "../domain/errors";
 import {
   attachJobSheet,
   createTemplate,
@@ -22,7 +21,7 @@ import { TemplateFormPage, TemplateListPage } from "../views/fsm/jobSheets";
 import type { Failed } from "../views/fsm/workOrders";
 import type { Deps } from "./deps";
 import { workOrderNumberParam, workOrderPage } from "./fsm";
-import { field, fieldList, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
+import { failedFrom, field, fieldList, requireUserWith, seeOther, viewerOf, webContext } from "./web";
 
 const NOTICES: Record<string, string> = {
   created: "Job sheet created.",
@@ -38,11 +37,6 @@ function templateInput(body: unknown): TemplateInput {
     serviceIds: fieldList(body, "serviceIds"),
     sections: Object.fromEntries(JOB_SHEET_SECTIONS.map((s) => [s, field(body, s)])),
   };
-}
-
-function failedFrom(error: unknown, form: string, body: unknown): Failed {
-  if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
-  return { form, message: error.message, fields: error.fields ?? {}, values: formValues(body) };
 }
 
 async function formPage(

@@ -2,7 +2,6 @@
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import type { Ctx } from "../domain/context";
-import { isDomainError } from "../domain/errors";
 import { instantToLocal } from "../domain/fsm/field";
 import {
   addPlanLine,
@@ -19,7 +18,16 @@ import { organizationTimeZone } from "../domain/orgs/resolve";
 import { PlanFormPage, PlanListPage, PlanPage, planFormValues } from "../views/fsm/maintenance";
 import type { Failed } from "../views/fsm/workOrders";
 import type { Deps } from "./deps";
-import { field, fieldList, formValues, requireUserWith, seeOther, viewerOf, webContext } from "./web";
+import {
+  failedFrom,
+  field,
+  fieldList,
+  lineInputFrom,
+  requireUserWith,
+  seeOther,
+  viewerOf,
+  webContext,
+} from "./web";
 
 const NOTICES: Record<string, string> = {
   created: "Plan created. Add the services and parts each visit needs.",
@@ -48,11 +56,6 @@ function planInput(body: unknown): PlanInput {
     endsOn: field(body, "endsOn"),
     leadDays: field(body, "leadDays"),
   };
-}
-
-function failedFrom(error: unknown, form: string, body: unknown): Failed {
-  if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
-  return { form, message: error.message, fields: error.fields ?? {}, values: formValues(body) };
 }
 
 async function planPage(
@@ -174,15 +177,7 @@ export function maintenanceRoutes(deps: Deps) {
     .post("/fsm/maintenance/:id/lines", async ({ user, csrf, ctxFor, params, body, set, request }) => {
       const ctx = ctxFor(requireUserWith(user, "maintenance.manage"));
       try {
-        await addPlanLine(ctx, params.id, {
-          kind: field(body, "kind"),
-          serviceId: field(body, "serviceId"),
-          partId: field(body, "partId"),
-          description: field(body, "description"),
-          quantity: field(body, "quantity"),
-          unitPrice: field(body, "unitPrice"),
-          taxPercent: field(body, "taxPercent"),
-        });
+        await addPlanLine(ctx, params.id, lineInputFrom(body));
         return seeOther(set, request, `/fsm/maintenance/${params.id}?notice=line`);
       } catch (error) {
         const failed = failedFrom(error, "line", body);

@@ -4,6 +4,8 @@ import { Elysia } from "elysia";
 import { newSecret, safeEqual } from "../domain/auth/secrets";
 import { type SessionUser, userForSession } from "../domain/auth/sessions";
 import { type Ctx, type Permission, requirePermission } from "../domain/context";
+import { isDomainError } from "../domain/errors";
+import type { Failed } from "../views/fsm/workOrders";
 import type { Viewer } from "../views/layout";
 import type { Deps } from "./deps";
 
@@ -74,6 +76,28 @@ export function formValues(body: Body): Record<string, string> {
       values[key] = value;
   }
   return values;
+}
+
+/**
+ * A form's failure to show again: the domain's 422 (or 409) with its field errors and what was typed.
+ * Anything else — not found, forbidden, a fault — is not the form's to show, and is thrown on.
+ */
+export function failedFrom(error: unknown, form: string, body: Body): Failed {
+  if (!isDomainError(error) || error.status === 403 || error.status === 404) throw error;
+  return { form, message: error.message, fields: error.fields ?? {}, values: formValues(body) };
+}
+
+/** A priced line's form (work orders, estimates, invoices, maintenance plans) as the domain takes it. */
+export function lineInputFrom(body: Body) {
+  return {
+    kind: field(body, "kind"),
+    serviceId: field(body, "serviceId"),
+    partId: field(body, "partId"),
+    description: field(body, "description"),
+    quantity: field(body, "quantity"),
+    unitPrice: field(body, "unitPrice"),
+    taxPercent: field(body, "taxPercent"),
+  };
 }
 
 export function viewerOf(user: SessionUser): Viewer {

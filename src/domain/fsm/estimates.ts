@@ -9,18 +9,16 @@ import {
   type EstimateStatus,
   estimateLines,
   estimates,
-  eventDataField,
-  events,
   lineItems,
   organizations,
   serviceLocations,
   tickets,
-  users,
   workOrders,
 } from "../../../db/schema";
 import { type Ctx, can, requirePermission, systemActor } from "../context";
 import { orgForMail, queueMail } from "../email/outbox";
 import { conflict, type FieldErrors, forbidden, invalid, isDomainError, notFound } from "../errors";
+import { documentHistory } from "../events/documentHistory";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { nextNumber } from "../orgs/counters";
 import { organizationTimeZone } from "../orgs/resolve";
@@ -43,6 +41,7 @@ import { instantToLocal } from "./field";
 import { attachTemplatesForServices } from "./jobSheets";
 import { copyLine, type LineInput, priceLine } from "./lines";
 import { formatMoney, totals } from "./money";
+import { customerCompanyId, isCustomersOwn } from "./ownership";
 import { findWorkOrder, insertWorkOrder, type WorkOrderRef } from "./workOrders";
 
 export type EstimateRow = typeof estimates.$inferSelect;
@@ -85,21 +84,6 @@ export async function findEstimate(
   if (can(ctx.actor, "estimates.respond") && row.status !== "draft" && (await isCustomersOwn(db, ctx, row)))
     return row;
   throw notFound("That estimate");
-}
-
-async function customerCompanyId(db: DbOrTx, ctx: Ctx): Promise<string | null> {
-  if (!ctx.actor.contactId) return null;
-  const [row] = await db
-    .select({ companyId: contacts.companyId })
-    .from(contacts)
-    .where(and(eq(contacts.orgId, ctx.actor.orgId), eq(contacts.id, ctx.actor.contactId)));
-  return row?.companyId ?? null;
-}
-
-async function isCustomersOwn(db: DbOrTx, ctx: Ctx, row: EstimateRow): Promise<boolean> {
-  if (!ctx.actor.contactId) return false;
-  if (row.contactId === ctx.actor.contactId) return true;
-  return row.companyId !== null && row.companyId === (await customerCompanyId(db, ctx));
 }
 
 function fail(fields: FieldErrors) {
@@ -803,7 +787,7 @@ export async function getEstimate(ctx: Ctx, ref: EstimateRef) {
         : [],
       staff && estimate.sourceWorkOrderId ? workOrderNumber(db, orgId, estimate.sourceWorkOrderId) : [],
       estimate.convertedWorkOrderId ? workOrderNumber(db, orgId, estimate.convertedWorkOrderId) : [],
-      staff ? estimateHistory(db, orgId, estimate.id) : [],
+      staff ? documentHistory(db, orgId, "estimate", estimate.id) : [],
     ]);
   return {
     estimate,
@@ -827,35 +811,6 @@ function workOrderNumber(db: DbOrTx, orgId: string, id: string) {
     .select({ number: workOrders.number, status: workOrders.status })
     .from(workOrders)
     .where(and(eq(workOrders.orgId, orgId), eq(workOrders.id, id)));
-}
-
-/** The estimate's events, oldest first, with who did each (served by events_org_estimate). */
-function estimateHistory(db: DbOrTx, orgId: string, estimateId: string) {
-  return db
-    .select({
-      type: events.type,
-      data: events.data,
-      createdAt: events.createdAt,
-      actorKind: events.actorKind,
-      actorName: users.name,
-    })
-    .from(events)
-    .leftJoin(users, and(eq(users.orgId, events.orgId), eq(users.id, events.actorUserId)))
-    .where(
-      and(
-        eq(events.orgId, orgId),
-        sql`${events.type} like 'estimate.%'`,
-        sql`${eventDataField(events.data, "estimateId")} = ${estimateId}`,
-      ),
-    )
-    .orderBy(asc(events.seq))
-    .limit(200)
-    .then((rows) =>
-      rows.map((r) => ({
-        ...r,
-        data: (typeof r.data === "string" ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
-      })),
-    );
 }
 
 /** The estimate a work order was made from, for a link on the work order's page. */

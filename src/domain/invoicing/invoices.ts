@@ -5,8 +5,6 @@
 import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import {
   contacts,
-  eventDataField,
-  events,
   type InvoiceStatus,
   invoiceLines,
   invoicePayments,
@@ -15,17 +13,18 @@ import {
   PAYMENT_METHODS,
   type PaymentMethod,
   serviceLocations,
-  users,
   workOrders,
 } from "../../../db/schema";
 import { type Ctx, can, requirePermission } from "../context";
 import { orgForMail, queueMail } from "../email/outbox";
 import { conflict, type FieldErrors, invalid, isDomainError, isUniqueViolation, notFound } from "../errors";
+import { documentHistory } from "../events/documentHistory";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { addDays, isDay } from "../fsm/estimateRules";
 import { orgToday } from "../fsm/estimates";
 import { copyLine, type LineInput, priceLine } from "../fsm/lines";
 import { formatMoney, parseMoney, totals } from "../fsm/money";
+import { customerCompanyId, isCustomersOwn } from "../fsm/ownership";
 import { formatWorkOrderNumber } from "../fsm/rules";
 import { findWorkOrder, orgCurrency, type WorkOrderRef } from "../fsm/workOrders";
 import { nextNumber } from "../orgs/counters";
@@ -85,21 +84,6 @@ export async function findInvoice(
   if (can(ctx.actor, "invoices.view_own") && row.status !== "draft" && (await isCustomersOwn(db, ctx, row)))
     return row;
   throw notFound("That invoice");
-}
-
-async function customerCompanyId(db: DbOrTx, ctx: Ctx): Promise<string | null> {
-  if (!ctx.actor.contactId) return null;
-  const [row] = await db
-    .select({ companyId: contacts.companyId })
-    .from(contacts)
-    .where(and(eq(contacts.orgId, ctx.actor.orgId), eq(contacts.id, ctx.actor.contactId)));
-  return row?.companyId ?? null;
-}
-
-async function isCustomersOwn(db: DbOrTx, ctx: Ctx, row: InvoiceRow): Promise<boolean> {
-  if (!ctx.actor.contactId) return false;
-  if (row.contactId === ctx.actor.contactId) return true;
-  return row.companyId !== null && row.companyId === (await customerCompanyId(db, ctx));
 }
 
 /** Turns a "not found" into a field error of the form; anything else still fails. */
@@ -748,7 +732,7 @@ export async function getInvoice(ctx: Ctx, ref: InvoiceRef) {
           .from(workOrders)
           .where(and(eq(workOrders.orgId, orgId), eq(workOrders.id, invoice.workOrderId)))
       : [],
-    staff ? invoiceHistory(db, orgId, invoice.id) : [],
+    staff ? documentHistory(db, orgId, "invoice", invoice.id) : [],
   ]);
   return {
     invoice,
@@ -767,35 +751,6 @@ export async function getInvoice(ctx: Ctx, ref: InvoiceRef) {
 }
 
 export type InvoiceDetail = Awaited<ReturnType<typeof getInvoice>>;
-
-/** The invoice's events, oldest first, with who did each (served by events_org_invoice). */
-function invoiceHistory(db: DbOrTx, orgId: string, invoiceId: string) {
-  return db
-    .select({
-      type: events.type,
-      data: events.data,
-      createdAt: events.createdAt,
-      actorKind: events.actorKind,
-      actorName: users.name,
-    })
-    .from(events)
-    .leftJoin(users, and(eq(users.orgId, events.orgId), eq(users.id, events.actorUserId)))
-    .where(
-      and(
-        eq(events.orgId, orgId),
-        sql`${events.type} like 'invoice.%'`,
-        sql`${eventDataField(events.data, "invoiceId")} = ${invoiceId}`,
-      ),
-    )
-    .orderBy(asc(events.seq))
-    .limit(200)
-    .then((rows) =>
-      rows.map((r) => ({
-        ...r,
-        data: (typeof r.data === "string" ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
-      })),
-    );
-}
 
 /**
  * For the work order's page: its live invoice (to link to), or whether one may be made now
