@@ -1,10 +1,10 @@
 // The local ticket classifier: TF-IDF features and a linear model per label field (category, priority,
-// team...), trained from one organization's history plus its agents' corrections. Two learners share
+// team...), trained from one organization's history plus its agents' corrections. Three learners share
 // one prediction path (a weight per term and label): multinomial logistic regression trained by
-// Adagrad SGD, complement naive Bayes, and their blend (the sum of both calibrated log-odds). Training
-// is k-fold: out-of-fold scores pick the learner by macro-F1 ("auto"), fit a softmax temperature and
-// an isotonic curve so confidences match how often the model is right; the fold models' average is
-// the model kept.
+// Adagrad SGD, complement naive Bayes, a one-vs-rest linear SVM, and blends of them (the sum of their
+// temperature-scaled scores, still one linear model). Training is k-fold: out-of-fold scores pick the
+// learner by macro-F1 ("auto"), fit a softmax temperature and an isotonic curve so confidences match
+// how often the model is right; the fold models' average is the model kept.
 import { createHash } from "node:crypto";
 import { applyIsotonic, fitIsotonic, type IsotonicCurve } from "./calibration";
 import { macroF1, accuracy as measuredAccuracy, seededRandom, shuffle, stratifiedFolds } from "./metrics";
@@ -381,9 +381,9 @@ function fitLogistic(
 }
 
 /**
- * One-vs-rest linear SVM with the squared hinge loss, solved in the dual by coordinate descent
- * (Hsieh et al. 2008, as LIBLINEAR): a margin per label, strong on sparse text. The bias is an
- * extra constant feature of value 1.
+ * One-vs-rest linear SVM with the squared hinge loss: a margin per label, strong on sparse text.
+ * Positive examples weigh by `svmBalancePower` (fully balanced by default), which is what lets the
+ * rare labels win any tickets at all.
  */
 function fitLinearSvm(
   vectors: SparseVector[],
@@ -397,40 +397,57 @@ function fitLinearSvm(
   const bias = new Float32Array(classes);
   const classWeight = balancedClassWeights(targets, classes, params.svmBalancePower);
   const random = seededRandom(params.seed);
-  const order = targets.map((_, i) => i);
-  const squaredNorms = vectors.map(({ values }) => values.reduce((sum, v) => sum + v * v, 1));
-  const w = new Float64Array(features);
   for (let c = 0; c < classes; c++) {
-    w.fill(0);
-    let b = 0;
-    const alpha = new Float64Array(targets.length);
-    const diagonal = targets.map(
-      (t, i) => 1 / (2 * params.svmC * sampleWeights[i] * (t === c ? classWeight[t] : 1)),
-    );
-    for (let pass = 0; pass < params.svmPasses; pass++) {
-      let largest = 0;
-      for (const i of shuffle(order, random)) {
-        const y = targets[i] === c ? 1 : -1;
-        const { indices, values } = vectors[i];
-        let margin = b;
-        for (let k = 0; k < indices.length; k++) margin += w[indices[k]] * values[k];
-        const gradient = y * margin - 1 + diagonal[i] * alpha[i];
-        const projected = alpha[i] === 0 ? Math.min(gradient, 0) : gradient;
-        if (projected === 0) continue;
-        largest = Math.max(largest, Math.abs(projected));
-        const next = Math.max(alpha[i] - gradient / (squaredNorms[i] + diagonal[i]), 0);
-        const change = (next - alpha[i]) * y;
-        alpha[i] = next;
-        for (let k = 0; k < indices.length; k++) w[indices[k]] += change * values[k];
-        b += change;
-      }
-      if (largest < 1e-3) break;
-    }
-    for (let f = 0; f < features; f++) weights[f * classes + c] = w[f];
-    bias[c] = b;
+    const signs = targets.map((t) => (t === c ? 1 : -1));
+    const costs = targets.map((t, i) => params.svmC * sampleWeights[i] * (t === c ? classWeight[t] : 1));
+    const margin = fitBinarySvm(vectors, signs, costs, features, params.svmPasses, random);
+    for (let f = 0; f < features; f++) weights[f * classes + c] = margin.weights[f];
+    bias[c] = margin.bias;
   }
   return { weights, bias };
 }
+
+/**
+ * L2-regularised squared-hinge SVM solved in the dual by coordinate descent (Hsieh et al. 2008, as
+ * LIBLINEAR): one example's dual variable at a time, in closed form, until no step is worth taking.
+ * The bias is an extra constant feature of value 1.
+ */
+function fitBinarySvm(
+  vectors: SparseVector[],
+  signs: number[],
+  costs: number[],
+  features: number,
+  passes: number,
+  random: () => number,
+): { weights: Float64Array; bias: number } {
+  const weights = new Float64Array(features);
+  let bias = 0;
+  const alpha = new Float64Array(vectors.length);
+  const diagonal = costs.map((cost) => 1 / (2 * cost));
+  const squaredNorms = vectors.map(({ values }) => values.reduce((sum, v) => sum + v * v, 1));
+  const order = vectors.map((_, i) => i);
+  for (let pass = 0; pass < passes; pass++) {
+    let largest = 0;
+    for (const i of shuffle(order, random)) {
+      const { indices, values } = vectors[i];
+      let margin = bias;
+      for (let k = 0; k < indices.length; k++) margin += weights[indices[k]] * values[k];
+      const gradient = signs[i] * margin - 1 + diagonal[i] * alpha[i];
+      const projected = alpha[i] === 0 ? Math.min(gradient, 0) : gradient;
+      if (projected === 0) continue;
+      largest = Math.max(largest, Math.abs(projected));
+      const next = Math.max(alpha[i] - gradient / (squaredNorms[i] + diagonal[i]), 0);
+      const change = (next - alpha[i]) * signs[i];
+      alpha[i] = next;
+      for (let k = 0; k < indices.length; k++) weights[indices[k]] += change * values[k];
+      bias += change;
+    }
+    if (largest < SVM_TOLERANCE) break;
+  }
+  return { weights, bias };
+}
+
+const SVM_TOLERANCE = 1e-3;
 
 function balancedClassWeights(targets: number[], classes: number, power: number): Float64Array {
   const counts = new Float64Array(classes);
