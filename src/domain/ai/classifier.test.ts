@@ -46,6 +46,13 @@ function evaluate(examples: { text: string; label: string }[], seed = 5) {
   };
 }
 
+function accuracyOn(model: ReturnType<typeof trainClassifier>, examples: { text: string; label: string }[]) {
+  return accuracy(
+    examples.map((e) => e.label),
+    examples.map((e) => predict(model, e.text).label),
+  );
+}
+
 describe("tokens", () => {
   test("words are lower-cased across scripts and keep apostrophes", () => {
     expect(words("Printer DOESN’T print — Über-Drucker 3rd floor")).toEqual([
@@ -119,12 +126,43 @@ describe("local classifier", () => {
     expect(trainClassifier(examples, { epochs: 3 }).version).not.toBe(version);
   });
 
+  const learners = ["blend", "blend-all", "blend-svm", "complement-nb", "logistic", "svm"] as const;
+
   test("each learner can be forced, and auto reports what it measured", () => {
     const examples = syntheticTickets(300);
-    for (const learner of ["logistic", "complement-nb", "blend"] as const)
-      expect(trainClassifier(examples, { learner }).learner).toBe(learner);
+    for (const learner of learners) expect(trainClassifier(examples, { learner }).learner).toBe(learner);
     const auto = trainClassifier(examples);
-    expect(Object.keys(auto.validation!.scores).sort()).toEqual(["blend", "complement-nb", "logistic"]);
+    expect(Object.keys(auto.validation!.scores).sort()).toEqual([...learners]);
+    // Auto keeps the learner with the best out-of-fold macro-F1.
+    const best = Math.max(...Object.values(auto.validation!.scores).map(Number));
+    expect(auto.validation!.scores[auto.learner]).toBe(best);
+  });
+
+  test("every learner and blend is one linear model that survives a JSON round trip", () => {
+    const examples = syntheticTickets(300);
+    for (const learner of learners) {
+      const model = trainClassifier(examples, { learner });
+      const copy = deserializeClassifier(serializeClassifier(model));
+      for (const { text } of syntheticTickets(20, 98))
+        expect(predict(copy, text)).toEqual(predict(model, text));
+      expect(accuracyOn(model, syntheticTickets(200, 97))).toBeGreaterThan(0.9);
+    }
+  });
+
+  test("the SVM's balanced class weights let a label with 8 examples win its tickets", () => {
+    let billing = 0;
+    const train = syntheticTickets(900).filter((e) => e.label !== "billing" || billing++ < 8);
+    const billingTickets = syntheticTickets(400, 77).filter((e) => e.label === "billing");
+    const recall = (svmBalancePower: number) => {
+      const model = trainClassifier(train, { learner: "svm", svmBalancePower });
+      return (
+        billingTickets.filter((e) => predict(model, e.text).label === "billing").length /
+        billingTickets.length
+      );
+    };
+    const balanced = recall(1);
+    expect(balanced).toBeGreaterThan(0.6);
+    expect(balanced).toBeGreaterThan(recall(0) + 0.3);
   });
 
   test("one label cannot be learned", () => {

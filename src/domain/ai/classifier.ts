@@ -1,10 +1,10 @@
 // The local ticket classifier: TF-IDF features and a linear model per label field (category, priority,
-// team...), trained from one organization's history plus its agents' corrections. Two learners share
+// team...), trained from one organization's history plus its agents' corrections. Three learners share
 // one prediction path (a weight per term and label): multinomial logistic regression trained by
-// Adagrad SGD, complement naive Bayes, and their blend (the sum of both calibrated log-odds). Training
-// is k-fold: out-of-fold scores pick the learner by macro-F1 ("auto"), fit a softmax temperature and
-// an isotonic curve so confidences match how often the model is right; the fold models' average is
-// the model kept.
+// Adagrad SGD, complement naive Bayes, a one-vs-rest linear SVM, and blends of them (the sum of their
+// temperature-scaled scores, still one linear model). Training is k-fold: out-of-fold scores pick the
+// learner by macro-F1 ("auto"), fit a softmax temperature and an isotonic curve so confidences match
+// how often the model is right; the fold models' average is the model kept.
 import { createHash } from "node:crypto";
 import { applyIsotonic, fitIsotonic, type IsotonicCurve } from "./calibration";
 import { macroF1, accuracy as measuredAccuracy, seededRandom, shuffle, stratifiedFolds } from "./metrics";
@@ -21,7 +21,21 @@ export interface TrainingExample {
   weight?: number;
 }
 
-export type Learner = "logistic" | "complement-nb" | "blend";
+type BaseLearner = "logistic" | "complement-nb" | "svm";
+/** A base learner, or a blend: the sum of its parts' temperature-scaled scores. */
+export type Learner = BaseLearner | "blend" | "blend-svm" | "blend-all";
+
+const LEARNER_PARTS: Record<Learner, BaseLearner[]> = {
+  logistic: ["logistic"],
+  "complement-nb": ["complement-nb"],
+  svm: ["svm"],
+  blend: ["logistic", "complement-nb"],
+  "blend-svm": ["svm", "complement-nb"],
+  "blend-all": ["logistic", "svm", "complement-nb"],
+};
+
+/** What "auto" compares out of fold. */
+const AUTO_LEARNERS: Learner[] = ["logistic", "complement-nb", "svm", "blend", "blend-svm", "blend-all"];
 
 export interface TrainingParams {
   learner: Learner | "auto";
@@ -30,6 +44,11 @@ export interface TrainingParams {
   l2: number;
   /** Weight of a class's examples ∝ (1/frequency)^power: 0 = none, 1 = fully balanced. */
   classBalancePower: number;
+  /** Cost of a margin violation in the linear SVM (higher = less regularized). */
+  svmC: number;
+  svmPasses: number;
+  /** Class weights of the SVM's positive examples, as `classBalancePower`. */
+  svmBalancePower: number;
   /** Additive smoothing of complement naive Bayes. */
   smoothing: number;
   termOptions: TermOptions;
@@ -45,6 +64,9 @@ export const DEFAULT_TRAINING_PARAMS: TrainingParams = {
   learningRate: 0.5,
   l2: 3e-3,
   classBalancePower: 0.5,
+  svmC: 0.5,
+  svmPasses: 30,
+  svmBalancePower: 1,
   smoothing: 0.1,
   termOptions: DEFAULT_TERM_OPTIONS,
   validationFolds: 5,
@@ -164,17 +186,17 @@ const MIN_EXAMPLES_TO_VALIDATE = 40;
 /** Too few examples to hold any out: one model on all of them, confidences uncalibrated. */
 function fitWithoutValidation(data: Encoded, params: TrainingParams): Trained {
   const learner: Learner = params.learner === "auto" ? "logistic" : params.learner;
-  const parts = fitBoth(
+  const parts = fitBases(
     data,
     data.targets.map((_, i) => i),
     params,
+    LEARNER_PARTS[learner],
   );
-  const linear =
-    learner === "logistic"
-      ? parts.logistic
-      : learner === "complement-nb"
-        ? parts.naiveBayes
-        : blendWeights(parts.logistic, parts.naiveBayes, { logistic: 1, naiveBayes: 1 });
+  const linear = blendWeights(
+    LEARNER_PARTS[learner].map((base) => ({ part: parts[base]!, scale: 1 })),
+    data.labels.length,
+    data.features,
+  );
   return { learner, linear, temperature: 1 };
 }
 
@@ -193,43 +215,44 @@ function crossValidate(data: Encoded, params: TrainingParams): Trained {
     params.validationFolds,
     params.seed,
   );
+  const allowed: Learner[] = params.learner === "auto" ? AUTO_LEARNERS : [params.learner];
+  const bases = [...new Set(allowed.flatMap((learner) => LEARNER_PARTS[learner]))];
   const truth: string[] = [];
-  const logisticScores: number[][] = [];
-  const naiveBayesScores: number[][] = [];
-  const logisticSum = emptyLinear(classes, data.features);
-  const naiveBayesSum = emptyLinear(classes, data.features);
+  const baseScores = new Map<BaseLearner, number[][]>(bases.map((base) => [base, []]));
+  const baseSums = new Map<BaseLearner, LinearWeights>(
+    bases.map((base) => [base, emptyLinear(classes, data.features)]),
+  );
   for (const fold of folds) {
     const held = new Set(fold);
-    const parts = fitBoth(
+    const parts = fitBases(
       data,
       data.targets.map((_, i) => i).filter((i) => !held.has(i)),
       params,
+      bases,
     );
-    addInto(logisticSum, parts.logistic, 1 / folds.length);
-    addInto(naiveBayesSum, parts.naiveBayes, 1 / folds.length);
+    for (const base of bases) addInto(baseSums.get(base)!, parts[base]!, 1 / folds.length);
     for (const i of fold) {
       truth.push(labels[data.targets[i]]);
-      logisticScores.push(rawScores({ ...parts.logistic, labels }, data.vectors[i]));
-      naiveBayesScores.push(rawScores({ ...parts.naiveBayes, labels }, data.vectors[i]));
+      for (const base of bases)
+        baseScores.get(base)!.push(rawScores({ ...parts[base]!, labels }, data.vectors[i]));
     }
   }
-  const mix = {
-    logistic: 1 / fitTemperature(logisticScores, truth, labels),
-    naiveBayes: 1 / fitTemperature(naiveBayesScores, truth, labels),
+  // Each learner's scores divided by its own temperature are comparable log-odds, so they can be summed.
+  const mix = new Map(bases.map((base) => [base, 1 / fitTemperature(baseScores.get(base)!, truth, labels)]));
+  const blendedScores = (learner: Learner) => {
+    const parts = LEARNER_PARTS[learner];
+    if (parts.length === 1) return baseScores.get(parts[0])!;
+    return truth.map((_, i) =>
+      labels.map((_, c) =>
+        parts.reduce((sum, base) => sum + baseScores.get(base)![i][c] * mix.get(base)!, 0),
+      ),
+    );
   };
-  const candidates: Record<Learner, number[][]> = {
-    logistic: logisticScores,
-    "complement-nb": naiveBayesScores,
-    blend: logisticScores.map((row, i) =>
-      row.map((s, c) => s * mix.logistic + naiveBayesScores[i][c] * mix.naiveBayes),
-    ),
-  };
-  const allowed: Learner[] =
-    params.learner === "auto" ? ["logistic", "complement-nb", "blend"] : [params.learner];
+  const candidates = new Map(allowed.map((learner) => [learner, blendedScores(learner)]));
   const scores: Partial<Record<Learner, number>> = {};
   let best: { learner: Learner; f1: number; accuracy: number } | undefined;
   for (const learner of allowed) {
-    const predicted = candidates[learner].map((row) => labels[argmax(row)]);
+    const predicted = candidates.get(learner)!.map((row) => labels[argmax(row)]);
     const f1 = macroF1(truth, predicted);
     const accuracy = measuredAccuracy(truth, predicted);
     scores[learner] = f1;
@@ -237,19 +260,23 @@ function crossValidate(data: Encoded, params: TrainingParams): Trained {
       best = { learner, f1, accuracy };
   }
   const chosen = best!;
-  const linear =
-    chosen.learner === "logistic"
-      ? logisticSum
-      : chosen.learner === "complement-nb"
-        ? naiveBayesSum
-        : blendWeights(logisticSum, naiveBayesSum, mix);
-  const temperature = fitTemperature(candidates[chosen.learner], truth, labels);
-  const topProbabilities = candidates[chosen.learner].map((row) => {
+  const chosenParts = LEARNER_PARTS[chosen.learner];
+  const linear = blendWeights(
+    chosenParts.map((base) => ({
+      part: baseSums.get(base)!,
+      scale: chosenParts.length === 1 ? 1 : mix.get(base)!,
+    })),
+    classes,
+    data.features,
+  );
+  const chosenScores = candidates.get(chosen.learner)!;
+  const temperature = fitTemperature(chosenScores, truth, labels);
+  const topProbabilities = chosenScores.map((row) => {
     const probabilities = row.map((s) => s / temperature);
     softmaxInPlace(probabilities);
     return Math.max(...probabilities);
   });
-  const right = candidates[chosen.learner].map((row, i) => labels[argmax(row)] === truth[i]);
+  const right = chosenScores.map((row, i) => labels[argmax(row)] === truth[i]);
   return {
     learner: chosen.learner,
     linear,
@@ -259,20 +286,15 @@ function crossValidate(data: Encoded, params: TrainingParams): Trained {
   };
 }
 
-function fitBoth(data: Encoded, rows: number[], params: TrainingParams) {
+function fitBases(data: Encoded, rows: number[], params: TrainingParams, bases: BaseLearner[]) {
   const vectors = rows.map((i) => data.vectors[i]);
   const targets = rows.map((i) => data.targets[i]);
   const weights = rows.map((i) => data.sampleWeights[i]);
   const classes = data.labels.length;
-  return {
-    logistic: fitLogistic(vectors, targets, weights, classes, data.features, params),
-    naiveBayes: fitComplementNaiveBayes(vectors, targets, weights, classes, data.features, params),
-  };
-}
-
-interface BlendMix {
-  logistic: number;
-  naiveBayes: number;
+  const parts: Partial<Record<BaseLearner, LinearWeights>> = {};
+  for (const base of bases)
+    parts[base] = BASE_FITTERS[base](vectors, targets, weights, classes, data.features, params);
+  return parts;
 }
 
 function emptyLinear(classes: number, features: number): LinearWeights {
@@ -284,21 +306,36 @@ function addInto(sum: LinearWeights, part: LinearWeights, scale: number): void {
   for (let c = 0; c < sum.bias.length; c++) sum.bias[c] += part.bias[c] * scale;
 }
 
-/** Sum of the two models' calibrated log-odds: still one linear model, so prediction costs the same. */
-function blendWeights(logistic: LinearWeights, naiveBayes: LinearWeights, mix: BlendMix): LinearWeights {
-  const weights = new Float32Array(logistic.weights.length);
-  for (let i = 0; i < weights.length; i++)
-    weights[i] = logistic.weights[i] * mix.logistic + naiveBayes.weights[i] * mix.naiveBayes;
-  const bias = new Float32Array(logistic.bias.length);
-  for (let c = 0; c < bias.length; c++)
-    bias[c] = logistic.bias[c] * mix.logistic + naiveBayes.bias[c] * mix.naiveBayes;
-  return { weights, bias };
+/** Sum of the models' calibrated log-odds: still one linear model, so prediction costs the same. */
+function blendWeights(
+  parts: { part: LinearWeights; scale: number }[],
+  classes: number,
+  features: number,
+): LinearWeights {
+  const sum = emptyLinear(classes, features);
+  for (const { part, scale } of parts) addInto(sum, part, scale);
+  return sum;
 }
 
 interface LinearWeights {
   weights: Float32Array;
   bias: Float32Array;
 }
+
+type Fitter = (
+  vectors: SparseVector[],
+  targets: number[],
+  sampleWeights: number[],
+  classes: number,
+  features: number,
+  params: TrainingParams,
+) => LinearWeights;
+
+const BASE_FITTERS: Record<BaseLearner, Fitter> = {
+  logistic: (...args) => fitLogistic(...args),
+  "complement-nb": (...args) => fitComplementNaiveBayes(...args),
+  svm: (...args) => fitLinearSvm(...args),
+};
 
 function fitLogistic(
   vectors: SparseVector[],
@@ -342,6 +379,75 @@ function fitLogistic(
   }
   return { weights, bias };
 }
+
+/**
+ * One-vs-rest linear SVM with the squared hinge loss: a margin per label, strong on sparse text.
+ * Positive examples weigh by `svmBalancePower` (fully balanced by default), which is what lets the
+ * rare labels win any tickets at all.
+ */
+function fitLinearSvm(
+  vectors: SparseVector[],
+  targets: number[],
+  sampleWeights: number[],
+  classes: number,
+  features: number,
+  params: TrainingParams,
+): LinearWeights {
+  const weights = new Float32Array(classes * features);
+  const bias = new Float32Array(classes);
+  const classWeight = balancedClassWeights(targets, classes, params.svmBalancePower);
+  const random = seededRandom(params.seed);
+  for (let c = 0; c < classes; c++) {
+    const signs = targets.map((t) => (t === c ? 1 : -1));
+    const costs = targets.map((t, i) => params.svmC * sampleWeights[i] * (t === c ? classWeight[t] : 1));
+    const margin = fitBinarySvm(vectors, signs, costs, features, params.svmPasses, random);
+    for (let f = 0; f < features; f++) weights[f * classes + c] = margin.weights[f];
+    bias[c] = margin.bias;
+  }
+  return { weights, bias };
+}
+
+/**
+ * L2-regularised squared-hinge SVM solved in the dual by coordinate descent (Hsieh et al. 2008, as
+ * LIBLINEAR): one example's dual variable at a time, in closed form, until no step is worth taking.
+ * The bias is an extra constant feature of value 1.
+ */
+function fitBinarySvm(
+  vectors: SparseVector[],
+  signs: number[],
+  costs: number[],
+  features: number,
+  passes: number,
+  random: () => number,
+): { weights: Float64Array; bias: number } {
+  const weights = new Float64Array(features);
+  let bias = 0;
+  const alpha = new Float64Array(vectors.length);
+  const diagonal = costs.map((cost) => 1 / (2 * cost));
+  const squaredNorms = vectors.map(({ values }) => values.reduce((sum, v) => sum + v * v, 1));
+  const order = vectors.map((_, i) => i);
+  for (let pass = 0; pass < passes; pass++) {
+    let largest = 0;
+    for (const i of shuffle(order, random)) {
+      const { indices, values } = vectors[i];
+      let margin = bias;
+      for (let k = 0; k < indices.length; k++) margin += weights[indices[k]] * values[k];
+      const gradient = signs[i] * margin - 1 + diagonal[i] * alpha[i];
+      const projected = alpha[i] === 0 ? Math.min(gradient, 0) : gradient;
+      if (projected === 0) continue;
+      largest = Math.max(largest, Math.abs(projected));
+      const next = Math.max(alpha[i] - gradient / (squaredNorms[i] + diagonal[i]), 0);
+      const change = (next - alpha[i]) * signs[i];
+      alpha[i] = next;
+      for (let k = 0; k < indices.length; k++) weights[indices[k]] += change * values[k];
+      bias += change;
+    }
+    if (largest < SVM_TOLERANCE) break;
+  }
+  return { weights, bias };
+}
+
+const SVM_TOLERANCE = 1e-3;
 
 function balancedClassWeights(targets: number[], classes: number, power: number): Float64Array {
   const counts = new Float64Array(classes);
