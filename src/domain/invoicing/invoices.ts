@@ -768,3 +768,86 @@ export async function invoiceOfWorkOrder(
     (INVOICEABLE_WORK_ORDER_STATUSES as readonly string[]).includes(workOrder.status);
   return { invoice, canCreate };
 }
+
+export interface BillingFigures {
+  currency: string;
+  /** Invoices sent in the period (not voided since), and their total. */
+  invoiced: number;
+  invoicedMinor: number;
+  /** Payments recorded in the period. */
+  collectedMinor: number;
+  /** What sent invoices still wait for now, and the part of it past its due date. */
+  outstandingMinor: number;
+  overdueMinor: number;
+}
+
+/** Money in and money owed, per currency, for the report of a period ending now. */
+export async function billingFigures(ctx: Ctx, from: Date, to: Date): Promise<BillingFigures[]> {
+  requirePermission(ctx.actor, "invoices.read");
+  const orgId = ctx.actor.orgId;
+  const inPeriod = (at: Date | null) => at !== null && at >= from && at < to;
+  const [today, rows, payments] = await Promise.all([
+    orgToday(ctx),
+    ctx.db
+      .select({
+        id: invoices.id,
+        currency: invoices.currency,
+        status: invoices.status,
+        sentAt: invoices.sentAt,
+        dueDate: invoices.dueDate,
+      })
+      .from(invoices)
+      .where(
+        and(
+          eq(invoices.orgId, orgId),
+          or(
+            eq(invoices.status, "sent"),
+            and(eq(invoices.status, "paid"), sql`${invoices.sentAt} >= ${from.toISOString()}::timestamptz`),
+          ),
+        ),
+      ),
+    ctx.db
+      .select({ currency: invoices.currency, amountMinor: invoicePayments.amountMinor })
+      .from(invoicePayments)
+      .innerJoin(
+        invoices,
+        and(eq(invoices.orgId, invoicePayments.orgId), eq(invoices.id, invoicePayments.invoiceId)),
+      )
+      .where(
+        and(
+          eq(invoicePayments.orgId, orgId),
+          sql`${invoicePayments.createdAt} >= ${from.toISOString()}::timestamptz`,
+          sql`${invoicePayments.createdAt} < ${to.toISOString()}::timestamptz`,
+        ),
+      ),
+  ]);
+  const byCurrency = new Map<string, BillingFigures>();
+  const figuresOf = (currency: string) => {
+    let figures = byCurrency.get(currency);
+    if (!figures) {
+      figures = {
+        currency,
+        invoiced: 0,
+        invoicedMinor: 0,
+        collectedMinor: 0,
+        outstandingMinor: 0,
+        overdueMinor: 0,
+      };
+      byCurrency.set(currency, figures);
+    }
+    return figures;
+  };
+  for (const row of await withAmounts(ctx.db, orgId, rows)) {
+    const figures = figuresOf(row.currency);
+    if (inPeriod(row.sentAt)) {
+      figures.invoiced++;
+      figures.invoicedMinor += row.totalMinor;
+    }
+    if (row.status === "sent") {
+      figures.outstandingMinor += row.balanceMinor;
+      if (row.dueDate < today) figures.overdueMinor += row.balanceMinor;
+    }
+  }
+  for (const payment of payments) figuresOf(payment.currency).collectedMinor += payment.amountMinor;
+  return [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+}

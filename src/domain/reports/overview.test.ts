@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { appointments, kbDeflections, satisfactionRatings, tickets, workOrders } from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase } from "../../../test/helpers";
+import { addInvoiceLine, createInvoice, recordPayment, sendInvoice } from "../invoicing/invoices";
 import { createArticle } from "../kb/articles";
 import { SLA_ESCALATED_EVENT } from "../sla/escalation";
 import { addMessage, createTicket } from "../tickets/commands";
@@ -101,7 +102,33 @@ beforeAll(async () => {
       visit("cannot_complete", 10),
       visit("scheduled", -5),
     ]);
+
+  await invoice(home, 48, [[24, "50.00"]]); // sent in the period, part paid
+  await invoice(home, 72, [[48, "108.00"]]); // sent and paid in the period
+  await invoice(home, 24 * 40); // sent before the period, due 10 days ago, unpaid
+  await createInvoice(home.ctx("dispatcher", hoursAgo(2)), {
+    subject: "Draft",
+    contactId: home.users.customer.contactId,
+  });
+  await invoice(away, 5);
 });
+
+/** An invoice of 100.00 + 8% tax, sent `sentHoursAgo`, with the payments given (hours ago, amount). */
+async function invoice(fixture: Fixture, sentHoursAgo: number, payments: [number, string][] = []) {
+  const staff = (h: number) => fixture.ctx("dispatcher", hoursAgo(h));
+  const draft = await createInvoice(staff(sentHoursAgo + 1), {
+    subject: "Call-out",
+    contactId: fixture.users.customer.contactId,
+  });
+  await addInvoiceLine(staff(sentHoursAgo + 1), draft.number, {
+    kind: "labour",
+    quantity: "1",
+    unitPrice: "100.00",
+    taxPercent: "8",
+  });
+  await sendInvoice(staff(sentHoursAgo), draft.number, { origin: "https://support.example.test" });
+  for (const [h, amount] of payments) await recordPayment(staff(h), draft.number, { amount, method: "cash" });
+}
 
 function rating(fixture: Fixture, ticketId: string, agentUserId: string, score: number | null) {
   return {
@@ -134,6 +161,16 @@ describe("desk report", () => {
       visitsCompleted: 2,
       completedShare: 2 / 3,
     });
+    expect(report.billing).toEqual([
+      {
+        currency: expect.any(String),
+        invoiced: 2,
+        invoicedMinor: 21_600,
+        collectedMinor: 15_800,
+        outstandingMinor: 16_600,
+        overdueMinor: 10_800,
+      },
+    ]);
   });
 
   test("a shorter period counts less; an empty one says so with nulls, not zeros", async () => {

@@ -1,11 +1,12 @@
 // The supervisor's report of a period: how much came in and went out, how soon customers got a first
 // answer, how many tickets missed an SLA target, what customers said, how many found the answer
-// themselves, and how field visits ended. Read from the tables through their period indexes each
+// themselves, how field visits ended, and what was invoiced and collected. Read from the tables through their period indexes each
 // time (nothing is stored for it), so it is always current.
 import { type SQL, sql } from "drizzle-orm";
 import { rowsOf } from "../../../db/client";
 import { eventDataField } from "../../../db/schema";
-import { type Ctx, requirePermission } from "../context";
+import { type Ctx, can, requirePermission } from "../context";
+import { type BillingFigures, billingFigures } from "../invoicing/invoices";
 import { SLA_ESCALATED_EVENT } from "../sla/escalation";
 
 export const REPORT_PERIODS = [7, 30, 90] as const;
@@ -42,6 +43,8 @@ export interface DeskReport {
     visitsCompleted: number;
     completedShare: number | null;
   };
+  /** Per currency; null for a reader who may not see invoices. */
+  billing: BillingFigures[] | null;
 }
 
 /** "7", "30" or "90" days; anything else is the default, 30. */
@@ -56,18 +59,29 @@ export async function deskReport(ctx: Ctx, days: ReportPeriod): Promise<DeskRepo
   const to = ctx.now;
   const from = new Date(to.getTime() - days * DAY_MS);
   const period = { orgId, from: from.toISOString(), to: to.toISOString() };
-  const [tickets, byChannel, firstReply, sla, satisfaction, byAgent, selfService, topArticles, field] =
-    await Promise.all([
-      one(ctx, ticketTotals(period)),
-      all(ctx, channelCounts(period)),
-      one(ctx, firstReplyTimes(period)),
-      one(ctx, slaOutcomes(period)),
-      one(ctx, ratingTotals(period)),
-      all(ctx, ratingsByAgent(period)),
-      one(ctx, deflectionTotal(period)),
-      all(ctx, deflectingArticles(period)),
-      one(ctx, visitOutcomes(period)),
-    ]);
+  const [
+    tickets,
+    byChannel,
+    firstReply,
+    sla,
+    satisfaction,
+    byAgent,
+    selfService,
+    topArticles,
+    field,
+    billing,
+  ] = await Promise.all([
+    one(ctx, ticketTotals(period)),
+    all(ctx, channelCounts(period)),
+    one(ctx, firstReplyTimes(period)),
+    one(ctx, slaOutcomes(period)),
+    one(ctx, ratingTotals(period)),
+    all(ctx, ratingsByAgent(period)),
+    one(ctx, deflectionTotal(period)),
+    all(ctx, deflectingArticles(period)),
+    one(ctx, visitOutcomes(period)),
+    can(ctx.actor, "invoices.read") ? billingFigures(ctx, from, to) : null,
+  ]);
   const rated = num(satisfaction.rated);
   const withPolicy = num(sla.with_policy);
   const visitsEnded = num(field.ended);
@@ -108,6 +122,7 @@ export async function deskReport(ctx: Ctx, days: ReportPeriod): Promise<DeskRepo
       visitsCompleted: num(field.completed),
       completedShare: visitsEnded ? num(field.completed) / visitsEnded : null,
     },
+    billing,
   };
 }
 

@@ -1,4 +1,6 @@
 // The supervisor's report of a period: a tile per area with its figures, and the tables behind them.
+
+import { formatMoney } from "../../domain/fsm/money";
 import { type DeskReport, REPORT_PERIODS } from "../../domain/reports/overview";
 import { dateTimeFormat } from "../../domain/time/formats";
 import { humanize } from "../format";
@@ -89,6 +91,25 @@ export function ReportsPage({
           >{`${field.visitsCompleted} of ${field.visitsEnded} visits that ended; ${field.workOrdersCreated} work orders created.`}</p>
         </li>
       </ul>
+      {report.billing ? (
+        <section class="card">
+          <h2>Billing</h2>
+          <Table
+            empty="No invoice was sent or paid in this period, and none is waiting for payment."
+            head={["Currency", "Invoices sent", "Invoiced", "Collected", "Outstanding now", "Of it overdue"]}
+            rows={report.billing.map((b) => [
+              b.currency,
+              String(b.invoiced),
+              formatMoney(b.invoicedMinor, b.currency),
+              formatMoney(b.collectedMinor, b.currency),
+              formatMoney(b.outstandingMinor, b.currency),
+              formatMoney(b.overdueMinor, b.currency),
+            ])}
+          />
+        </section>
+      ) : (
+        ""
+      )}
       <section class="card">
         <h2>Tickets by channel</h2>
         <Table
