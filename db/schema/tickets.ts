@@ -53,6 +53,11 @@ export const tickets = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     solvedAt: timestamp("solved_at", { withTimezone: true }),
+    /**
+     * When staff first replied to the customer (a public reply with a user as author); set once by a
+     * trigger on ticket_messages, for reports of first-reply times.
+     */
+    firstRepliedAt: timestamp("first_replied_at", { withTimezone: true }),
     // SLA state derived from the event log, stored so lists sort and filter without computing
     // clocks; recomputed in the transaction of every change to the ticket. When the sweep should
     // next look at the ticket is kept beside it, in ticket_sla_state (db/schema/sla.ts).

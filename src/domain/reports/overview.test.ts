@@ -142,6 +142,28 @@ function rating(fixture: Fixture, ticketId: string, agentUserId: string, score: 
   };
 }
 
+describe("first reply on the ticket", () => {
+  test("set by staff's first public reply only: not by the customer, not by a note, not moved by later replies", async () => {
+    const fixture = await createOrg("FirstReply");
+    const { db } = await testDatabase();
+    const t = await createTicket(fixture.ctx("customer", hoursAgo(10)), { subject: "Gate", body: "Stuck" });
+    const firstReplied = async () =>
+      (await db.select({ at: tickets.firstRepliedAt }).from(tickets).where(eq(tickets.id, t.id)))[0].at;
+    await addMessage(fixture.ctx("customer", hoursAgo(9)), t.number, { kind: "reply", body: "Still stuck" });
+    await addMessage(fixture.ctx("agent", hoursAgo(8)), t.number, {
+      kind: "note",
+      body: "Calling the vendor",
+    });
+    expect(await firstReplied()).toBeNull();
+    await addMessage(fixture.ctx("agent", hoursAgo(7)), t.number, {
+      kind: "reply",
+      body: "Technician booked",
+    });
+    await addMessage(fixture.ctx("supervisor", hoursAgo(6)), t.number, { kind: "reply", body: "Any news?" });
+    expect(await firstReplied()).toEqual(hoursAgo(7));
+  });
+});
+
 describe("desk report", () => {
   test("counts the period's tickets, first replies, SLA outcomes, ratings, deflections and visits", async () => {
     const report = await deskReport(home.ctx("supervisor", NOW), 30);

@@ -152,20 +152,14 @@ function channelCounts(p: Period): SQL {
     group by t.channel order by count(*) desc, t.channel`;
 }
 
-/** Staff replies carry their author's user id; customers' messages and the first message never do. */
+/** The first staff reply is kept on the ticket (first_replied_at, set by a trigger on ticket_messages). */
 function firstReplyTimes(p: Period): SQL {
-  return sql`with firsts as (
-      select t.created_at, (
-        select min(m.created_at) from ticket_messages m
-        where m.org_id = t.org_id and m.ticket_id = t.id and m.kind = 'reply' and m.author_user_id is not null
-      ) as replied_at
-      from tickets t
-      where t.org_id = ${p.orgId} and ${inPeriod(sql`t.created_at`, p)} and t.merged_into_id is null
-    )
-    select count(replied_at) as answered, count(*) - count(replied_at) as unanswered,
-      percentile_cont(0.5) within group (order by extract(epoch from replied_at - created_at) / 60) as median_minutes,
-      percentile_cont(0.9) within group (order by extract(epoch from replied_at - created_at) / 60) as p90_minutes
-    from firsts`;
+  const minutes = sql`extract(epoch from t.first_replied_at - t.created_at) / 60`;
+  return sql`select count(t.first_replied_at) as answered, count(*) - count(t.first_replied_at) as unanswered,
+      percentile_cont(0.5) within group (order by ${minutes}) as median_minutes,
+      percentile_cont(0.9) within group (order by ${minutes}) as p90_minutes
+    from tickets t
+    where t.org_id = ${p.orgId} and ${inPeriod(sql`t.created_at`, p)} and t.merged_into_id is null`;
 }
 
 /** A missed target is escalated to the supervisor exactly once per clock: that step marks the breach. */
