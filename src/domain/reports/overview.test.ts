@@ -161,6 +161,17 @@ describe("first reply on the ticket", () => {
     });
     await addMessage(fixture.ctx("supervisor", hoursAgo(6)), t.number, { kind: "reply", body: "Any news?" });
     expect(await firstReplied()).toEqual(hoursAgo(7));
+    // A ticket an agent logged from a phone call: its opening message is not a reply to anyone.
+    const logged = await createTicket(fixture.ctx("agent", hoursAgo(5)), {
+      subject: "Phoned in",
+      body: "Caller reports a leak",
+      requesterEmail: "caller@example.test",
+    });
+    const [row] = await db
+      .select({ at: tickets.firstRepliedAt })
+      .from(tickets)
+      .where(eq(tickets.id, logged.id));
+    expect(row.at).toBeNull();
   });
 });
 
