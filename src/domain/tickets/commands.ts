@@ -346,8 +346,10 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
       if (target === "solved") await requestRating(tx, ticket, ctx.now);
     }
     if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, messageId, input.body);
+    // One read of the organization's config stamp serves the rules and the SLA below.
+    const stamp = await readConfigStamp(tx, ctx.actor.orgId);
     if (input.kind === "reply")
-      await runRules(tx, ctx, ticket.id, isCustomer ? "customer.replied" : "agent.replied");
+      await runRules(tx, ctx, ticket.id, isCustomer ? "customer.replied" : "agent.replied", {}, stamp);
     if (isCustomer && input.kind === "reply")
       await queueAnalysis(tx, ctx.now, ctx.actor.orgId, { ticketId: ticket.id, messageId, triage: false });
     if (isCustomer && ticket.assigneeId) {
@@ -372,7 +374,13 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
       body: input.body,
       assigneeTold: isCustomer && !!ticket.assigneeId,
     });
-    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
+    await refreshTicketSla(
+      tx,
+      ctx.actor.orgId,
+      ticket.id,
+      ctx.now,
+      await loadOrgSla(tx, ctx.actor.orgId, stamp),
+    );
     return { messageId, status: target };
   });
 }
