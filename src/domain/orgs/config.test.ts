@@ -6,6 +6,7 @@ import { automationRules, organizations, slaPolicies, tickets } from "../../../d
 import { createOrg, type Fixture, testDatabase } from "../../../test/helpers";
 import { saveRule } from "../automation/rules";
 import { savePolicy } from "../sla/admin";
+import { refreshOrgSla } from "../sla/tickets";
 import { createTicket } from "../tickets/commands";
 import { readConfigStamp } from "./config";
 
@@ -14,8 +15,9 @@ beforeAll(async () => {
   org = await createOrg("Config");
 });
 
+const NOW = new Date("2026-12-21T02:00:00Z");
 const make = (subject = "Boiler leaking") =>
-  createTicket(org.ctx("agent", new Date("2026-12-21T02:00:00Z")), {
+  createTicket(org.ctx("agent", NOW), {
     subject,
     body: "Water on the floor.",
     requesterEmail: "dana@client.test",
@@ -36,7 +38,11 @@ describe("cached definitions", () => {
       position: 1,
       targets: { normal_first_response: "2h", normal_resolution: "24h" },
     });
-    expect((await stored((await make()).id)).slaPolicyId).toBe(policyId);
+    const covered = await stored((await make()).id);
+    expect(covered.slaPolicyId).toBe(policyId);
+    // Worked out from what creation wrote, without reading it back: the same as from the stored log.
+    await refreshOrgSla(db, org.orgId, NOW);
+    expect(await stored(covered.id)).toEqual(covered);
     // As another app server, or an operator in psql, would: no domain function, no in-process signal.
     await db.update(slaPolicies).set({ active: false }).where(eq(slaPolicies.id, policyId));
     const off = await stored((await make()).id);

@@ -465,9 +465,18 @@ export async function refreshTicketSla(
    * The ticket was inserted by this transaction and nothing has recorded its SLA state yet: with
    * no active policy it has none to record, and its log need not be read.
    */
-  options: { justCreated?: boolean } = {},
+  options: {
+    justCreated?: boolean;
+    /** The ticket's log and row as this transaction wrote them, when the caller knows them exactly. */
+    known?: { log: TicketEvent[]; row: SlaRow };
+  } = {},
 ) {
   if (options.justCreated && rules && rules.policies.length === 0) return;
+  if (options.known && rules) {
+    const { log, row } = options.known;
+    await writeSlaStates(tx, orgId, [{ id: ticketId, stored: row, state: slaState(rules, row, log, now) }]);
+    return;
+  }
   const [org, log, rows] = await Promise.all([
     rules ?? loadOrgSla(tx, orgId),
     ticketLog(tx, orgId, ticketId),

@@ -213,31 +213,36 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
         updatedAt: ctx.now,
       })
       .returning();
+    const createdData = {
+      ...(early === undefined ? {} : { number: early }),
+      subject: ticket.subject,
+      status: ticket.status,
+      priority,
+      channel,
+      messageId,
+      ...(classified?.next.categoryId
+        ? {
+            category: classified.next.subcategoryId ?? classified.next.categoryId,
+            categoryName: classified.changes.find((c) => c.type === "ticket.category_changed")?.data.toName,
+            fields: classified.next.customFields,
+          }
+        : {}),
+    };
     const created = await appendEvent(tx, ctx, {
       type: "ticket.created",
       ticketId: ticket.id,
-      data: {
-        ...(early === undefined ? {} : { number: early }),
-        subject: ticket.subject,
-        status: ticket.status,
-        priority,
-        channel,
-        messageId,
-        ...(classified?.next.categoryId
-          ? {
-              category: classified.next.subcategoryId ?? classified.next.categoryId,
-              categoryName: classified.changes.find((c) => c.type === "ticket.category_changed")?.data.toName,
-              fields: classified.next.customFields,
-            }
-          : {}),
-      },
+      data: createdData,
     });
     if (assigneeId && assigneeId !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assigneeId);
     if (rules.length) await runRules(tx, ctx, ticket.id, "ticket.created", {}, stamp);
     // A ticket in a team that assigns automatically, and not assigned by the form or a rule.
     if (numberFirst) await assignByTeamStrategy(tx, ctx, ticket.id);
     // After the rules: they may have changed the priority or team the due times depend on.
-    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, sla, { justCreated: true });
+    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, sla, {
+      justCreated: true,
+      // Numbered last, nothing but this command has written the ticket yet: its log and row are known.
+      known: early === undefined && !contact.companyId ? knownSla(ticket, createdData, ctx.now) : undefined,
+    });
     await queueAnalysis(tx, ctx.now, ctx.actor.orgId, {
       ticketId: ticket.id,
       messageId: isCustomer ? messageId : undefined,
@@ -246,6 +251,27 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
     if (early === undefined) ticket.number = await numberTicket(tx, ctx.actor.orgId, ticket.id, created);
     return { ...ticket, firstMessageId: messageId };
   });
+}
+
+/** A ticket's SLA facts and log as its creation wrote them (no company, so no tier to read). */
+function knownSla(ticket: typeof tickets.$inferSelect, data: Record<string, unknown>, now: Date) {
+  return {
+    // As the log would read it back: JSON, without the keys whose value is undefined.
+    log: [{ type: "ticket.created", createdAt: now, data: JSON.parse(JSON.stringify(data)) }],
+    row: {
+      id: ticket.id,
+      orgId: ticket.orgId,
+      type: ticket.type,
+      teamId: ticket.teamId,
+      companyTier: null,
+      categoryId: ticket.categoryId,
+      subcategoryId: ticket.subcategoryId,
+      slaPolicyId: ticket.slaPolicyId,
+      slaNextDueAt: ticket.slaNextDueAt,
+      slaBreached: ticket.slaBreached,
+      slaAttentionAt: null,
+    },
+  };
 }
 
 export interface AddMessageInput {
