@@ -189,13 +189,13 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       stored,
     );
     await rememberTags(tx, ctx.actor.orgId, tagList, ctx.now);
-    const early = numberFirst ? await nextNumber(tx, ctx.actor.orgId, "ticket") : undefined;
+    const earlyNumber = numberFirst ? await nextNumber(tx, ctx.actor.orgId, "ticket") : undefined;
     const [ticket] = await tx
       .insert(tickets)
       .values({
         id: ticketId,
         orgId: ctx.actor.orgId,
-        number: early ?? UNNUMBERED,
+        number: earlyNumber ?? UNNUMBERED,
         subject: input.subject.trim(),
         status: assigneeId ? "open" : "new",
         priority,
@@ -214,7 +214,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       })
       .returning();
     const createdData = {
-      ...(early === undefined ? {} : { number: early }),
+      ...(earlyNumber === undefined ? {} : { number: earlyNumber }),
       subject: ticket.subject,
       status: ticket.status,
       priority,
@@ -236,19 +236,22 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
     if (assigneeId && assigneeId !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assigneeId);
     if (rules.length) await runRules(tx, ctx, ticket.id, "ticket.created", {}, stamp);
     // A ticket in a team that assigns automatically, and not assigned by the form or a rule.
+    // (Numbered last, the ticket has no team and no rule ran: there is nothing to assign by.)
     if (numberFirst) await assignByTeamStrategy(tx, ctx, ticket.id);
     // After the rules: they may have changed the priority or team the due times depend on.
     await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, sla, {
       justCreated: true,
       // Numbered last, nothing but this command has written the ticket yet: its log and row are known.
-      known: early === undefined && !contact.companyId ? knownSla(ticket, createdData, ctx.now) : undefined,
+      known:
+        earlyNumber === undefined && !contact.companyId ? knownSla(ticket, createdData, ctx.now) : undefined,
     });
     await queueAnalysis(tx, ctx.now, ctx.actor.orgId, {
       ticketId: ticket.id,
       messageId: isCustomer ? messageId : undefined,
       triage: true,
     });
-    if (early === undefined) ticket.number = await numberTicket(tx, ctx.actor.orgId, ticket.id, created);
+    if (earlyNumber === undefined)
+      ticket.number = await numberTicket(tx, ctx.actor.orgId, ticket.id, created);
     return { ...ticket, firstMessageId: messageId };
   });
 }
