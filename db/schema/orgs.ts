@@ -17,6 +17,13 @@ export const organizations = pgTable("organizations", {
    * simple, …) that stems the words of tickets, messages and articles and of the queries on them.
    */
   searchConfig: text("search_config").notNull().default("english"),
+  /**
+   * Changes to a new random value whenever a definition that ticket writes read changes (SLA
+   * policies, business calendars and holidays, automation rules, the time zone), by triggers
+   * (migration 0041). Every app server caches those definitions under it and checks it with one
+   * small read per write; a rolled-back change's value is never seen, so it is never reused.
+   */
+  configStamp: uuid("config_stamp").notNull().defaultRandom(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

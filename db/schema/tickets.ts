@@ -234,3 +234,25 @@ export const ticketCounts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.status, t.assigneeKey] })],
 );
+
+/**
+ * Changes to ticket_counts not yet folded into it. The trigger on tickets appends a row here
+ * instead of updating the organization's count row, which would hold that row locked until the
+ * writing transaction commits and so queue every ticket write of the organization behind the
+ * others. A count is its ticket_counts row plus its deltas, read in one statement; folding
+ * (ticket_counts_fold) moves deltas into ticket_counts in one statement, so a read sees either
+ * side of it and the sum stays exact.
+ */
+export const ticketCountDeltas = pgTable(
+  "ticket_count_deltas",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    status: text("status", { enum: TICKET_STATUSES }).notNull(),
+    assigneeKey: uuid("assignee_key").notNull(),
+    delta: integer("delta").notNull(),
+  },
+  (t) => [index("ticket_count_deltas_org").on(t.orgId)],
+);

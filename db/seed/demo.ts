@@ -2,11 +2,13 @@
 // 90 days of tickets (1,000 × scale). Built with a seeded random generator, so every run makes
 // the same data; written in chunks inside one transaction; ANALYZEd afterwards (PGlite has no
 // autovacuum to gather planner statistics).
+
 import { count, getTableColumns, sql, type Table } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { queueRetrain } from "../../src/domain/assist/jobs";
 import { hashPassword } from "../../src/domain/auth/passwords";
 import { refreshOrgSla } from "../../src/domain/sla/tickets";
+import { foldTicketCounts } from "../../src/domain/tickets/counts";
 import type { Db } from "../client";
 import {
   businessCalendars,
@@ -523,8 +525,9 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<{ orgId: s
   const articleCount = await seedKnowledgeBase(db, orgId, now);
   // The AI models learn from this history as soon as the server's job runner starts.
   await queueRetrain(db, orgId, now);
-  // The count trigger rewrote ticket_counts once per ticket: reclaim those dead rows now.
-  await db.execute(sql`vacuum ticket_counts`);
+  // The count trigger wrote a delta per ticket: fold them into ticket_counts and reclaim the rows.
+  await foldTicketCounts(db, orgId);
+  await db.execute(sql`vacuum ticket_counts, ticket_count_deltas`);
   await db.execute(sql`analyze`);
   log(
     `${[

@@ -33,6 +33,7 @@ import {
 } from "../fields/conditions";
 import { categoryPath } from "../fields/values";
 import { enqueue } from "../jobs/queue";
+import { type ConfigStamp, readConfigStamp, underStamp } from "../orgs/config";
 import { formatTicketNumber } from "../orgs/counters";
 import type { TicketRow } from "../tickets/access";
 import {
@@ -269,35 +270,53 @@ type Rule = typeof automationRules.$inferSelect;
  * Runs the organization's rules for a trigger on one ticket. Called at the end of the change's
  * own transaction; does nothing for changes that rules themselves made.
  */
+/** The organization's active rules for a trigger, in order; read again only when its config stamp moved. */
+export async function activeRules(
+  tx: DbOrTx,
+  orgId: string,
+  trigger: RuleTrigger,
+  stamp?: ConfigStamp,
+): Promise<Rule[]> {
+  const current = stamp ?? (await readConfigStamp(tx, orgId));
+  return underStamp(`rules:${trigger}`, current, () =>
+    tx
+      .select()
+      .from(automationRules)
+      .where(
+        and(
+          eq(automationRules.orgId, orgId),
+          eq(automationRules.trigger, trigger),
+          eq(automationRules.active, true),
+        ),
+      )
+      .orderBy(asc(automationRules.position), asc(automationRules.createdAt)),
+  );
+}
+
+/** Runs the trigger's rules on the ticket; returns how many matched and were applied. */
 export async function runRules(
   tx: DbOrTx,
   ctx: Ctx,
   ticketId: string,
   trigger: RuleTrigger,
   changed: TicketFacts["changed"] = {},
-): Promise<void> {
-  if (ctx.automation) return;
-  const rules = await tx
-    .select()
-    .from(automationRules)
-    .where(
-      and(
-        eq(automationRules.orgId, ctx.actor.orgId),
-        eq(automationRules.trigger, trigger),
-        eq(automationRules.active, true),
-      ),
-    )
-    .orderBy(asc(automationRules.position), asc(automationRules.createdAt));
-  if (rules.length === 0) return;
+  stamp?: ConfigStamp,
+): Promise<number> {
+  if (ctx.automation) return 0;
+  const rules = await activeRules(tx, ctx.actor.orgId, trigger, stamp);
+  if (rules.length === 0) return 0;
+  let applied = 0;
   let current = await factsOf(tx, ctx.actor.orgId, ticketId, changed);
   for (const rule of rules) {
-    if (!current) return;
+    if (!current) return applied;
     if (!evaluate(rule, current.facts).matched) continue;
     await applyRule(tx, ctx, rule, current.ticket);
+    applied++;
     if (rule.stopProcessing) break;
     // The next rule sees the ticket as this one left it.
     current = await factsOf(tx, ctx.actor.orgId, ticketId, changed);
   }
+  return applied;
 }
 
 export async function applyRule(tx: DbOrTx, ctx: Ctx, rule: Rule, ticket: TicketRow) {

@@ -1,10 +1,10 @@
 // Incoming email: routes a message to its organization by recipient, decides which ticket it
 // belongs to and records why, and never loses one — every message received is kept as its
 // original .eml and logged in inbound_emails, whatever became of it.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { convert as htmlToText } from "html-to-text";
 import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
-import type { Db } from "../../../db/client";
+import { type Db, rowsOf } from "../../../db/client";
 import {
   contacts,
   type InboundOutcome,
@@ -274,13 +274,19 @@ async function customerCtx(tx: Tx, files: FileStore, orgId: string, mail: Incomi
 }
 
 interface Thread {
-  ticket: { id: string; number: number; status: string; contactId: string };
+  ticket: { id: string; number: number; status: string; contactId: string; mergedIntoId?: string | null };
   because: string;
 }
 
 async function ticketById(tx: Tx, orgId: string, ticketId: string) {
   const [ticket] = await tx
-    .select({ id: tickets.id, number: tickets.number, status: tickets.status, contactId: tickets.contactId })
+    .select({
+      id: tickets.id,
+      number: tickets.number,
+      status: tickets.status,
+      contactId: tickets.contactId,
+      mergedIntoId: tickets.mergedIntoId,
+    })
     .from(tickets)
     .where(and(eq(tickets.orgId, orgId), eq(tickets.id, ticketId)));
   return ticket;
@@ -289,7 +295,7 @@ async function ticketById(tx: Tx, orgId: string, ticketId: string) {
 /** The thread a message belongs to; a merged ticket's mail lands on the ticket it was merged into. */
 async function findThread(tx: Tx, mail: Incoming): Promise<Thread | undefined> {
   const thread = await findThreadAsAddressed(tx, mail);
-  if (!thread) return undefined;
+  if (!thread?.ticket.mergedIntoId) return thread;
   const orgId = mail.routed.mailbox.orgId;
   const survivorId = await followMerges(tx, orgId, thread.ticket.id);
   if (survivorId === thread.ticket.id) return thread;
@@ -398,22 +404,26 @@ async function mayUseSubjectNumber(
   return !!follower;
 }
 
-/** The ticket of the latest of these Message-IDs that we sent or received. */
+/** The ticket of the latest of these Message-IDs that we sent or received (one query for both). */
 async function ticketOfMessageIds(tx: Tx, orgId: string, ids: string[]): Promise<string | undefined> {
-  const sent = await tx
-    .select({ messageId: outboxMessages.messageId, ticketId: outboxMessages.ticketId })
-    .from(outboxMessages)
-    .where(and(eq(outboxMessages.orgId, orgId), inArray(outboxMessages.messageId, ids)));
-  const received = await tx
-    .select({ messageId: inboundEmails.messageId, ticketId: inboundEmails.ticketId })
-    .from(inboundEmails)
-    .where(and(eq(inboundEmails.orgId, orgId), inArray(inboundEmails.messageId, ids)));
-  const known = new Map(
-    [...sent, ...received].filter((r) => r.ticketId).map((r) => [r.messageId, r.ticketId]),
+  const list = `{${ids.map(arrayItem).join(",")}}`;
+  // Received after sent: a Message-ID in both counts as the received one's, as the Map keeps the last.
+  const rows = rowsOf<{ message_id: string; ticket_id: string | null }>(
+    await tx.execute(sql`
+      select message_id, ticket_id, 0 as received from ${outboxMessages}
+      where org_id = ${orgId} and message_id = any(${list}::text[])
+      union all
+      select message_id, ticket_id, 1 from ${inboundEmails}
+      where org_id = ${orgId} and message_id = any(${list}::text[])
+      order by received`),
   );
+  const known = new Map(rows.filter((r) => r.ticket_id).map((r) => [r.message_id, r.ticket_id]));
   for (const id of ids) if (known.get(id)) return known.get(id) as string;
   return undefined;
 }
+
+/** One element of a Postgres array literal, quoted: Message-IDs hold commas, quotes and braces. */
+const arrayItem = (value: string) => `"${value.replace(/["\\]/g, "\\$&")}"`;
 
 async function follow(tx: Tx, orgId: string, ticketId: string, contactId: string, now: Date) {
   const [ticket] = await tx

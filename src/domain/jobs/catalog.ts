@@ -23,6 +23,7 @@ import { TravelMatrixCache } from "../routing";
 import { reindexOrgSearch, SEARCH_REINDEX_QUEUE } from "../search/config";
 import { sweepSla } from "../sla/sweep";
 import { refreshOrgSla } from "../sla/tickets";
+import { foldTicketCounts } from "../tickets/counts";
 import { forgetClosedPages } from "../tickets/presence";
 import { webhookQueue } from "../webhooks/delivery";
 import type { Schedule } from "./queue";
@@ -195,6 +196,15 @@ export function productQueues(
       },
     },
     {
+      // Ticket count deltas folded into ticket_counts, for organizations whose views nobody read
+      // lately (a read folds them itself past a few hundred; src/domain/tickets/counts.ts).
+      queue: "maintenance.fold_counts",
+      concurrency: 1,
+      async handler(_job, ctx) {
+        await foldTicketCounts(ctx.db);
+      },
+    },
+    {
       // The embedded database has no autovacuum daemon to keep planner statistics fresh.
       queue: "maintenance.analyze",
       concurrency: 1,
@@ -239,6 +249,7 @@ export const SCHEDULES: Schedule[] = [
   { name: "poll IMAP mailboxes", queue: POLL_ALL_QUEUE, everySeconds: 60 },
   { name: "daily notification digests", queue: DIGEST_QUEUE, everySeconds: 86_400 },
   { name: "clean finished jobs", queue: "maintenance.clean_jobs", everySeconds: 3_600 },
+  { name: "fold ticket counts", queue: "maintenance.fold_counts", everySeconds: 60 },
   { name: "refresh planner statistics", queue: "maintenance.analyze", everySeconds: 6 * 3_600 },
   { name: "sla sweep", queue: "sla.sweep", everySeconds: 60 },
   { name: "time-based automation rules", queue: TIME_RULES_QUEUE, everySeconds: 300 },

@@ -14,6 +14,33 @@ export async function nextNumber(tx: DbOrTx, orgId: string, name: string): Promi
   return Number(rowsOf<{ value: string | number }>(result)[0].value);
 }
 
+/**
+ * What a new ticket's number holds until numberTicket gives it its own: unique among the
+ * transactions running at once (one per database connection), and never a number anyone sees.
+ */
+export const UNNUMBERED = sql<number>`-pg_backend_pid()`;
+
+/**
+ * Gives a ticket inserted with UNNUMBERED its number, and its "ticket.created" event (`createdSeq`)
+ * the number too, in one statement: the last of the creating transaction, so the organization's
+ * counter row is locked only from here to the commit.
+ */
+export async function numberTicket(tx: DbOrTx, orgId: string, ticketId: string, createdSeq: number) {
+  const result = await tx.execute<{ value: string | number }>(sql`
+    with taken as (
+      insert into counters (org_id, name, value) values (${orgId}, 'ticket', 1)
+      on conflict (org_id, name) do update set value = counters.value + 1
+      returning value
+    ), numbered as (
+      update tickets set number = (select value from taken) where org_id = ${orgId} and id = ${ticketId}
+    ), announced as (
+      update events set data = data || jsonb_build_object('number', (select value from taken))
+      where org_id = ${orgId} and seq = ${createdSeq}
+    )
+    select value from taken`);
+  return Number(rowsOf<{ value: string | number }>(result)[0].value);
+}
+
 export const formatTicketNumber = (n: number) => `TKT-${String(n).padStart(6, "0")}`;
 
 /** "TKT-000123" or "123" → 123; anything else → undefined. */

@@ -9,13 +9,13 @@ import {
   calendarHolidays,
   companies,
   events,
-  organizations,
   slaPolicies,
   ticketSlaState,
   tickets,
 } from "../../../db/schema";
 import { type Ctx, requirePermission } from "../context";
 import type { DbOrTx } from "../events/log";
+import { type ConfigStamp, readConfigStamp, underStamp } from "../orgs/config";
 import { walkInBatches } from "./batches";
 import {
   addBusinessMs,
@@ -57,9 +57,17 @@ function alwaysOpen(timeZone: string): BusinessCalendar {
  * Loads the organization's SLA rules. Compiled calendars are kept per process, keyed by their
  * last change: every edit of a calendar or its holidays moves updated_at.
  */
-export async function loadOrgSla(db: DbOrTx, orgId: string): Promise<OrgSla> {
-  const [orgRows, policyRows, calendarRows] = await Promise.all([
-    db.select({ timeZone: organizations.timeZone }).from(organizations).where(eq(organizations.id, orgId)),
+/**
+ * The organization's SLA definitions, read again only when its config stamp moved (see
+ * src/domain/orgs/config.ts); pass the stamp when the caller has read it already.
+ */
+export async function loadOrgSla(db: DbOrTx, orgId: string, stamp?: ConfigStamp): Promise<OrgSla> {
+  const current = stamp ?? (await readConfigStamp(db, orgId));
+  return underStamp("sla", current, () => readOrgSla(db, orgId, current.timeZone));
+}
+
+async function readOrgSla(db: DbOrTx, orgId: string, timeZone: string): Promise<OrgSla> {
+  const [policyRows, calendarRows] = await Promise.all([
     db
       .select()
       .from(slaPolicies)
@@ -67,7 +75,6 @@ export async function loadOrgSla(db: DbOrTx, orgId: string): Promise<OrgSla> {
       .orderBy(asc(slaPolicies.position), asc(slaPolicies.name)),
     db.select().from(businessCalendars).where(eq(businessCalendars.orgId, orgId)),
   ]);
-  const timeZone = orgRows[0]?.timeZone ?? "UTC";
   const calendars = new Map<string, BusinessCalendar>();
   const stale = calendarRows.filter((c) => !compiled.has(`${c.id}|${c.updatedAt.getTime()}`));
   const holidayRows = stale.length
@@ -452,9 +459,24 @@ export async function refreshTicketSla(
   orgId: string,
   ticketId: string,
   now: Date,
-  /** The organization's rules, when the caller refreshes many tickets in one transaction. */
+  /** The organization's rules, when the caller has them (many tickets in one transaction). */
   rules?: OrgSla,
+  /**
+   * The ticket was inserted by this transaction and nothing has recorded its SLA state yet: with
+   * no active policy it has none to record, and its log need not be read.
+   */
+  options: {
+    justCreated?: boolean;
+    /** The ticket's log and row as this transaction wrote them, when the caller knows them exactly. */
+    known?: { log: TicketEvent[]; row: SlaRow };
+  } = {},
 ) {
+  if (options.justCreated && rules && rules.policies.length === 0) return;
+  if (options.known && rules) {
+    const { log, row } = options.known;
+    await writeSlaStates(tx, orgId, [{ id: ticketId, stored: row, state: slaState(rules, row, log, now) }]);
+    return;
+  }
   const [org, log, rows] = await Promise.all([
     rules ?? loadOrgSla(tx, orgId),
     ticketLog(tx, orgId, ticketId),

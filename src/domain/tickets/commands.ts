@@ -17,7 +17,7 @@ import {
 import { assignByTeamStrategy } from "../assignment/assign";
 import { queueAnalysis } from "../assist/queue";
 import { recordManualVerdicts } from "../assist/verdicts";
-import { changesFrom, runRules } from "../automation/engine";
+import { activeRules, changesFrom, runRules } from "../automation/engine";
 import { type Ctx, requirePermission } from "../context";
 import { followerAddresses, orgForMail, queueMail } from "../email/outbox";
 import { conflict, type FieldErrors, forbidden, invalid } from "../errors";
@@ -26,7 +26,8 @@ import { type ClassificationInput, customFieldsValue, planClassification } from 
 import type { StoredFile } from "../files/store";
 import { isTextChannel, queueText } from "../messaging/outbound";
 import { notifyUsers } from "../notifications/notify";
-import { formatTicketNumber, nextNumber } from "../orgs/counters";
+import { readConfigStamp } from "../orgs/config";
+import { formatTicketNumber, nextNumber, numberTicket, UNNUMBERED } from "../orgs/counters";
 import { afterMessage, afterStatusChange } from "../relations/followers";
 import { openChildrenProblem } from "../relations/links";
 import { requestRating } from "../satisfaction/survey";
@@ -169,8 +170,16 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       { email: input.requesterEmail!, name: input.requesterName },
       ctx.now,
     );
-    // The message goes in first (its foreign key to the ticket is checked at commit): the number
-    // and the ticket row take per-organization row locks held until commit, so they come last.
+    const stamp = await readConfigStamp(tx, ctx.actor.orgId);
+    const [rules, sla] = await Promise.all([
+      activeRules(tx, ctx.actor.orgId, "ticket.created", stamp),
+      loadOrgSla(tx, ctx.actor.orgId, stamp),
+    ]);
+    // The message goes in first (its foreign key to the ticket is checked at commit). The number
+    // takes the organization's counter row, locked until commit, so it is taken last: the ticket
+    // holds a placeholder until then. Only what shows the number to someone needs it earlier — a
+    // notification to the assignee, the rules, an assignment by the team's strategy.
+    const numberFirst = (!!assigneeId && assigneeId !== ctx.actor.userId) || rules.length > 0 || !!teamId;
     const ticketId = randomUUID();
     const messageId = await insertMessage(
       tx,
@@ -180,13 +189,13 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       stored,
     );
     await rememberTags(tx, ctx.actor.orgId, tagList, ctx.now);
-    const number = await nextNumber(tx, ctx.actor.orgId, "ticket");
+    const earlyNumber = numberFirst ? await nextNumber(tx, ctx.actor.orgId, "ticket") : undefined;
     const [ticket] = await tx
       .insert(tickets)
       .values({
         id: ticketId,
         orgId: ctx.actor.orgId,
-        number,
+        number: earlyNumber ?? UNNUMBERED,
         subject: input.subject.trim(),
         status: assigneeId ? "open" : "new",
         priority,
@@ -204,38 +213,68 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
         updatedAt: ctx.now,
       })
       .returning();
-    await appendEvent(tx, ctx, {
+    const createdData = {
+      ...(earlyNumber === undefined ? {} : { number: earlyNumber }),
+      subject: ticket.subject,
+      status: ticket.status,
+      priority,
+      channel,
+      messageId,
+      ...(classified?.next.categoryId
+        ? {
+            category: classified.next.subcategoryId ?? classified.next.categoryId,
+            categoryName: classified.changes.find((c) => c.type === "ticket.category_changed")?.data.toName,
+            fields: classified.next.customFields,
+          }
+        : {}),
+    };
+    const created = await appendEvent(tx, ctx, {
       type: "ticket.created",
       ticketId: ticket.id,
-      data: {
-        number,
-        subject: ticket.subject,
-        status: ticket.status,
-        priority,
-        channel,
-        messageId,
-        ...(classified?.next.categoryId
-          ? {
-              category: classified.next.subcategoryId ?? classified.next.categoryId,
-              categoryName: classified.changes.find((c) => c.type === "ticket.category_changed")?.data.toName,
-              fields: classified.next.customFields,
-            }
-          : {}),
-      },
+      data: createdData,
     });
     if (assigneeId && assigneeId !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assigneeId);
-    await runRules(tx, ctx, ticket.id, "ticket.created");
+    if (rules.length) await runRules(tx, ctx, ticket.id, "ticket.created", {}, stamp);
     // A ticket in a team that assigns automatically, and not assigned by the form or a rule.
-    await assignByTeamStrategy(tx, ctx, ticket.id);
+    // (Numbered last, the ticket has no team and no rule ran: there is nothing to assign by.)
+    if (numberFirst) await assignByTeamStrategy(tx, ctx, ticket.id);
     // After the rules: they may have changed the priority or team the due times depend on.
-    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
+    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, sla, {
+      justCreated: true,
+      // Numbered last, nothing but this command has written the ticket yet: its log and row are known.
+      known:
+        earlyNumber === undefined && !contact.companyId ? knownSla(ticket, createdData, ctx.now) : undefined,
+    });
     await queueAnalysis(tx, ctx.now, ctx.actor.orgId, {
       ticketId: ticket.id,
       messageId: isCustomer ? messageId : undefined,
       triage: true,
     });
+    if (earlyNumber === undefined)
+      ticket.number = await numberTicket(tx, ctx.actor.orgId, ticket.id, created);
     return { ...ticket, firstMessageId: messageId };
   });
+}
+
+/** A ticket's SLA facts and log as its creation wrote them (no company, so no tier to read). */
+function knownSla(ticket: typeof tickets.$inferSelect, data: Record<string, unknown>, now: Date) {
+  return {
+    // As the log would read it back: JSON, without the keys whose value is undefined.
+    log: [{ type: "ticket.created", createdAt: now, data: JSON.parse(JSON.stringify(data)) }],
+    row: {
+      id: ticket.id,
+      orgId: ticket.orgId,
+      type: ticket.type,
+      teamId: ticket.teamId,
+      companyTier: null,
+      categoryId: ticket.categoryId,
+      subcategoryId: ticket.subcategoryId,
+      slaPolicyId: ticket.slaPolicyId,
+      slaNextDueAt: ticket.slaNextDueAt,
+      slaBreached: ticket.slaBreached,
+      slaAttentionAt: null,
+    },
+  };
 }
 
 export interface AddMessageInput {
@@ -336,8 +375,10 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
       if (target === "solved") await requestRating(tx, ticket, ctx.now);
     }
     if (!isCustomer && input.kind === "reply") await notifyRequester(tx, ctx, ticket, messageId, input.body);
+    // One read of the organization's config stamp serves the rules and the SLA below.
+    const stamp = await readConfigStamp(tx, ctx.actor.orgId);
     if (input.kind === "reply")
-      await runRules(tx, ctx, ticket.id, isCustomer ? "customer.replied" : "agent.replied");
+      await runRules(tx, ctx, ticket.id, isCustomer ? "customer.replied" : "agent.replied", {}, stamp);
     if (isCustomer && input.kind === "reply")
       await queueAnalysis(tx, ctx.now, ctx.actor.orgId, { ticketId: ticket.id, messageId, triage: false });
     if (isCustomer && ticket.assigneeId) {
@@ -362,7 +403,13 @@ export async function addMessage(ctx: Ctx, ref: TicketRef, input: AddMessageInpu
       body: input.body,
       assigneeTold: isCustomer && !!ticket.assigneeId,
     });
-    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now);
+    await refreshTicketSla(
+      tx,
+      ctx.actor.orgId,
+      ticket.id,
+      ctx.now,
+      await loadOrgSla(tx, ctx.actor.orgId, stamp),
+    );
     return { messageId, status: target };
   });
 }

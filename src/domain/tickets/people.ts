@@ -55,14 +55,22 @@ export async function findOrCreateContact(
 ): Promise<{ id: string; companyId: string | null }> {
   const email = input.email.trim().toLowerCase();
   const name = input.name?.trim() || email.split("@")[0];
-  await db
+  const byEmail = () =>
+    db
+      .select({ id: contacts.id, companyId: contacts.companyId })
+      .from(contacts)
+      .where(and(eq(contacts.orgId, orgId), eq(contacts.email, email)));
+  // Most requesters have written before: one read. A new one is inserted; when another writer
+  // inserted the same address meanwhile, the read after the insert sees theirs.
+  const [known] = await byEmail();
+  if (known) return known;
+  const [inserted] = await db
     .insert(contacts)
     .values({ orgId, email, name: name.slice(0, 200), createdAt: now })
-    .onConflictDoNothing({ target: [contacts.orgId, contacts.email] });
-  const [row] = await db
-    .select({ id: contacts.id, companyId: contacts.companyId })
-    .from(contacts)
-    .where(and(eq(contacts.orgId, orgId), eq(contacts.email, email)));
+    .onConflictDoNothing({ target: [contacts.orgId, contacts.email] })
+    .returning({ id: contacts.id, companyId: contacts.companyId });
+  if (inserted) return inserted;
+  const [row] = await byEmail();
   return row;
 }
 

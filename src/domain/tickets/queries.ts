@@ -19,7 +19,6 @@ import {
   tags,
   teams,
   textMessages,
-  ticketCounts,
   ticketMessages,
   ticketSearch,
   tickets,
@@ -30,6 +29,7 @@ import { invalid } from "../errors";
 import { prepared } from "../prepared";
 import { DEFAULT_SEARCH_CONFIG, regconfig, searchConfigOf, type TextSearchConfig } from "../search/config";
 import { findVisibleTicket, type TicketRef } from "./access";
+import { ticketCountRows } from "./counts";
 import { isOneOf, isUuid, OPEN_STATUSES } from "./rules";
 
 export const VIEWS = ["mine", "unassigned", "open", "pending", "solved", "all"] as const;
@@ -420,20 +420,10 @@ export async function ticketVersion(
   return { ticketId: ticket.id, version: row ? Number(row.seq) : 0 };
 }
 
-/** Counts for the desk's views, read from ticket_counts (kept by a trigger), never from tickets. */
+/** Counts for the desk's views, from ticket_counts and its deltas (kept by a trigger), never from tickets. */
 export async function viewCounts(ctx: Ctx): Promise<Record<View, number>> {
   requirePermission(ctx.actor, "tickets.read_all");
-  const rows = await prepared(ctx.db, "viewCounts", () =>
-    ctx.db
-      .select({
-        status: ticketCounts.status,
-        assigneeKey: ticketCounts.assigneeKey,
-        count: ticketCounts.count,
-      })
-      .from(ticketCounts)
-      .where(eq(ticketCounts.orgId, sql.placeholder("orgId")))
-      .prepare("view_counts"),
-  ).execute({ orgId: ctx.actor.orgId });
+  const rows = await ticketCountRows(ctx.db, ctx.actor.orgId);
   const counts: Record<View, number> = { mine: 0, unassigned: 0, open: 0, pending: 0, solved: 0, all: 0 };
   const nil = "00000000-0000-0000-0000-000000000000";
   for (const row of rows) {

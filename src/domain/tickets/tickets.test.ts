@@ -1,9 +1,11 @@
 // Ticket rules against a real database: numbering, transitions, counts, permissions, events.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { rowsOf } from "../../../db/client";
 import { events, outboxMessages, tickets } from "../../../db/schema";
-import { createOrg, type Fixture } from "../../../test/helpers";
+import { createOrg, type Fixture, testDatabase } from "../../../test/helpers";
 import { addMessage, bulkUpdate, createTicket, updateTicket } from "./commands";
+import { FOLD_AFTER, foldTicketCounts } from "./counts";
 import { getTicket, listTickets, listTicketsPaged, viewCounts } from "./queries";
 import { canTransition } from "./rules";
 
@@ -34,6 +36,58 @@ describe("numbers", () => {
     );
     const numbers = created.map((t) => t.number).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  test("are gapless when some are taken at the start, most at the end, and some rolled back", async () => {
+    const fresh = await createOrg("Late numbers");
+    const { db } = await testDatabase();
+    // Assigned to someone else: notified with the number, so it is taken before the ticket row.
+    const early = (i: number) =>
+      createTicket(fresh.ctx("admin"), {
+        subject: `Early ${i}`,
+        body: "x",
+        requesterEmail: "c@client.test",
+        assigneeId: fresh.users.agent.id,
+      });
+    const late = (i: number) =>
+      createTicket(fresh.ctx("agent"), { subject: `Late ${i}`, body: "x", requesterEmail: "c@client.test" });
+    // Rolled back after its number was taken: the number is given again.
+    const failing = () =>
+      db
+        .transaction(async (tx) => {
+          await createTicket(
+            { ...fresh.ctx("agent"), db: tx as unknown as typeof db },
+            { subject: "Never", body: "x", requesterEmail: "c@client.test" },
+          );
+          tx.rollback();
+        })
+        .then(() => undefined)
+        .catch((error) => {
+          if (!String(error).includes("Rollback")) throw error;
+          return undefined;
+        });
+    const created = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => (i % 8 === 0 ? failing() : i % 3 === 0 ? early(i) : late(i))),
+    );
+    const made = created.filter((t) => t !== undefined);
+    const rows = await db
+      .select({ number: tickets.number })
+      .from(tickets)
+      .where(eq(tickets.orgId, fresh.orgId));
+    expect(rows.map((r) => r.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: made.length }, (_, i) => i + 1),
+    );
+    expect(made.map((t) => t.number).sort((a, b) => a - b)).toEqual(
+      rows.map((r) => r.number).sort((a, b) => a - b),
+    );
+    // The history shows each ticket created under its own number.
+    const created_ = await db
+      .select({ ticketId: events.ticketId, data: events.data })
+      .from(events)
+      .where(and(eq(events.orgId, fresh.orgId), eq(events.type, "ticket.created")));
+    const numberOf = new Map(made.map((t) => [t.id, t.number]));
+    expect(created_.length).toBe(made.length);
+    for (const e of created_) expect((e.data as { number: number }).number).toBe(numberOf.get(e.ticketId!)!);
   });
 });
 
@@ -101,6 +155,54 @@ describe("view counts", () => {
     expect(await viewCounts(agent)).toMatchObject({ mine: 0, open: 1, pending: 0, solved: 2, all: 3 });
     const listed = await listTickets(agent, { view: "open" });
     expect(listed.rows.length).toBe(1);
+  });
+
+  test("stay exact while deltas are folded, however many and whenever", async () => {
+    const fresh = await createOrg("Folded counts");
+    const agent = fresh.ctx("agent");
+    const { db } = await testDatabase();
+    const made = [];
+    for (let i = 0; i < 6; i++)
+      made.push(await createTicket(agent, { subject: `F${i}`, body: "x", requesterEmail: "f@client.test" }));
+    await updateTicket(agent, made[0].number, { assigneeId: fresh.users.agent.id });
+    const expected = { mine: 1, unassigned: 5, open: 6, pending: 0, solved: 0, all: 6 };
+    expect(await viewCounts(agent)).toEqual(expected);
+    expect(await foldTicketCounts(db, fresh.orgId)).toBe(8);
+    expect(await viewCounts(agent)).toEqual(expected);
+    await bulkUpdate(agent, [made[1].id, made[2].id], { status: "pending" });
+    expect(await viewCounts(agent)).toEqual({ ...expected, pending: 2 });
+    await foldTicketCounts(db);
+    expect(await viewCounts(agent)).toEqual({ ...expected, pending: 2 });
+    // Many deltas: a read folds them, and reads the same sums before and after.
+    await bulkUpdate(
+      agent,
+      made.slice(1).map((t) => t.id),
+      { priority: "high" },
+    );
+    for (let round = 0; round < 20; round++) {
+      await bulkUpdate(
+        agent,
+        made.slice(3).map((t) => t.id),
+        { status: "pending" },
+      );
+      await bulkUpdate(
+        agent,
+        made.slice(3).map((t) => t.id),
+        { status: "open" },
+      );
+    }
+    const [{ n }] = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from ticket_count_deltas where org_id = ${fresh.orgId}`),
+    );
+    expect(n).toBeGreaterThan(FOLD_AFTER);
+    expect(await viewCounts(agent)).toEqual({ ...expected, pending: 2 });
+    const [{ left }] = rowsOf<{ left: number }>(
+      await db.execute(
+        sql`select count(*)::int as left from ticket_count_deltas where org_id = ${fresh.orgId}`,
+      ),
+    );
+    expect(left).toBe(0);
+    expect(await viewCounts(agent)).toEqual({ ...expected, pending: 2 });
   });
 });
 
