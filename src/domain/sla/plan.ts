@@ -139,6 +139,9 @@ export function planSteps(
       if (recorded.has(key)) continue;
       const when = rungAt(rung, clock, calendar, at);
       if (when === undefined) continue;
+      // A step already past (hours after a breach long ago) is recorded by the next sweep, in the
+      // words of then: never earlier than now.
+      const wordedAt = Math.max(when, at);
       steps.push({
         key,
         target: clock.target,
@@ -146,8 +149,8 @@ export function planSteps(
         step: rung.step,
         level: rung.level,
         at: when,
-        words: words.at(when),
-        until: words.until(when),
+        words: words.at(wordedAt),
+        until: words.until(wordedAt),
       });
     }
   }
