@@ -9,7 +9,7 @@ import type { Ctx } from "../context";
 import { addMessage, createTicket, updateTicket } from "../tickets/commands";
 import { saveCalendar, savePolicy } from "./admin";
 import { dueEscalations, recordedEscalations, SLA_ESCALATED_EVENT } from "./escalation";
-import { decodePlan, type PlannedStep, reasonOf } from "./plan";
+import { decodePlan, encodePlan, type PlannedStep, reasonOf } from "./plan";
 import { sweepSla } from "./sweep";
 import { deriveClocks, loadOrgSla, refreshOrgSla, ticketFacts, ticketLog } from "./tickets";
 
@@ -224,6 +224,31 @@ describe("the stored plan", () => {
     expect(after.plan).not.toBe(before.plan); // the step just recorded is no longer ahead
     await refreshOrgSla(db, org.orgId, kl("2026-12-21 10:10"));
     expect(await stateRow(org.orgId, ticket.id)).toEqual(after);
+  });
+
+  test("is stored small and read back as written", async () => {
+    const { org } = await setUp("PlanStored", { normal_first_response: "4h", normal_resolution: "40h" });
+    const ticket = await createTicket(at(org, "agent", "2026-12-21 09:00"), {
+      subject: "Stored",
+      body: "Help.",
+      requesterEmail: "s@client.test",
+    });
+    const row = await stateRow(org.orgId, ticket.id);
+    const steps = decodePlan(row.plan as string).steps;
+    expect(steps.map((s) => s.key)).toEqual([
+      "first_response#1:remind_assignee",
+      "first_response#1:notify_team_lead",
+      "first_response#1:overdue_supervisor",
+      "first_response#1:escalate_organization",
+      "resolution#1:remind_assignee",
+      "resolution#1:notify_team_lead",
+      "resolution#1:overdue_supervisor",
+      "resolution#1:escalate_organization",
+    ]);
+    expect(encodePlan(decodePlan(row.plan as string))).toBe(row.plan);
+    // The words after a breach are stored as the words before it and what follows.
+    const stored = JSON.parse(row.plan as string) as { words: unknown[] };
+    expect(stored.words[1]).toEqual([0, ", overdue since 21 Dec 2026 13:00"]);
   });
 
   test("two sweeps at once record each planned step once", async () => {

@@ -83,16 +83,19 @@ class LaterWords {
   }
 
   at(moment: number): string {
-    const holidays = this.clock.businessHours
-      ? holidaysBetween(this.calendar, this.#start, Math.max(moment, this.#due))
-      : [];
     const overdue = moment >= this.#breach;
-    const key = holidays.length * 2 + (overdue ? 1 : 0);
+    // Before the breach the holidays are named up to the due time, the same for every moment;
+    // after it up to the moment's local date. Words are made once per count of holidays named.
+    const named = this.clock.businessHours && overdue ? this.#holidaysUpTo(moment) : -1;
+    const key = named * 2 + (overdue ? 1 : 0);
     let words = this.#made.get(key);
     if (words === undefined) {
       const parts: ExplanationPart[] = this.clock.explanation.parts.filter(
         (p) => p.kind !== "holiday" && p.kind !== "overdue" && p.kind !== "completed",
       );
+      const holidays = this.clock.businessHours
+        ? holidaysBetween(this.calendar, this.#start, Math.max(moment, this.#due))
+        : [];
       for (const h of holidays)
         parts.push({ kind: "holiday", date: h.date, name: h.name, partial: h.start !== undefined });
       if (overdue) parts.push({ kind: "overdue", since: new Date(this.#breach) });
@@ -100,6 +103,16 @@ class LaterWords {
       this.#made.set(key, words);
     }
     return words;
+  }
+
+  /** How many holiday dates lie from the clock's start to `moment`, in local dates (as holidaysBetween). */
+  #holidaysUpTo(moment: number): number {
+    if (this.calendar.closures.size === 0) return 0;
+    const first = dayOfWall(utcToWall(this.#zone, this.#start));
+    const last = dayOfWall(utcToWall(this.#zone, Math.max(moment, this.#due)));
+    let count = 0;
+    for (const day of this.calendar.closures.keys()) if (day >= first && day <= last) count++;
+    return count;
   }
 
   /** Until when the words of `moment` hold: the breach, or after it the next holiday's first day. */
@@ -171,52 +184,76 @@ export function reasonOf(step: Pick<PlannedStep, "step" | "words">): string {
   return `${rung?.label}: ${step.words}`;
 }
 
-type StoredStep = [
-  target: SlaTargetKind,
-  cycle: number,
-  step: EscalationStep,
-  at: number,
-  words: number,
-  until: number | null,
-];
+/** A step as stored: its rung, moment, words (an index into the plan's words) and until when they hold. */
+type StoredStep = [step: EscalationStep, at: number, words: number, until: number | null];
+
+/** A clock's steps as stored, in ladder order. */
+type StoredClock = [target: SlaTargetKind, cycle: number, steps: StoredStep[]];
+
+/**
+ * Words as stored: the text, or another entry's text and what follows it (after the breach a
+ * clock's words are its words before, then "overdue since …").
+ */
+type StoredWords = string | [base: number, rest: string];
 
 interface StoredPlan {
   breachAt: number | null;
-  /** Each distinct explanation once: a clock's steps before its breach all read the same. */
-  words: string[];
-  steps: StoredStep[];
+  words: StoredWords[];
+  clocks: StoredClock[];
 }
 
-/** The plan as stored; the same plan always gives the same text, so the recompute can compare it. */
+/**
+ * The plan as stored, kept small (the sweep reads a thousand at a time) and always the same text
+ * for the same plan, so the recompute can compare it with what it would write.
+ */
 export function encodePlan(plan: SlaPlan): string | null {
   if (plan.steps.length === 0) return null;
-  const words: string[] = [];
+  const words: StoredWords[] = [];
+  const texts: string[] = [];
   const index = new Map<string, number>();
-  const steps = plan.steps.map((s): StoredStep => {
-    let i = index.get(s.words);
+  const wordsOf = (text: string) => {
+    let i = index.get(text);
     if (i === undefined) {
-      i = words.push(s.words) - 1;
-      index.set(s.words, i);
+      const base = texts.findIndex((t, j) => typeof words[j] === "string" && text.startsWith(`${t}, `));
+      i = words.push(base < 0 ? text : [base, text.slice(texts[base].length)]) - 1;
+      texts.push(text);
+      index.set(text, i);
     }
-    return [s.target, s.cycle, s.step, s.at, i, s.until];
-  });
-  const stored: StoredPlan = { breachAt: plan.breachAt, words, steps };
+    return i;
+  };
+  const clocks: StoredClock[] = [];
+  for (const s of plan.steps) {
+    let clock = clocks[clocks.length - 1];
+    if (!clock || clock[0] !== s.target || clock[1] !== s.cycle) {
+      clock = [s.target, s.cycle, []];
+      clocks.push(clock);
+    }
+    clock[2].push([s.step, s.at, wordsOf(s.words), s.until]);
+  }
+  const stored: StoredPlan = { breachAt: plan.breachAt, words, clocks };
   return JSON.stringify(stored);
 }
 
 export function decodePlan(text: string): SlaPlan {
   const stored = JSON.parse(text) as StoredPlan;
-  return {
-    breachAt: stored.breachAt,
-    steps: stored.steps.map(([target, cycle, step, at, words, until]) => ({
-      key: escalationKey({ target, cycle }, step),
-      target,
-      cycle,
-      step,
-      level: LADDER.find((r) => r.step === step)?.level ?? 0,
-      at,
-      words: stored.words[words],
-      until,
-    })),
-  };
+  const texts: string[] = [];
+  for (const w of stored.words) texts.push(typeof w === "string" ? w : texts[w[0]] + w[1]);
+  const steps: PlannedStep[] = [];
+  for (const [target, cycle, clockSteps] of stored.clocks) {
+    for (const [step, at, words, until] of clockSteps) {
+      steps.push({
+        key: escalationKey({ target, cycle }, step),
+        target,
+        cycle,
+        step,
+        level: LEVELS[step],
+        at,
+        words: texts[words],
+        until,
+      });
+    }
+  }
+  return { breachAt: stored.breachAt, steps };
 }
+
+const LEVELS = Object.fromEntries(LADDER.map((r) => [r.step, r.level])) as Record<EscalationStep, 0 | 1 | 2>;
