@@ -162,6 +162,14 @@ export const slaSettings = pgTable(
  * ahead. It lives apart from the ticket row, which carries nine indexes (full-text and GIN among
  * them): moving the look-in time on after each step then leaves the ticket row alone, and the
  * ticket row changes only when its due time or overdue flag does.
+ *
+ * `plan` holds the coming steps themselves (see src/domain/sla/plan.ts): each step's moment and the
+ * words its event will carry, worked out from the event log whenever the due times are (every
+ * ticket change, and the recompute after a policy or calendar edit). The sweep records them from
+ * here without reading the log or running the engine, and moves `plan_done_until` on past the
+ * steps it recorded (the plan itself, ~1 kB, is rewritten only when the due times are recomputed).
+ * JSON as text: the recompute compares it verbatim with what it would write, and only the sweep
+ * parses it. Null (rows from before the column): the sweep works the steps out from the log.
  */
 export const ticketSlaState = pgTable(
   "ticket_sla_state",
@@ -169,6 +177,9 @@ export const ticketSlaState = pgTable(
     orgId: uuid("org_id").notNull(),
     ticketId: uuid("ticket_id").notNull(),
     attentionAt: timestamp("attention_at", { withTimezone: true }).notNull(),
+    plan: text("plan"),
+    /** The plan's steps up to this moment are recorded: the sweep moves this on, not the plan. */
+    planDoneUntil: timestamp("plan_done_until", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.ticketId] }),

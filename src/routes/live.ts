@@ -61,10 +61,14 @@ export function liveStream(bus: EventBus, orgId: string, signal: AbortSignal, us
     if (event.orgId !== orgId) return undefined;
     if (event.type === "notification.created")
       return userId && event.userIds?.includes(userId) ? "event: notifications\ndata: new\n\n" : undefined;
-    if (!event.ticketId) return undefined;
     // Someone opened the ticket or typed: only its viewers list refreshes.
-    if (event.type === "presence.changed") return `event: presence-${event.ticketId}\ndata: \n\n`;
-    return `event: tickets-changed\ndata: ${event.ticketId}\n\nevent: ticket-${event.ticketId}\ndata: ${event.type}\n\n`;
+    if (event.type === "presence.changed")
+      return event.ticketId ? `event: presence-${event.ticketId}\ndata: \n\n` : undefined;
+    // Events announced together name all their tickets: lists refresh once, each ticket's page once.
+    const ids = event.ticketIds ?? (event.ticketId ? [event.ticketId] : []);
+    if (ids.length === 0) return undefined;
+    const pages = ids.map((id) => `event: ticket-${id}\ndata: ${event.type}\n\n`).join("");
+    return `event: tickets-changed\ndata: ${ids.length === 1 ? ids[0] : ""}\n\n${pages}`;
   });
 }
 

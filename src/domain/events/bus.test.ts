@@ -3,9 +3,11 @@
 import { describe, expect, test } from "bun:test";
 import { openPostgres } from "../../../db/client";
 import { createOrg, testDatabase } from "../../../test/helpers";
+import { liveStream } from "../../routes/live";
+import { systemActor } from "../context";
 import { createTicket } from "../tickets/commands";
 import { EventBus } from "./bus";
-import type { LiveEvent } from "./log";
+import { appendEvents, type LiveEvent } from "./log";
 
 function collect(bus: EventBus, orgId: string) {
   const seen: LiveEvent[] = [];
@@ -38,6 +40,44 @@ describe("event bus", () => {
     await waitFor(() => seen.length > 0);
     await Bun.sleep(50);
     expect(seen.map((e) => [e.type, e.ticketId])).toEqual([["ticket.created", ticket.id]]);
+    await bus.close();
+  });
+
+  test("events appended together are announced together, and the desk's stream refreshes each ticket", async () => {
+    const database = await testDatabase();
+    const bus = new EventBus();
+    await bus.start(database);
+    const org = await createOrg("BusTogether");
+    const ticket = (subject: string) =>
+      createTicket(org.ctx("agent"), { subject, body: "x", requesterEmail: "t@client.test" });
+    const seen = collect(bus, org.orgId);
+    const [a, b] = [await ticket("A"), await ticket("B")];
+    // The tickets' own announcements are in before the stream opens.
+    await waitFor(() => seen.filter((e) => e.type === "ticket.created").length === 2);
+    const abort = new AbortController();
+    const reader = (liveStream(bus, org.orgId, abort.signal).body as ReadableStream<Uint8Array>).getReader();
+    const ctx = { db: database.db, actor: systemActor(org.orgId), now: new Date() };
+    const escalated = (ticketId: string) => ({ type: "ticket.sla_escalated", ticketId, data: {} });
+    const seqs = await appendEvents(database.db, ctx, [escalated(a.id), escalated(b.id), escalated(a.id)]);
+    expect(seqs).toHaveLength(3);
+    expect(seqs[0] < seqs[1] && seqs[1] < seqs[2]).toBe(true);
+    await waitFor(() => seen.some((e) => e.type === "ticket.sla_escalated"));
+    const announced = seen.filter((e) => e.type === "ticket.sla_escalated");
+    expect(announced).toHaveLength(1);
+    expect(announced[0].seq).toBe(seqs[2]);
+    expect(announced[0].ticketId).toBeNull();
+    expect([...(announced[0].ticketIds ?? [])].sort()).toEqual([a.id, b.id].sort());
+    let text = "";
+    const decoder = new TextDecoder();
+    while (!text.includes(`event: ticket-${a.id}`) || !text.includes(`event: ticket-${b.id}`)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    expect(text.match(/event: tickets-changed/g)).toHaveLength(1);
+    expect(text).toContain(`event: ticket-${a.id}\ndata: ticket.sla_escalated`);
+    expect(text).toContain(`event: ticket-${b.id}\ndata: ticket.sla_escalated`);
+    abort.abort();
     await bus.close();
   });
 

@@ -12,6 +12,8 @@ export interface LiveEvent {
   seq: number;
   type: string;
   ticketId: string | null;
+  /** For events announced together (appendEvents): every ticket they concern. */
+  ticketIds?: string[];
   actorUserId: string | null;
   /** For chat events: the chat, so only its open pages refresh. */
   chatId?: string | null;
@@ -53,9 +55,14 @@ export async function appendEvent(
   return Number(rowsOf<{ seq: string | number }>(result)[0].seq);
 }
 
+/** Events announced in one notification at most: a payload must stay under 8,000 bytes. */
+const ANNOUNCED_TOGETHER = 100;
+
 /**
- * Appends several events of one actor in one statement (the SLA sweep records thousands at once);
- * each is announced like appendEvent's. Returns their sequence numbers in order.
+ * Appends several events of one actor in one statement (the SLA sweep records thousands at once).
+ * They are announced by type in groups of up to 100, each naming its tickets (`ticketIds`, and
+ * `ticketId` when there is one): a notification costs the server more than the row it announces,
+ * and live pages refresh per ticket, not per event. Returns their sequence numbers in order.
  */
 export async function appendEvents(
   tx: DbOrTx,
@@ -75,10 +82,24 @@ export async function appendEvents(
       from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as x(i int, type text, ticket_id uuid, data jsonb)
       order by x.i
       returning seq, type, ticket_id
+    ), groups as (
+      select type, max(seq) as seq,
+             coalesce(array_agg(distinct ticket_id) filter (where ticket_id is not null), '{}') as ids
+      from (
+        select seq, type, ticket_id,
+               (row_number() over (partition by type order by seq) - 1) / ${ANNOUNCED_TOGETHER} as part
+        from appended
+      ) numbered
+      group by type, part
+    ), announced as (
+      select pg_notify(${EVENTS_CHANNEL}, json_build_object(
+        'orgId', ${orgId}::text, 'seq', seq, 'type', type,
+        'ticketId', case when cardinality(ids) = 1 then ids[1]::text end, 'ticketIds', to_json(ids),
+        'actorUserId', ${actorUserId}::text)::text)
+      from groups
     )
-    select seq, pg_notify(${EVENTS_CHANNEL}, json_build_object(
-      'orgId', ${orgId}::text, 'seq', seq, 'type', type,
-      'ticketId', ticket_id::text, 'actorUserId', ${actorUserId}::text)::text)
-    from appended order by seq`);
-  return rowsOf<{ seq: string | number }>(result).map((r) => Number(r.seq));
+    select (select json_agg(seq order by seq) from appended)::text as seqs,
+           (select count(*) from announced) as announced`);
+  const [{ seqs }] = rowsOf<{ seqs: string }>(result);
+  return (JSON.parse(seqs) as (string | number)[]).map(Number);
 }

@@ -1,23 +1,27 @@
 // The SLA sweep: walks the open tickets whose next escalation step has come due, records each due
 // step once as a "ticket.sla_escalated" event naming who is to be told, marks breached tickets
 // overdue, and moves each ticket's next look-in time on. Safe with several servers sweeping at
-// once: a ticket is locked (FOR UPDATE SKIP LOCKED) while its steps are decided and recorded, and
-// a step already in the log is never returned by the engine again.
+// once: a ticket is locked (FOR UPDATE SKIP LOCKED) while its steps are recorded, and a step is
+// recorded only past how far its plan is done (or, from the log, only when not in the log yet).
 //
 // The look-in times live in ticket_sla_state, apart from the ticket row: a step that moves no due
 // time (the 50 % and 75 % reminders, the step 24 hours past a breach) writes only there, and the
 // ticket row, with its nine indexes, is written only when its due time or overdue flag changes.
+// Beside the look-in time is the plan of the coming steps (plan.ts), made whenever the due times
+// are: the sweep records the steps from it — no event log read, no engine run — and the events of
+// a batch, their announcements and their notifications are written a statement each.
 import { and, eq, sql } from "drizzle-orm";
 import { rowsOf } from "../../../db/client";
 import { companies, slaSettings, teamMembers, ticketSlaState, tickets, users } from "../../../db/schema";
 import { type Ctx, systemActor } from "../context";
 import { orgForMail } from "../email/outbox";
 import { appendEvents, type DbOrTx } from "../events/log";
-import { mailNotice, notifyUsers } from "../notifications/notify";
+import { mailNotice, type Notice, notifyAll } from "../notifications/notify";
 import { formatTicketNumber } from "../orgs/counters";
 import { walkInBatches } from "./batches";
 import type { TicketEvent } from "./clock";
 import { type DueEscalation, dueEscalations, recordedEscalations, SLA_ESCALATED_EVENT } from "./escalation";
+import { decodePlan, firstStepAt, reasonOf } from "./plan";
 import {
   deriveClocks,
   loadOrgSla,
@@ -28,6 +32,7 @@ import {
   type SlaWrite,
   slaRowOf,
   stateOf,
+  type TicketSlaState,
   ticketLogs,
   writeSlaStates,
 } from "./tickets";
@@ -70,7 +75,7 @@ async function teamLeads(tx: DbOrTx, orgId: string, teamId: string): Promise<str
 
 /** Who a step notifies (user ids), following the ladder of issue #3. */
 async function recipientsOf(
-  step: DueEscalation,
+  step: Pick<DueEscalation, "step">,
   ticket: { assigneeId: string | null; teamId: string | null },
   recipients: Promise<Recipients>,
   leadsOf: (teamId: string) => Promise<string[]>,
@@ -116,10 +121,11 @@ interface Sweep {
  * soon as its tickets are locked, so the next batch can start while this one works.
  */
 async function sweepBatch(db: DbOrTx, sweep: Sweep, after: Cursor, claimed: (next: Cursor | null) => void) {
-  const { now, result } = sweep;
+  const { now } = sweep;
   await db.transaction(async (tx) => {
-    // The ticket row is locked as well as its look-in time: commands lock the ticket before they
-    // append to its log, so the steps are decided on a log no command is changing.
+    // The ticket row is locked as well as its look-in row: commands lock the ticket before they
+    // append to its log and write a new plan, so the steps are recorded from a plan no command is
+    // replacing.
     const due = rowsOf<RawSlaRow & DueColumns>(
       await tx.execute(sql`
         select ${SLA_ROW_COLUMNS}, t.number, t.subject, t.assignee_id, s.attention_at::text as cursor
@@ -144,59 +150,100 @@ async function sweepBatch(db: DbOrTx, sweep: Sweep, after: Cursor, claimed: (nex
       if (rows) rows.push(row);
       else byOrg.set(row.orgId, [row]);
     }
-    for (const [orgId, rows] of byOrg) {
-      let rules = sweep.rules.get(orgId);
-      if (!rules) {
-        rules = loadOrgSla(tx, orgId);
-        sweep.rules.set(orgId, rules);
-      }
-      const [org, logs] = await Promise.all([
-        rules,
-        ticketLogs(
-          tx,
-          orgId,
-          rows.map((r) => r.id),
-        ),
-      ]);
-      const ctx: Ctx = { db: tx as Ctx["db"], actor: systemActor(orgId), now };
-      const people = new People(tx, orgId);
-      const recorded: Recorded[] = [];
-      const writes: SlaWrite[] = [];
-      for (const row of rows) {
-        const log: TicketEvent[] = logs.get(row.id) ?? [];
-        const derived = deriveClocks(org, row, log, now);
-        const steps = derived ? dueEscalations(derived.clocks.clocks, recordedEscalations(log), now) : [];
-        for (const step of steps) {
-          const { notify, email } = await people.of(step, row);
-          const data = {
-            key: step.key,
-            step: step.step,
-            level: step.level,
-            target: step.target,
-            cycle: step.cycle,
-            reason: step.reason,
-            notify,
-            email,
-          };
-          recorded.push({ type: SLA_ESCALATED_EVENT, ticketId: row.id, data, ticket: row });
-          log.push({ type: SLA_ESCALATED_EVENT, createdAt: now, data });
-          result.escalations++;
-        }
-        writes.push({ id: row.id, stored: row, state: stateOf(derived, log, now) });
-        result.tickets++;
-      }
-      // Sent together: the connection carries both without waiting for the first answer.
-      await Promise.all([
-        appendEvents(
-          tx,
-          ctx,
-          recorded.map(({ type, ticketId, data }) => ({ type, ticketId, data })),
-        ),
-        writeSlaStates(tx, orgId, writes),
-      ]);
-      await tellPeople(tx, orgId, recorded, now);
-    }
+    for (const [orgId, rows] of byOrg) await sweepOrgTickets(tx, sweep, orgId, rows);
   });
+}
+
+/**
+ * A due ticket's steps from its stored plan: those past how far the plan is done, up to now.
+ * Null when the plan cannot say (none stored, or words that have changed since the step came due).
+ */
+function plannedSteps(row: DueTicket, now: Date) {
+  if (!row.slaPlan) return null;
+  const plan = decodePlan(row.slaPlan);
+  const at = now.getTime();
+  const from = row.slaPlanDoneUntil?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const due = plan.steps.filter((s) => s.at > from && s.at <= at);
+  if (due.some((s) => s.until !== null && s.until <= at)) return null;
+  const ahead = { ...plan, steps: plan.steps.filter((s) => s.at > at) };
+  const state: TicketSlaState = {
+    slaPolicyId: row.slaPolicyId,
+    slaNextDueAt: row.slaNextDueAt,
+    slaBreached: row.slaBreached || (plan.breachAt !== null && plan.breachAt <= at),
+    slaAttentionAt: firstStepAt(ahead),
+    // The plan stays as stored: the steps up to now are done.
+    slaPlan: ahead.steps.length ? row.slaPlan : null,
+    slaPlanDoneUntil: ahead.steps.length ? now : null,
+  };
+  return { due, state };
+}
+
+/**
+ * Records the due steps of one organization's tickets: from their stored plans, and from the event
+ * log through the engine for the few whose plan cannot say (rows stored before plans were, or a
+ * sweep so late that a step's words have changed since it came due).
+ */
+async function sweepOrgTickets(tx: DbOrTx, sweep: Sweep, orgId: string, rows: DueTicket[]) {
+  const { now, result } = sweep;
+  const people = new People(tx, orgId);
+  const recorded: Recorded[] = [];
+  const writes: SlaWrite[] = [];
+  const record = async (row: DueTicket, step: Omit<DueEscalation, "reason">, reason: string) => {
+    const { notify, email } = await people.of(step, row);
+    const { key, level, target, cycle } = step;
+    const data = { key, step: step.step, level, target, cycle, reason, notify, email };
+    recorded.push({ type: SLA_ESCALATED_EVENT, ticketId: row.id, data, ticket: row });
+    result.escalations++;
+    return data;
+  };
+  const unplanned: DueTicket[] = [];
+  for (const row of rows) {
+    const planned = plannedSteps(row, now);
+    if (!planned) {
+      unplanned.push(row);
+      continue;
+    }
+    for (const step of planned.due) await record(row, step, reasonOf(step));
+    writes.push({ id: row.id, stored: row, state: planned.state });
+    result.tickets++;
+  }
+  if (unplanned.length) {
+    let rules = sweep.rules.get(orgId);
+    if (!rules) {
+      rules = loadOrgSla(tx, orgId);
+      sweep.rules.set(orgId, rules);
+    }
+    const [org, logs] = await Promise.all([
+      rules,
+      ticketLogs(
+        tx,
+        orgId,
+        unplanned.map((r) => r.id),
+      ),
+    ]);
+    for (const row of unplanned) {
+      const log: TicketEvent[] = logs.get(row.id) ?? [];
+      const derived = deriveClocks(org, row, log, now);
+      const steps = derived ? dueEscalations(derived.clocks.clocks, recordedEscalations(log), now) : [];
+      for (const step of steps) {
+        const data = await record(row, step, step.reason);
+        log.push({ type: SLA_ESCALATED_EVENT, createdAt: now, data });
+      }
+      writes.push({ id: row.id, stored: row, state: stateOf(derived, log, now) });
+      result.tickets++;
+    }
+  }
+  const ctx: Ctx = { db: tx as Ctx["db"], actor: systemActor(orgId), now };
+  // Sent together: the connection carries them without waiting for each answer.
+  await Promise.all([
+    appendEvents(
+      tx,
+      ctx,
+      recorded.map(({ type, ticketId, data }) => ({ type, ticketId, data })),
+    ),
+    writeSlaStates(tx, orgId, writes),
+    tellPeople(tx, orgId, recorded, now),
+  ]);
 }
 
 interface DueColumns {
@@ -224,7 +271,7 @@ class People {
     private orgId: string,
   ) {}
 
-  of(step: DueEscalation, ticket: { assigneeId: string | null; teamId: string | null }) {
+  of(step: Pick<DueEscalation, "step">, ticket: { assigneeId: string | null; teamId: string | null }) {
     this.#org ??= orgRecipients(this.tx, this.orgId);
     return recipientsOf(step, ticket, this.#org, (teamId) => {
       let leads = this.#leads.get(teamId);
@@ -237,9 +284,13 @@ class People {
   }
 }
 
-/** Each escalation reaches the people it names, as they chose to be notified. */
+/**
+ * Each escalation reaches the people it names, as they chose to be notified: the notifications of
+ * a batch are written together; an outside escalation contact is mailed each one.
+ */
 async function tellPeople(tx: DbOrTx, orgId: string, recorded: Recorded[], now: Date) {
-  let org: { name: string; baseUrl: string } | undefined;
+  const notices: Notice[] = [];
+  const mails: { notice: Notice; email: string }[] = [];
   for (const { ticket, data } of recorded) {
     if (data.notify.length === 0 && !data.email) continue;
     const number = formatTicketNumber(ticket.number);
@@ -253,12 +304,14 @@ async function tellPeople(tx: DbOrTx, orgId: string, recorded: Recorded[], now: 
       body: `“${ticket.subject}” — ${reason}.`,
       url: `/desk/tickets/${number}`,
     };
-    await notifyUsers(tx, notice, now);
-    if (data.email) {
-      org ??= await orgForMail(tx, orgId);
-      await mailNotice(tx, notice, { email: data.email, name: "escalation contact" }, org, now);
-    }
+    if (data.notify.length) notices.push(notice);
+    if (data.email) mails.push({ notice, email: data.email });
   }
+  await notifyAll(tx, orgId, notices, now);
+  if (mails.length === 0) return;
+  const org = await orgForMail(tx, orgId);
+  for (const { notice, email } of mails)
+    await mailNotice(tx, notice, { email, name: "escalation contact" }, org, now);
 }
 
 /**

@@ -17,17 +17,12 @@ import { type Ctx, requirePermission } from "../context";
 import type { DbOrTx } from "../events/log";
 import { type ConfigStamp, readConfigStamp, underStamp } from "../orgs/config";
 import { walkInBatches } from "./batches";
-import {
-  addBusinessMs,
-  alwaysOpenCalendar,
-  type BusinessCalendar,
-  CalendarError,
-  compileCalendar,
-} from "./calendar";
+import { alwaysOpenCalendar, type BusinessCalendar, CalendarError, compileCalendar } from "./calendar";
 import { computeClocks, currentFacts, type TargetClock, type TicketEvent } from "./clock";
-import { escalationKey, LADDER, recordedEscalations } from "./escalation";
+import { recordedEscalations } from "./escalation";
+import { encodePlan, firstStepAt, planSteps } from "./plan";
 import { type SlaPolicy, selectPolicy, TARGET_LABELS } from "./policy";
-import { HOUR_MS, isValidTimeZone, MINUTE_MS } from "./zone";
+import { isValidTimeZone } from "./zone";
 
 /** An organization's SLA rules, ready for the engine. */
 export interface OrgSla {
@@ -166,6 +161,10 @@ export interface TicketSlaState {
   slaNextDueAt: Date | null;
   slaBreached: boolean;
   slaAttentionAt: Date | null;
+  /** The coming escalation steps as stored (see plan.ts); null when none is ahead. */
+  slaPlan: string | null;
+  /** The plan's steps up to this moment are recorded (by the sweep); null for a plan just made. */
+  slaPlanDoneUntil: Date | null;
 }
 
 export const NO_SLA: TicketSlaState = {
@@ -173,6 +172,8 @@ export const NO_SLA: TicketSlaState = {
   slaNextDueAt: null,
   slaBreached: false,
   slaAttentionAt: null,
+  slaPlan: null,
+  slaPlanDoneUntil: null,
 };
 
 /** The ticket's policy and clocks as of `now`; null when no active policy covers it. */
@@ -191,42 +192,6 @@ export function deriveClocks(org: OrgSla, facts: TicketSlaFacts, log: readonly T
   if (!policy) return null;
   const calendar = calendarOf(org, policy, facts.teamId);
   return { policy, calendar, clocks: computeClocks({ events: log, policy, calendar, now }) };
-}
-
-/**
- * When the next escalation step of these clocks comes due: a share of the target used, the breach,
- * or hours after it. Paused and finished clocks wait (their steps come due when they run again,
- * and the change that restarts them recomputes this). Null when no step is left.
- */
-export function nextAttention(
-  clocks: readonly TargetClock[],
-  recorded: ReadonlySet<string>,
-  calendar: BusinessCalendar,
-  now: Date,
-): Date | null {
-  const at = now.getTime();
-  let next = Number.POSITIVE_INFINITY;
-  for (const clock of clocks) {
-    if (!clock.open || clock.paused) continue;
-    const counting = clock.businessHours ? calendar : alwaysOpen(calendar.timeZone);
-    const targetMs = clock.targetMinutes * MINUTE_MS;
-    const elapsedMs = clock.elapsedMinutes * MINUTE_MS;
-    for (const rung of LADDER) {
-      if (recorded.has(escalationKey(clock, rung.step))) continue;
-      let when: number;
-      if (rung.percent !== undefined) {
-        const left = (targetMs * rung.percent) / 100 - elapsedMs;
-        when = left <= 0 ? at : addBusinessMs(counting, at, left);
-      } else {
-        const breach = clock.breachedAt?.getTime() ?? clock.dueAt?.getTime();
-        if (breach === undefined) continue;
-        when = breach + (rung.hoursAfterBreach ?? 0) * HOUR_MS;
-      }
-      if (when < next) next = when;
-    }
-  }
-  // Rounded up to the second, so a step is never looked for a moment before it is reached.
-  return Number.isFinite(next) ? new Date(Math.ceil(next / 1000) * 1000) : null;
 }
 
 /** The columns a ticket row stores about its SLA, derived from its log. */
@@ -248,11 +213,14 @@ export function stateOf(
   if (!derived) return NO_SLA;
   const open = derived.clocks.clocks.filter((c) => c.open);
   const dues = open.map((c) => c.dueAt?.getTime()).filter((t): t is number => t !== undefined);
+  const plan = planSteps(derived.clocks.clocks, recordedEscalations(log), derived.calendar, now);
   return {
     slaPolicyId: derived.policy.id,
     slaNextDueAt: dues.length ? new Date(Math.min(...dues)) : null,
     slaBreached: open.some((c) => c.status === "breached"),
-    slaAttentionAt: nextAttention(derived.clocks.clocks, recordedEscalations(log), derived.calendar, now),
+    slaAttentionAt: firstStepAt(plan),
+    slaPlan: encodePlan(plan),
+    slaPlanDoneUntil: null,
   };
 }
 
@@ -357,7 +325,7 @@ export interface SlaRow extends TicketSlaFacts, TicketSlaState {
  * look-in time `s` (ticket_sla_state); `slaRowOf` reads a row.
  */
 export const SLA_ROW_COLUMNS = sql.raw(`t.id, t.org_id, t.type, t.team_id, c.tier as company_tier,
-  t.category_id, t.subcategory_id, t.sla_policy_id, t.sla_next_due_at, t.sla_breached, s.attention_at`);
+  t.category_id, t.subcategory_id, t.sla_policy_id, t.sla_next_due_at, t.sla_breached, s.attention_at, s.plan, s.plan_done_until`);
 
 export interface RawSlaRow {
   id: string;
@@ -371,6 +339,8 @@ export interface RawSlaRow {
   sla_next_due_at: Date | string | null;
   sla_breached: boolean;
   attention_at: Date | string | null;
+  plan: string | null;
+  plan_done_until: Date | string | null;
 }
 
 export function slaRowOf(raw: RawSlaRow): SlaRow {
@@ -386,6 +356,8 @@ export function slaRowOf(raw: RawSlaRow): SlaRow {
     slaNextDueAt: toDate(raw.sla_next_due_at),
     slaBreached: raw.sla_breached,
     slaAttentionAt: toDate(raw.attention_at),
+    slaPlan: raw.plan,
+    slaPlanDoneUntil: toDate(raw.plan_done_until),
   };
 }
 
@@ -400,8 +372,17 @@ function sameColumns(stored: TicketSlaState, next: TicketSlaState): boolean {
   );
 }
 
+/** The look-in row (time and plan) is unchanged. */
+function sameLook(stored: TicketSlaState, next: TicketSlaState): boolean {
+  return (
+    sameTime(stored.slaAttentionAt, next.slaAttentionAt) &&
+    stored.slaPlan === next.slaPlan &&
+    sameTime(stored.slaPlanDoneUntil, next.slaPlanDoneUntil)
+  );
+}
+
 export function sameState(stored: TicketSlaState, next: TicketSlaState): boolean {
-  return sameColumns(stored, next) && sameTime(stored.slaAttentionAt, next.slaAttentionAt);
+  return sameColumns(stored, next) && sameLook(stored, next);
 }
 
 export interface SlaWrite {
@@ -412,15 +393,19 @@ export interface SlaWrite {
 }
 
 /**
- * Stores the SLA state of many tickets in at most three statements (one round trip each per
+ * Stores the SLA state of many tickets in at most four statements (one round trip each per
  * batch, not per ticket). Only what changed is written: an update of the ticket row rewrites
- * every index of the row, so a look-in time moved on alone touches only ticket_sla_state.
+ * every index of the row, so a look-in time moved on alone touches only ticket_sla_state, and
+ * there a plan unchanged is not sent again (the sweep moves only the time and how far it is done).
  */
 export async function writeSlaStates(tx: DbOrTx, orgId: string, writes: SlaWrite[]): Promise<void> {
   const columns = writes.filter((w) => !w.stored || !sameColumns(w.stored, w.state));
-  const looks = writes.filter((w) => !w.stored || !sameTime(w.stored.slaAttentionAt, w.state.slaAttentionAt));
+  const looks = writes.filter((w) => !w.stored || !sameLook(w.stored, w.state));
   const looking = looks.filter((w) => w.state.slaAttentionAt);
+  const planned = looking.filter((w) => !w.stored || w.stored.slaPlan !== w.state.slaPlan);
+  const moved = looking.filter((w) => w.stored && w.stored.slaPlan === w.state.slaPlan);
   const done = looks.filter((w) => !w.state.slaAttentionAt);
+  const statements: Promise<unknown>[] = [];
   if (columns.length) {
     const rows = columns.map(({ id, state }) => ({
       id,
@@ -428,26 +413,54 @@ export async function writeSlaStates(tx: DbOrTx, orgId: string, writes: SlaWrite
       due: state.slaNextDueAt?.toISOString() ?? null,
       breached: state.slaBreached,
     }));
-    await tx.execute(sql`
-      update ${tickets} t
-      set sla_policy_id = x.policy, sla_next_due_at = x.due, sla_breached = x.breached
-      from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
-        as x(id uuid, policy uuid, due timestamptz, breached boolean)
-      where t.org_id = ${orgId} and t.id = x.id`);
+    statements.push(
+      tx.execute(sql`
+        update ${tickets} t
+        set sla_policy_id = x.policy, sla_next_due_at = x.due, sla_breached = x.breached
+        from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
+          as x(id uuid, policy uuid, due timestamptz, breached boolean)
+        where t.org_id = ${orgId} and t.id = x.id`),
+    );
   }
-  if (looking.length) {
-    const rows = looking.map(({ id, state }) => ({ id, at: state.slaAttentionAt?.toISOString() }));
-    await tx.execute(sql`
-      insert into ${ticketSlaState} (org_id, ticket_id, attention_at)
-      select ${orgId}, x.id, x.at
-      from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as x(id uuid, at timestamptz)
-      on conflict (org_id, ticket_id) do update set attention_at = excluded.attention_at`);
+  if (planned.length) {
+    const rows = planned.map(({ id, state }) => ({
+      id,
+      at: state.slaAttentionAt?.toISOString(),
+      plan: state.slaPlan,
+      done: state.slaPlanDoneUntil?.toISOString() ?? null,
+    }));
+    statements.push(
+      tx.execute(sql`
+        insert into ${ticketSlaState} (org_id, ticket_id, attention_at, plan, plan_done_until)
+        select ${orgId}, x.id, x.at, x.plan, x.done
+        from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
+          as x(id uuid, at timestamptz, plan text, done timestamptz)
+        on conflict (org_id, ticket_id) do update
+        set attention_at = excluded.attention_at, plan = excluded.plan, plan_done_until = excluded.plan_done_until`),
+    );
+  }
+  if (moved.length) {
+    // Two arrays rather than a JSON document: the sweep moves a thousand rows at once.
+    const at = moved.map((w) => w.state.slaAttentionAt?.toISOString());
+    const until = moved.map((w) => w.state.slaPlanDoneUntil?.toISOString() ?? "NULL");
+    statements.push(
+      tx.execute(sql`
+        update ${ticketSlaState} s
+        set attention_at = x.at, plan_done_until = x.done
+        from unnest(${uuidArray(moved.map((w) => w.id))}, ${`{${at.join(",")}}`}::timestamptz[],
+                    ${`{${until.join(",")}}`}::timestamptz[]) as x(id, at, done)
+        where s.org_id = ${orgId} and s.ticket_id = x.id`),
+    );
   }
   if (done.length) {
-    await tx.execute(sql`
-      delete from ${ticketSlaState}
-      where org_id = ${orgId} and ticket_id = any(${uuidArray(done.map((w) => w.id))})`);
+    statements.push(
+      tx.execute(sql`
+        delete from ${ticketSlaState}
+        where org_id = ${orgId} and ticket_id = any(${uuidArray(done.map((w) => w.id))})`),
+    );
   }
+  // Sent together: the connection carries them without waiting for each answer.
+  await Promise.all(statements);
 }
 
 /**

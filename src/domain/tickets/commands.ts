@@ -272,7 +272,10 @@ function knownSla(ticket: typeof tickets.$inferSelect, data: Record<string, unkn
       slaPolicyId: ticket.slaPolicyId,
       slaNextDueAt: ticket.slaNextDueAt,
       slaBreached: ticket.slaBreached,
+      // A new ticket has no look-in row yet, so neither a look-in time nor a plan.
       slaAttentionAt: null,
+      slaPlan: null,
+      slaPlanDoneUntil: null,
     },
   };
 }
