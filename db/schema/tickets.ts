@@ -92,6 +92,8 @@ export const tickets = pgTable(
     foreignKey({ columns: [t.orgId, t.assigneeId], foreignColumns: [users.orgId, users.id] }),
     foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
     foreignKey({ columns: [t.orgId, t.mergedIntoId], foreignColumns: [t.orgId, t.id] }),
+    // The tickets merged into one, for its page (without it: a scan of every ticket, 25 ms at 100,000).
+    index("tickets_org_merged_into").on(t.orgId, t.mergedIntoId).where(sql`merged_into_id is not null`),
     // The desk's lists are keyset-paginated on (updated_at, id) within a status.
     index("tickets_org_status_updated").on(t.orgId, t.status, t.updatedAt, t.id),
     index("tickets_org_assignee_status").on(t.orgId, t.assigneeId, t.status, t.updatedAt),

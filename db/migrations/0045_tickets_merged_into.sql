@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_org_merged_into" ON "tickets" USING btree ("org_id","merged_into_id") WHERE merged_into_id is not null;
