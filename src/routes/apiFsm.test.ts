@@ -117,6 +117,10 @@ describe("work orders through the API", () => {
     expect((await call("/api/v1/work-orders")).json.meta.total).toBe(before + 1);
     expectApiError(await call("/api/v1/work-orders/WO-999999"), 404, "/api/v1/work-orders/WO-999999");
     expectApiError(await call("/api/v1/work-orders?page=0"), 422, "/api/v1/work-orders", ["page"]);
+    for (const page of ["99999999999999999999", "100001"])
+      expectApiError(await call(`/api/v1/work-orders?page=${page}`), 422, "/api/v1/work-orders", ["page"]);
+    const deepest = await call("/api/v1/work-orders?page=100000&limit=100");
+    expect([deepest.status, deepest.json.data]).toEqual([200, []]);
     expectApiError(await call("/api/v1/work-orders?limit=500"), 422, "/api/v1/work-orders", ["limit"]);
     expectApiError(await call("/api/v1/work-orders/nonsense"), 422, "/api/v1/work-orders/nonsense", ["id"]);
   });
