@@ -153,6 +153,12 @@ const ScheduleBody = t.Object({
   endsAt: Time,
   technicianIds: t.Optional(t.Array(Id, { maxItems: 20 })),
   crewId: t.Optional(Id),
+  override: t.Optional(
+    t.Boolean({
+      description:
+        "Schedule despite conflicts with the technicians' shifts, other visits, travel, skills or jobs per day (422 naming them otherwise); they are recorded.",
+    }),
+  ),
 });
 
 const AppointmentStatusBody = t.Object({
@@ -324,6 +330,7 @@ export function fsmV1Routes(deps: Deps) {
           endsAt: new Date(body.endsAt),
           technicianIds: body.technicianIds ?? [],
           crewId: body.crewId,
+          override: body.override,
         });
         set.status = 201;
         const detail = detailJson(await getWorkOrder(ctx, workOrderRef(params.id)));

@@ -237,6 +237,7 @@ describe("customer notices on the work order page", () => {
       contactId: org.users.customer.contactId,
     });
     const appointment = await scheduleAppointment(dispatcherCtx, wo.id, {
+      override: true,
       startsAt: new Date(Date.now() + 86_400_000),
       endsAt: new Date(Date.now() + 90_000_000),
       technicianIds: [org.users.technician.id],

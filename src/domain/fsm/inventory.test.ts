@@ -55,6 +55,7 @@ const office = (f = org, now = NOW) => f.ctx("dispatcher", now);
 async function newVisit(f: Fixture = org, startH = 1) {
   const wo = await createWorkOrder(office(f), { subject: "Aircon not cooling" });
   return scheduleAppointment(office(f), wo.id, {
+    override: true,
     startsAt: hours(startH),
     endsAt: hours(startH + 2),
     technicianIds: [f.users.technician.id],

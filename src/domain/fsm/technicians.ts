@@ -32,7 +32,14 @@ export interface TechnicianProfile {
   certifications: { name: string; expiresOn: string | null }[];
 }
 
-const DEFAULTS = { workStartMinute: 480, workEndMinute: 1020, workDays: [1, 2, 3, 4, 5], maxJobsPerDay: 6 };
+/** The profile of a technician the office has not described yet. */
+export const TECHNICIAN_DEFAULTS = {
+  workStartMinute: 480,
+  workEndMinute: 1020,
+  workDays: [1, 2, 3, 4, 5],
+  maxJobsPerDay: 6,
+};
+const DEFAULTS = TECHNICIAN_DEFAULTS;
 
 export async function technicianProfiles(ctx: Ctx): Promise<TechnicianProfile[]> {
   requirePermission(ctx.actor, "fsm.read");
