@@ -71,6 +71,7 @@ export async function createFieldWorld(
     const now = new Date();
     const ctx = { db, actor, now };
     const appointment = await scheduleAppointment(ctx, ids[0], {
+      override: true,
       startsAt: now,
       endsAt: new Date(now.getTime() + 2 * 3600_000),
       technicianIds: [technician.id],

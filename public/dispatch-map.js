@@ -5,7 +5,9 @@
 (() => {
   const element = document.getElementById("dispatch-map");
   if (!element || !window.L) return;
-  const data = JSON.parse(element.dataset.map || "{}");
+  // The data sits in a JSON script element named by data-map (user text stays out of attributes).
+  const source = document.getElementById(element.dataset.map || "");
+  const data = JSON.parse(source?.textContent || "{}");
   element.textContent = "";
   const map = L.map(element, { zoomSnap: 0.5 });
   if (element.dataset.tiles) {

@@ -164,6 +164,10 @@ describe("listing tickets", () => {
     expectError(await call(`${path}?status=open,bogus`), 422, path, ["status"]);
     expectError(await call(`${path}?sort=name`), 422, path, ["sort"]);
     expectError(await call(`${path}?page=0`), 422, path, ["page"]);
+    expectError(await call(`${path}?page=99999999999999999999`), 422, path, ["page"]);
+    expectError(await call(`${path}?page=100001`), 422, path, ["page"]);
+    const deepest = await call(`${path}?page=100000&limit=100`);
+    expect([deepest.status, deepest.json.data]).toEqual([200, []]);
     expectError(await call(`${path}?limit=101`), 422, path, ["limit"]);
     expectError(await call(`${path}?limit=abc`), 422, path, ["limit"]);
     expectError(await call(`${path}?team=not-a-uuid`), 422, path, ["team"]);

@@ -26,7 +26,17 @@ import { BODY_MAX, SUBJECT_MAX, TAG_MAX, TAGS_PER_TICKET_MAX } from "../domain/t
 import { ticketTime } from "../domain/time/ticketTime";
 import { ApiDocsPage, type OpenApiDocument } from "../views/apiDocs";
 import { fsmV1Routes, WorkOrderListQuery } from "./apiFsm";
-import { ERRORS, integer, listOf, oneOf, pageLink, tokenContext, UUID_PATTERN, V1 } from "./apiKit";
+import {
+  ERRORS,
+  integer,
+  listOf,
+  oneOf,
+  pageLink,
+  pageParam,
+  tokenContext,
+  UUID_PATTERN,
+  V1,
+} from "./apiKit";
 import type { Deps } from "./deps";
 import { metrics } from "./ops";
 
@@ -168,7 +178,7 @@ const ListQuery = t.Object({
   sort: t.Optional(
     oneOf(SORTS, { description: 'Order; a leading "-" sorts descending. Default: -created_at.' }),
   ),
-  page: t.Optional(t.Integer({ minimum: 1, description: "The page to return, from 1." })),
+  page: pageParam(),
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20, description: "Tickets per page." })),
   fields: t.Optional(
     t.String({

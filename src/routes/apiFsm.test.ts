@@ -56,10 +56,15 @@ describe("work orders through the API", () => {
     const endsAt = new Date(Date.now() + 86_400_000 + 7_200_000).toISOString();
     const visit = await call(`/api/v1/work-orders/${wo.key}/appointments`, {
       method: "POST",
-      json: { startsAt, endsAt, technicianIds: [org.users.technician.id] },
+      json: { override: true, startsAt, endsAt, technicianIds: [org.users.technician.id] },
     });
     expect(visit.status).toBe(201);
     expect(visit.json.status).toBe("scheduled");
+    // The same time again: the technician is booked, so it takes an explicit override.
+    const again = { startsAt, endsAt, technicianIds: [org.users.technician.id] };
+    const clash = await call(`/api/v1/work-orders/${wo.key}/appointments`, { method: "POST", json: again });
+    expectApiError(clash, 422, `/api/v1/work-orders/${wo.key}/appointments`, ["startsAt"]);
+    expect(clash.json.fields.startsAt).toMatch(/Overlaps WO-/);
     expect(visit.json.technicians).toEqual([
       { id: org.users.technician.id, name: org.users.technician.name },
     ]);
@@ -111,12 +116,20 @@ describe("work orders through the API", () => {
     const wo = (await call("/api/v1/work-orders", { method: "POST", json: { subject: "Timing" } })).json;
     const backwards = await call(`/api/v1/work-orders/${wo.key}/appointments`, {
       method: "POST",
-      json: { startsAt: "2027-01-04T10:00:00Z", endsAt: "2027-01-04T09:00:00Z", technicianIds: [] },
+      json: {
+        startsAt: "2027-01-04T10:00:00Z",
+        endsAt: "2027-01-04T09:00:00Z",
+        technicianIds: [],
+      },
     });
     expectApiError(backwards, 422, `/api/v1/work-orders/${wo.key}/appointments`, ["endsAt", "technicianIds"]);
     expect((await call("/api/v1/work-orders")).json.meta.total).toBe(before + 1);
     expectApiError(await call("/api/v1/work-orders/WO-999999"), 404, "/api/v1/work-orders/WO-999999");
     expectApiError(await call("/api/v1/work-orders?page=0"), 422, "/api/v1/work-orders", ["page"]);
+    for (const page of ["99999999999999999999", "100001"])
+      expectApiError(await call(`/api/v1/work-orders?page=${page}`), 422, "/api/v1/work-orders", ["page"]);
+    const deepest = await call("/api/v1/work-orders?page=100000&limit=100");
+    expect([deepest.status, deepest.json.data]).toEqual([200, []]);
     expectApiError(await call("/api/v1/work-orders?limit=500"), 422, "/api/v1/work-orders", ["limit"]);
     expectApiError(await call("/api/v1/work-orders/nonsense"), 422, "/api/v1/work-orders/nonsense", ["id"]);
   });

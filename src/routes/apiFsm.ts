@@ -16,7 +16,17 @@ import {
   type WorkOrderFilters,
   type WorkOrderRef,
 } from "../domain/fsm/workOrders";
-import { ERRORS, integer, oneOf, pageLink, tokenContext, UUID_PATTERN, V1 } from "./apiKit";
+import {
+  ERRORS,
+  integer,
+  oneOf,
+  pageLink,
+  pageOffset,
+  pageParam,
+  tokenContext,
+  UUID_PATTERN,
+  V1,
+} from "./apiKit";
 import type { Deps } from "./deps";
 
 const tags = ["Work orders"];
@@ -120,7 +130,7 @@ export const WorkOrderListQuery = t.Object({
     t.String({ format: "uuid", description: "Only work orders with a visit of this technician." }),
   ),
   q: t.Optional(t.String({ maxLength: 200, description: "Words of the subject, or a work order key." })),
-  page: t.Optional(t.Integer({ minimum: 1, description: "The page to return, from 1." })),
+  page: pageParam(),
   limit: t.Optional(
     t.Integer({ minimum: 1, maximum: 100, default: 20, description: "Work orders per page." }),
   ),
@@ -143,6 +153,12 @@ const ScheduleBody = t.Object({
   endsAt: Time,
   technicianIds: t.Optional(t.Array(Id, { maxItems: 20 })),
   crewId: t.Optional(Id),
+  override: t.Optional(
+    t.Boolean({
+      description:
+        "Schedule despite conflicts with the technicians' shifts, other visits, travel, skills or jobs per day (422 naming them otherwise); they are recorded.",
+    }),
+  ),
 });
 
 const AppointmentStatusBody = t.Object({
@@ -218,7 +234,7 @@ export function fsmV1Routes(deps: Deps) {
         const page = query.page ?? 1;
         const limit = query.limit ?? 20;
         const [rows, total] = await Promise.all([
-          listWorkOrders(ctx, filters, limit, (page - 1) * limit),
+          listWorkOrders(ctx, filters, limit, pageOffset(page, limit)),
           countWorkOrders(ctx, filters),
         ]);
         const totalPages = Math.ceil(total / limit);
@@ -314,6 +330,7 @@ export function fsmV1Routes(deps: Deps) {
           endsAt: new Date(body.endsAt),
           technicianIds: body.technicianIds ?? [],
           crewId: body.crewId,
+          override: body.override,
         });
         set.status = 201;
         const detail = detailJson(await getWorkOrder(ctx, workOrderRef(params.id)));

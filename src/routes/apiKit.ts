@@ -54,6 +54,24 @@ export const ERRORS = {
   422: errorResponse("Invalid input; `fields` names each problem."),
 };
 
+/**
+ * The highest page a list answers. Past it the offset (page × limit) would leave the integers
+ * Postgres takes, and no one pages a hundred thousand pages deep; a higher page is a 422 on `page`.
+ */
+export const MAX_PAGE = 100_000;
+
+/** The `page` query parameter of a list, from 1 up to MAX_PAGE. */
+export const pageParam = () =>
+  t.Optional(t.Integer({ minimum: 1, maximum: MAX_PAGE, description: "The page to return, from 1." }));
+
+/** Rows skipped before a page: a safe integer, as page and limit are bounded by their schemas. */
+export function pageOffset(page: number, limit: number): number {
+  const offset = (page - 1) * limit;
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new Error(`page ${page} × limit ${limit} is no offset`);
+  return offset;
+}
+
 export function pageLink(request: Request, page: number): string {
   const url = new URL(request.url);
   if (isHttps(request)) url.protocol = "https:";

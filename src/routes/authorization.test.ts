@@ -756,6 +756,7 @@ beforeAll(async () => {
   const wo = await createWorkOrder(home.ctx("dispatcher"), { subject: "Home work order" });
   homeWorkOrder = formatWorkOrderNumber(wo.number);
   const visit = await scheduleAppointment(home.ctx("dispatcher"), wo.id, {
+    override: true,
     startsAt: new Date(Date.now() + 3600_000),
     endsAt: new Date(Date.now() + 7200_000),
     technicianIds: [home.users.technician.id],

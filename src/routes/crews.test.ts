@@ -54,6 +54,7 @@ describe("crews", () => {
     });
     const number = formatWorkOrderNumber(wo.number);
     const scheduled = await dispatcher.post(`/fsm/work-orders/${number}/appointments`, {
+      override: "1",
       startsAt: "2026-12-01T09:00",
       minutes: "240",
       technicianIds: "",

@@ -37,6 +37,12 @@ beforeAll(async () => {
   locationId = location.id;
 });
 
+/** The map's data as the page's script reads it: the JSON script element named by data-map. */
+function mapOf(page: ReturnType<typeof parse>) {
+  const id = page.querySelector("#dispatch-map")?.getAttribute("data-map") ?? "";
+  return JSON.parse(page.getElementById(id)?.textContent ?? "");
+}
+
 async function queued(subject: string) {
   const wo = await createWorkOrder(org.ctx("dispatcher"), { subject, priority: "high", locationId });
   return formatWorkOrderNumber(wo.number);
@@ -86,7 +92,7 @@ describe("dispatch board", () => {
     // The map gets the tile address and the technician's route through the visit.
     const map = after.querySelector("#dispatch-map");
     expect(map?.getAttribute("data-tiles")).toBe("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
-    const drawn = JSON.parse(map?.getAttribute("data-map") ?? "{}");
+    const drawn = mapOf(after);
     const route = drawn.technicians.find((t: { name: string }) => t.name === org.users.technician.name);
     expect(route.home).toEqual({ lat: 5.41, lng: 100.33 });
     expect(route.route).toContainEqual({
@@ -95,6 +101,19 @@ describe("dispatch board", () => {
       label: `${number} 10:00`,
       status: "scheduled",
     });
+  });
+
+  test("the map's data holds user text exactly, whatever quotes, entities or tags it has", async () => {
+    const subject = 'Leak &quot;}, "label": "forged", &amp; </script><script>alert(1)</script> <!-- done';
+    const number = await queued(subject);
+    const page = parse(await (await dispatcher.get("/fsm/dispatch?day=2026-11-23")).text());
+    expect(
+      [...page.querySelectorAll("script")].some(
+        (s) => s.textContent?.includes("alert(1)") && !s.getAttribute("type"),
+      ),
+    ).toBe(false);
+    const queue: { label: string }[] = mapOf(page).queue;
+    expect(queue.find((job) => job.label.startsWith(number))?.label).toBe(`${number} ${subject}`);
   });
 
   test("conflicts come back next to the form with what was typed; assign anyway saves it", async () => {

@@ -99,7 +99,8 @@ describe("technicians' positions", () => {
     expect(
       board.document.querySelector(`#positions [data-position="${org.users.technician.id}"]`)?.textContent,
     ).toContain("3.1500, 101.7000");
-    const map = JSON.parse(board.document.querySelector("#dispatch-map")?.getAttribute("data-map") ?? "{}");
+    const mapId = board.document.querySelector("#dispatch-map")?.getAttribute("data-map") ?? "";
+    const map = JSON.parse(board.document.getElementById(mapId)?.textContent ?? "");
     expect(map.positions[0]).toMatchObject({ name: org.users.technician.name, lat: 3.15, age: "just now" });
     const trail = await (await dispatcher.get(`/fsm/technicians/${org.users.technician.id}/trail`)).json();
     expect(trail.points).toHaveLength(1);
@@ -236,6 +237,7 @@ describe("customer notices on the work order page", () => {
       contactId: org.users.customer.contactId,
     });
     const appointment = await scheduleAppointment(dispatcherCtx, wo.id, {
+      override: true,
       startsAt: new Date(Date.now() + 86_400_000),
       endsAt: new Date(Date.now() + 90_000_000),
       technicianIds: [org.users.technician.id],

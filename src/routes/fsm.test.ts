@@ -1,7 +1,7 @@
 // Work order pages and the technician's phone through HTTP, as a browser without JavaScript would.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { parts } from "../../db/schema";
-import { type Client, createOrg, type Fixture, signedIn } from "../../test/helpers";
+import { type Client, createOrg, type Fixture, parse, signedIn } from "../../test/helpers";
 import { createLocation, receiveStock } from "../domain/fsm/inventory";
 import { formatWorkOrderNumber } from "../domain/fsm/rules";
 import { createWorkOrder, scheduleAppointment } from "../domain/fsm/workOrders";
@@ -74,6 +74,14 @@ describe("work order pages", () => {
     const badPage = await import("linkedom").then(async (m) => m.parseHTML(await bad.text()).document);
     expect(badPage.querySelector("#startsAt-error")).toBeTruthy();
     expect(badPage.querySelector("#technicianIds-error")).toBeTruthy();
+    // After the technician's shift: refused on the time, with "schedule anyway" offered.
+    const evening = { startsAt: "2026-12-01T19:00", minutes: "60", technicianIds: org.users.technician.id };
+    const late = await dispatcher.post(`${base}/appointments`, evening);
+    expect(late.status).toBe(422);
+    const latePage = parse(await late.text());
+    expect(latePage.querySelector("#startsAt-error")?.textContent).toContain("Outside");
+    expect(latePage.querySelector('input[name="override"]')).not.toBeNull();
+    expect((await dispatcher.post(`${base}/appointments`, { ...evening, override: "1" })).status).toBe(303);
     const scheduled = await dispatcher.post(`${base}/appointments`, {
       startsAt: "2026-12-01T09:00",
       minutes: "90",
@@ -147,11 +155,13 @@ describe("the technician's phone", () => {
     const midnight = startOfDay(now, "Asia/Kuala_Lumpur").getTime();
     const at = (h: number) => new Date(midnight + h * 3600_000);
     await scheduleAppointment(org.ctx("dispatcher"), later.id, {
+      override: true,
       startsAt: at(14),
       endsAt: at(15),
       technicianIds: [org.users.technician.id],
     });
     const visit = await scheduleAppointment(org.ctx("dispatcher"), first.id, {
+      override: true,
       startsAt: at(9),
       endsAt: at(10),
       technicianIds: [org.users.technician.id],
@@ -205,6 +215,7 @@ describe("the technician's phone", () => {
     const wo = await createWorkOrder(org.ctx("dispatcher"), { subject: "Someone else's" });
     const other = await createOrg("FsmOther");
     const visit = await scheduleAppointment(org.ctx("dispatcher"), wo.id, {
+      override: true,
       startsAt: new Date(Date.now() + 3600_000),
       endsAt: new Date(Date.now() + 7200_000),
       technicianIds: [org.users.technician.id],

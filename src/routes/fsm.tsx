@@ -212,6 +212,7 @@ export function fsmRoutes(deps: Deps) {
             endsAt,
             technicianIds: fieldList(body, "technicianIds").filter(Boolean),
             crewId: field(body, "crewId") || undefined,
+            override: field(body, "override") === "1",
           });
           return seeOther(set, request, `/fsm/work-orders/${formatWorkOrderNumber(number)}?notice=scheduled`);
         } catch (error) {

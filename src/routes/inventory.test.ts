@@ -223,6 +223,7 @@ describe("parts on a visit", () => {
   async function visitOf(subject: string) {
     const wo = await createWorkOrder(org.ctx("dispatcher"), { subject });
     const appointment = await scheduleAppointment(org.ctx("dispatcher"), wo.id, {
+      override: true,
       startsAt: new Date(Date.now() + 3600_000),
       endsAt: new Date(Date.now() + 7200_000),
       technicianIds: [org.users.technician.id],

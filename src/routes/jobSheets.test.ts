@@ -52,6 +52,7 @@ beforeAll(async () => {
   workOrderNumber = formatWorkOrderNumber(wo.number);
   workOrderId = wo.id;
   const appointment = await scheduleAppointment(home.ctx("dispatcher", now), wo.id, {
+    override: true,
     startsAt: new Date(now.getTime() + 3600_000),
     endsAt: new Date(now.getTime() + 3 * 3600_000),
     technicianIds: [home.users.technician.id],

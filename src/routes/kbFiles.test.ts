@@ -51,7 +51,7 @@ beforeAll(async () => {
 
 describe("article images and attachments", () => {
   test("an image is scaled to 1600 px without its metadata, with the HTML to paste", async () => {
-    const agent = await signedIn(home, "agent");
+    const agent = await signedIn(home, "supervisor");
     const uploaded = await agent.post(`/desk/kb/${publicId}/files`, { file: await bigPng() });
     expect(uploaded.status).toBe(303);
     const page = await agent.page(`/desk/kb/${publicId}/files`);
@@ -70,7 +70,7 @@ describe("article images and attachments", () => {
   });
 
   test("an attachment is listed under the published article and downloaded by its readers only", async () => {
-    const agent = await signedIn(home, "agent");
+    const agent = await signedIn(home, "supervisor");
     const pdf = new File(["%PDF-1.4 guide"], "setup-guide.pdf", { type: "application/pdf" });
     expect((await agent.post(`/desk/kb/${publicId}/files`, { file: pdf })).status).toBe(303);
     expect((await agent.post(`/desk/kb/${internalId}/files`, { file: pdf })).status).toBe(303);
@@ -87,7 +87,7 @@ describe("article images and attachments", () => {
   });
 
   test("an empty upload is refused on its field; customers and other organizations reach nothing", async () => {
-    const agent = await signedIn(home, "agent");
+    const agent = await signedIn(home, "supervisor");
     const empty = await agent.post(`/desk/kb/${publicId}/files`, {
       file: new File([], "nothing.txt", { type: "text/plain" }),
     });
@@ -103,5 +103,58 @@ describe("article images and attachments", () => {
     expect((await stranger.post(`/desk/kb/${publicId}/files/${fileId}/delete`)).status).toBe(404);
     expect((await agent.post(`/desk/kb/${publicId}/files/${fileId}/delete`)).status).toBe(303);
     expect((await visitor().get(`/help/files/${fileId}`)).status).toBe(404);
+  });
+
+  test("an agent changes no files of a published article, but does of a draft", async () => {
+    const agent = await signedIn(home, "agent");
+    const supervisor = await signedIn(home, "supervisor");
+    const pdf = () => new File(["%PDF-1.4 manual"], "manual.pdf", { type: "application/pdf" });
+    expect((await agent.post(`/desk/kb/${publicId}/files`, { file: pdf() })).status).toBe(403);
+    expect((await supervisor.post(`/desk/kb/${publicId}/files`, { file: pdf() })).status).toBe(303);
+    const files = await supervisor.page(`/desk/kb/${publicId}/files`);
+    const fileId = files.document.querySelector("li[data-file]")!.getAttribute("data-file");
+    expect((await agent.post(`/desk/kb/${publicId}/files/${fileId}/delete`)).status).toBe(403);
+    expect((await visitor().get(`/help/files/${fileId}`)).status).toBe(200);
+    const draft = await createArticle(home.ctx("agent"), { title: "Draft with files", body: "<p>x</p>" });
+    expect((await agent.post(`/desk/kb/${draft.id}/files`, { file: pdf() })).status).toBe(303);
+    const draftFiles = await agent.page(`/desk/kb/${draft.id}/files`);
+    const draftFile = draftFiles.document.querySelector("li[data-file]")!.getAttribute("data-file");
+    expect((await agent.post(`/desk/kb/${draft.id}/files/${draftFile}/delete`)).status).toBe(303);
+  });
+
+  test("only documents, images and archives are offered, judged by their bytes", async () => {
+    const supervisor = await signedIn(home, "supervisor");
+    const refused = [
+      new File([new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03])], "setup.exe"),
+      new File([new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03])], "renamed.pdf", { type: "application/pdf" }),
+      new File(["<html><script>alert(1)</script></html>"], "page.html", { type: "text/html" }),
+      new File(["<svg xmlns='http://www.w3.org/2000/svg'/>"], "logo.svg", { type: "image/svg+xml" }),
+      new File([new Uint8Array([0x41, 0x00, 0x42])], "binary.txt", { type: "text/plain" }),
+    ];
+    for (const file of refused) {
+      const response = await supervisor.post(`/desk/kb/${publicId}/files`, { file });
+      expect([file.name, response.status]).toEqual([file.name, 422]);
+      expect(parse(await response.text()).querySelector(".field.invalid #file")).not.toBeNull();
+    }
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]);
+    const accepted = [
+      new File(["name,phone\nAda,1\n"], "contacts.csv"),
+      new File([zip], "drivers.zip"),
+      new File([zip], "checklist.docx"),
+      new File([new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0])], "old-sheet.xls"),
+    ];
+    for (const file of accepted) {
+      const response = await supervisor.post(`/desk/kb/${publicId}/files`, { file });
+      expect([file.name, response.status]).toEqual([file.name, 303]);
+    }
+    const page = await supervisor.page(`/desk/kb/${publicId}/files`);
+    const names = [...page.document.querySelectorAll("li[data-file]")].map((li) => li.textContent ?? "");
+    expect(names.some((n) => n.includes("setup.exe") || n.includes("page.html"))).toBe(false);
+    const csv = [...page.document.querySelectorAll("li[data-file]")].find((li) =>
+      li.textContent?.includes("contacts.csv"),
+    )!;
+    const served = await visitor().get(`/help/files/${csv.getAttribute("data-file")}`);
+    expect(served.status).toBe(200);
+    expect(await served.text()).toBe("name,phone\nAda,1\n");
   });
 });

@@ -1,7 +1,8 @@
 // Service locations: managers add, look up and change them (bad input marked and kept), the page
 // lists the equipment and visits there, readers only read, other organizations see nothing.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { assets } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { assets, companies, contacts, serviceLocations } from "../../db/schema";
 import { createOrg, type Fixture, parse, signedIn, testDatabase, testDeps } from "../../test/helpers";
 import { parseCandidates } from "../domain/fsm/geocode";
 
@@ -93,6 +94,48 @@ describe("service locations", () => {
     const after = await dispatcher.page(`/fsm/locations/${id}`);
     expect(after.document.querySelector("h1")?.textContent).toBe("Shah Alam main plant");
     expect(after.document.querySelector(".facts")?.textContent).toContain("Not recorded");
+  });
+
+  test("changing a company's location without naming a company contact keeps its company", async () => {
+    const { db } = await testDatabase();
+    const [company] = await db
+      .insert(companies)
+      .values({ orgId: home.orgId, name: "Kayangan Foods" })
+      .returning({ id: companies.id });
+    const [location] = await db
+      .insert(serviceLocations)
+      .values({ orgId: home.orgId, name: "Cold store", address: "2 Jalan Kilang", companyId: company.id })
+      .returning({ id: serviceLocations.id });
+    const dispatcher = await signedIn(home, "dispatcher");
+    const companyOf = async () =>
+      (await db.select().from(serviceLocations).where(eq(serviceLocations.id, location.id)))[0].companyId;
+    const place = { name: "Cold store", address: "2 Jalan Kilang" };
+    const moved = await dispatcher.post(`/fsm/locations/${location.id}`, {
+      ...place,
+      lat: "3.1",
+      lng: "101.6",
+    });
+    expect(moved.status).toBe(303);
+    expect(await companyOf()).toBe(company.id);
+    // The fixture's customer contact belongs to no company: naming them keeps the company too.
+    const contactEmail = home.users.customer.email;
+    expect((await dispatcher.post(`/fsm/locations/${location.id}`, { ...place, contactEmail })).status).toBe(
+      303,
+    );
+    expect(await companyOf()).toBe(company.id);
+    const [buyer] = await db
+      .insert(companies)
+      .values({ orgId: home.orgId, name: "Kilang Buyers" })
+      .returning({ id: companies.id });
+    await db
+      .insert(contacts)
+      .values({ orgId: home.orgId, companyId: buyer.id, name: "Ben Buyer", email: "ben@kilang.test" });
+    const handedOver = await dispatcher.post(`/fsm/locations/${location.id}`, {
+      ...place,
+      contactEmail: "ben@kilang.test",
+    });
+    expect(handedOver.status).toBe(303);
+    expect(await companyOf()).toBe(buyer.id);
   });
 
   test("readers read; only managers change; another organization sees nothing", async () => {

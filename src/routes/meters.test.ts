@@ -27,6 +27,7 @@ beforeAll(async () => {
     assetId,
   });
   const appointment = await scheduleAppointment(home.ctx("dispatcher", now), wo.id, {
+    override: true,
     startsAt: new Date(now.getTime() + 3600_000),
     endsAt: new Date(now.getTime() + 3 * 3600_000),
     technicianIds: [home.users.technician.id],
@@ -89,6 +90,8 @@ describe("meter readings on the pages", () => {
     const report = await (await signedIn(home, "dispatcher")).get(
       `/tech/appointments/${appointmentId}/report.pdf`,
     );
+    if (report.status !== 200) throw new Error(`report.pdf ${report.status}: ${await report.clone().text()}`);
+    expect(report.headers.get("content-type")).toBe("application/pdf");
     expect(pdfText(Buffer.from(await report.arrayBuffer()))).toContain("Meter Compressor hours: 5,012.5");
   });
 

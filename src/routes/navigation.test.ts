@@ -44,6 +44,7 @@ describe("navigation", () => {
     const ctx = home.ctx("dispatcher");
     const wo = await createWorkOrder(ctx, { subject: "Leaking valve" });
     await scheduleAppointment(ctx, wo.id, {
+      override: true,
       startsAt: new Date(ctx.now.getTime() + 86_400_000),
       endsAt: new Date(ctx.now.getTime() + 86_400_000 + 3_600_000),
       technicianIds: [home.users.technician.id],

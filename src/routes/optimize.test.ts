@@ -175,6 +175,7 @@ describe("optimize this day", () => {
     const wo = await waiting("Fridge check");
     const booked = await waiting("Booked visit");
     const visit = await scheduleAppointment(org.ctx("dispatcher"), booked.number, {
+      override: true,
       startsAt: new Date(`${DAY}T10:00:00+08:00`),
       endsAt: new Date(`${DAY}T11:00:00+08:00`),
       technicianIds: [techUserId],

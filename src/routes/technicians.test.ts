@@ -2,7 +2,7 @@
 // certifications (bad input marked and kept); agents read; other organizations' are not there.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { certifications, technicianSkills, technicians, zones } from "../../db/schema";
+import { certifications, skills, technicianSkills, technicians, zones } from "../../db/schema";
 import { createOrg, type Fixture, parse, signedIn, testDatabase } from "../../test/helpers";
 
 let home: Fixture;
@@ -78,5 +78,46 @@ describe("technician profiles", () => {
         `tr[data-technician="${home.users.technician.id}"]`,
       ),
     ).toBeNull();
+  });
+
+  test("half days and impossible dates are marked, not a server error", async () => {
+    const dispatcher = await signedIn(home, "dispatcher");
+    const url = `/fsm/technicians/${home.users.technician.id}`;
+    const form = { zoneId, hours: "08:00-17:00", maxJobsPerDay: "5", skills: "", certifications: "" };
+    const halfDay = await dispatcher.post(url, { ...form, workDays: ["1", "1.5"] });
+    expect(halfDay.status).toBe(422);
+    expect(
+      parse(await halfDay.text()).querySelector("fieldset.invalid input[name='workDays']"),
+    ).not.toBeNull();
+    const badDate = await dispatcher.post(url, {
+      ...form,
+      workDays: ["1"],
+      certifications: "Gas safety until 2027-02-31",
+    });
+    expect(badDate.status).toBe(422);
+    expect(parse(await badDate.text()).querySelector(".field.invalid #certifications")?.textContent).toBe(
+      "Gas safety until 2027-02-31",
+    );
+  });
+
+  test("skills typed in another case are the organization's skills", async () => {
+    const { db } = await testDatabase();
+    await db.insert(skills).values({ orgId: home.orgId, name: "HVAC" });
+    const dispatcher = await signedIn(home, "dispatcher");
+    const saved = await dispatcher.post(`/fsm/technicians/${home.users.technician.id}`, {
+      zoneId,
+      hours: "08:00-17:00",
+      workDays: ["1", "2"],
+      maxJobsPerDay: "5",
+      skills: "hvac 3",
+      certifications: "",
+    });
+    expect(saved.status).toBe(303);
+    const names = await db.select({ name: skills.name }).from(skills).where(eq(skills.orgId, home.orgId));
+    expect(names.map((n) => n.name).filter((n) => n.toLowerCase() === "hvac")).toEqual(["HVAC"]);
+    const profile = await dispatcher.page("/fsm/technicians");
+    expect(
+      profile.document.querySelector(`tr[data-technician="${home.users.technician.id}"]`)?.textContent,
+    ).toContain("HVAC 3");
   });
 });

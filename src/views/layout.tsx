@@ -138,3 +138,17 @@ export function Page({ title, csrf, viewer, scripts, children }: PageProps) {
     </>
   );
 }
+
+/**
+ * Data for a page's script, as JSON in a script element the browser never runs. Script text is not
+ * HTML-decoded, so the JSON goes in as it is; only `<` is written as \u003c so that no text
+ * (a "</script>" in a subject) can end the element early.
+ */
+export function JsonData({ id, value }: { id: string; value: unknown }) {
+  const safeJson = JSON.stringify(value).replace(/</g, "\\u003c");
+  return (
+    <script type="application/json" id={id}>
+      {safeJson}
+    </script>
+  );
+}

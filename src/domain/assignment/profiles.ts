@@ -45,7 +45,7 @@ export function formatSkillList(list: SkillLevel[]): string {
 }
 
 /** Skill ids for the names, adding the ones the organization does not have yet. */
-async function skillIds(tx: DbOrTx, orgId: string, names: string[]): Promise<Map<string, string>> {
+export async function skillIds(tx: DbOrTx, orgId: string, names: string[]): Promise<Map<string, string>> {
   if (names.length === 0) return new Map();
   await tx
     .insert(skills)
@@ -59,7 +59,7 @@ async function skillIds(tx: DbOrTx, orgId: string, names: string[]): Promise<Map
 }
 
 /** Existing skill names win over the case typed ("networking" is the org's "Networking"). */
-async function canonicalNames(tx: DbOrTx, orgId: string, list: SkillLevel[]): Promise<SkillLevel[]> {
+export async function canonicalNames(tx: DbOrTx, orgId: string, list: SkillLevel[]): Promise<SkillLevel[]> {
   const rows = await tx.select({ name: skills.name }).from(skills).where(eq(skills.orgId, orgId));
   const byLower = new Map(rows.map((r) => [r.name.toLowerCase(), r.name]));
   return list.map((s) => ({ ...s, name: byLower.get(s.name.toLowerCase()) ?? s.name }));

@@ -8,6 +8,7 @@ import { conflict, type FieldErrors, invalid } from "../errors";
 import { appendEvent } from "../events/log";
 import { instantToLocal, startOfDay } from "../fsm/field";
 import { queueConfirmation } from "../fsm/notices";
+import { TECHNICIAN_DEFAULTS } from "../fsm/technicians";
 import { notifyVisitChange } from "../fsm/visitNotices";
 import { certificationValid, findAppointment, findWorkOrder, setWorkOrderStatus } from "../fsm/workOrders";
 import { organizationTimeZone } from "../orgs/resolve";
@@ -56,6 +57,8 @@ function validate(input: AssignInput): void {
   if (!isUuid(input.technicianUserId)) fields.technicianId = "Choose a technician from the list.";
   if (Object.keys(fields).length) throw invalid(fields);
 }
+
+type Technician = Omit<Awaited<ReturnType<typeof lockTechnician>>, "id"> & { id: string | null };
 
 async function lockTechnician(tx: Tx, ctx: Ctx, userId: string) {
   // Locking the technician's row serializes assignments to one technician, so two dispatchers
@@ -147,7 +150,7 @@ const hhmm = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
 
 function timeConflicts(
-  tech: Awaited<ReturnType<typeof lockTechnician>>,
+  tech: Technician,
   visits: DayVisit[],
   slot: {
     startsAt: Date;
@@ -195,6 +198,69 @@ function timeConflicts(
 }
 
 /**
+ * What stands against a technician taking a visit from startsAt to endsAt: the skills and
+ * certifications the work order needs, their working day and shift, overlapping visits, travel
+ * from and to the neighbouring ones, and their most jobs a day. Locks the technician's profile.
+ * The board refuses a technician without a profile; the work order page (`withoutProfile:
+ * "defaults"`) checks one against the default profile instead.
+ */
+export async function visitConflicts(
+  tx: Tx,
+  ctx: Ctx,
+  slot: {
+    workOrder: { id: string; locationId: string | null };
+    technicianUserId: string;
+    startsAt: Date;
+    endsAt: Date;
+    timeZone: string;
+    /** A visit being moved: not in its own way. */
+    except?: string;
+    withoutProfile?: "refuse" | "defaults";
+  },
+): Promise<Conflict[]> {
+  const { startsAt, endsAt, timeZone, workOrder } = slot;
+  const tech =
+    slot.withoutProfile === "defaults"
+      ? await technicianOrDefaults(tx, ctx, slot.technicianUserId)
+      : await lockTechnician(tx, ctx, slot.technicianUserId);
+  const dayStart = startOfDay(startsAt, timeZone);
+  const dayEnd = startOfDay(new Date(dayStart.getTime() + 36 * 3600_000), timeZone);
+  const today = instantToLocal(dayStart, timeZone).slice(0, 10);
+  const weekday = ((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+  const [location] = rowsOf<{ lat: number | null; lng: number | null }>(
+    await tx.execute(sql`select lat, lng from service_locations
+      where org_id = ${ctx.actor.orgId} and id = ${workOrder.locationId ?? "00000000-0000-0000-0000-000000000000"}`),
+  );
+  const here =
+    location?.lat != null && location.lng != null ? { lat: location.lat, lng: location.lng } : null;
+  const visits = await dayVisits(tx, ctx, slot.technicianUserId, dayStart, dayEnd, slot.except);
+  return [
+    ...(tech.id ? await skillConflicts(tx, ctx, workOrder.id, tech.id, today) : []),
+    ...timeConflicts(tech, visits, { startsAt, endsAt, dayStart, weekday, here }),
+  ];
+}
+
+/** The technician's profile, locked, or the default one for a technician who has none yet. */
+async function technicianOrDefaults(tx: Tx, ctx: Ctx, userId: string): Promise<Technician> {
+  const [profile] = await tx
+    .select({ id: technicians.id })
+    .from(technicians)
+    .where(and(eq(technicians.orgId, ctx.actor.orgId), eq(technicians.userId, userId)));
+  if (profile) return lockTechnician(tx, ctx, userId);
+  const [user] = await tx
+    .select({ name: users.name })
+    .from(users)
+    .where(and(eq(users.orgId, ctx.actor.orgId), eq(users.id, userId)));
+  return {
+    id: null,
+    name: user?.name ?? "The technician",
+    ...TECHNICIAN_DEFAULTS,
+    homeLat: null,
+    homeLng: null,
+  };
+}
+
+/**
  * Adds a visit for one technician, or moves an existing one to another technician or time.
  * Returns the conflicts (skills, certifications, shift, overlaps, travel, jobs per day) without
  * changing anything unless the dispatcher overrides them; an override is recorded in the event.
@@ -215,22 +281,14 @@ export async function assignVisit(ctx: Ctx, input: AssignInput): Promise<AssignR
     if (moving && moving.workOrderId !== wo.id) throw conflict("That visit belongs to another work order.");
     if (moving && (LOCKED_APPOINTMENT_STATUSES as readonly string[]).includes(moving.status))
       throw conflict("This visit has started; it stays where it is.");
-    const tech = await lockTechnician(tx, ctx, input.technicianUserId);
-    const dayStart = startOfDay(startsAt, timeZone);
-    const dayEnd = startOfDay(new Date(dayStart.getTime() + 36 * 3600_000), timeZone);
-    const today = instantToLocal(dayStart, timeZone).slice(0, 10);
-    const weekday = ((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-    const [location] = rowsOf<{ lat: number | null; lng: number | null }>(
-      await tx.execute(sql`select lat, lng from service_locations
-        where org_id = ${ctx.actor.orgId} and id = ${wo.locationId ?? "00000000-0000-0000-0000-000000000000"}`),
-    );
-    const here =
-      location?.lat != null && location.lng != null ? { lat: location.lat, lng: location.lng } : null;
-    const visits = await dayVisits(tx, ctx, input.technicianUserId, dayStart, dayEnd, moving?.id);
-    const conflicts = [
-      ...(await skillConflicts(tx, ctx, wo.id, tech.id, today)),
-      ...timeConflicts(tech, visits, { startsAt, endsAt, dayStart, weekday, here }),
-    ];
+    const conflicts = await visitConflicts(tx, ctx, {
+      workOrder: wo,
+      technicianUserId: input.technicianUserId,
+      startsAt,
+      endsAt,
+      timeZone,
+      except: moving?.id,
+    });
     if (conflicts.length && !input.override) return { ok: false, conflicts };
     const appointmentId = moving
       ? await moveAppointment(tx, ctx, moving.id, input.technicianUserId, startsAt, endsAt)

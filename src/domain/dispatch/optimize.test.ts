@@ -109,6 +109,7 @@ async function newDay(label: string): Promise<Day> {
 async function booked(d: Day, subject: string, userIds: string[], from: string, to: string, extra = {}) {
   const wo = await createWorkOrder(d.dispatcher(), { subject, locationId: d.kl, ...extra });
   const visit = await scheduleAppointment(d.dispatcher(), wo.number, {
+    override: true,
     startsAt: at(from),
     endsAt: at(to),
     technicianIds: userIds,

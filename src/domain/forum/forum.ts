@@ -2,6 +2,7 @@
 // answer and vote; the asker (or staff) accepts an answer; staff hide, lock and pin, and turn a topic
 // into a ticket for its asker or a draft article from its question and accepted answer.
 import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
 import { forumPosts, forumTopics, forumVotes, kbCategories, users } from "../../../db/schema";
 import { type Actor, type Ctx, can, requirePermission } from "../context";
 import { conflict, type FieldErrors, forbidden, invalid, notFound } from "../errors";
@@ -344,51 +345,70 @@ export async function moderate(ctx: Ctx, topicId: string, action: string, postId
 /** Staff: the asker's question becomes a ticket of theirs (once), linked from the topic. */
 export async function topicToTicket(ctx: Ctx, topicId: string): Promise<number> {
   requirePermission(ctx.actor, "tickets.work");
-  const topic = await topicRow(ctx.db, { orgId: ctx.actor.orgId, actor: ctx.actor }, topicId);
-  if (topic.ticketId) throw conflict("This topic is already a ticket.");
-  const [author] = await ctx.db
-    .select({ email: users.email, name: users.name, contactId: users.contactId })
-    .from(users)
-    .where(and(eq(users.orgId, ctx.actor.orgId), eq(users.id, topic.authorUserId)));
-  const ticket = await createTicket(ctx, {
-    subject: topic.title,
-    body: `${topic.body}\n\n(From the community topic “${topic.title}”.)`,
-    channel: "web",
-    ...(author?.contactId
-      ? { contactId: author.contactId }
-      : { requesterEmail: author?.email, requesterName: author?.name }),
+  const viewer = { orgId: ctx.actor.orgId, actor: ctx.actor };
+  // One transaction holding the topic's row lock: a second click waits for the first and then
+  // finds the link, and a failure leaves neither a ticket nor a link.
+  return ctx.db.transaction(async (tx) => {
+    const topic = await topicRow(tx, viewer, topicId, true);
+    if (topic.ticketId) throw conflict("This topic is already a ticket.");
+    const [author] = await tx
+      .select({ email: users.email, name: users.name, contactId: users.contactId })
+      .from(users)
+      .where(and(eq(users.orgId, ctx.actor.orgId), eq(users.id, topic.authorUserId)));
+    const ticket = await createTicket(
+      { ...ctx, db: tx as unknown as Db },
+      {
+        subject: topic.title,
+        body: `${topic.body}\n\n(From the community topic “${topic.title}”.)`,
+        channel: "web",
+        ...(author?.contactId
+          ? { contactId: author.contactId }
+          : { requesterEmail: author?.email, requesterName: author?.name }),
+      },
+    );
+    await tx
+      .update(forumTopics)
+      .set({ ticketId: ticket.id })
+      .where(and(eq(forumTopics.orgId, ctx.actor.orgId), eq(forumTopics.id, topic.id)));
+    return ticket.number;
   });
-  await ctx.db
-    .update(forumTopics)
-    .set({ ticketId: ticket.id })
-    .where(and(eq(forumTopics.orgId, ctx.actor.orgId), eq(forumTopics.id, topic.id)));
-  return ticket.number;
 }
 
-/** Writers: a draft article from the question and its accepted answer (or the best-voted reply). */
+/**
+ * Writers: a draft article from the question and its accepted answer (or the best-voted reply),
+ * never from a reply moderators hid. A topic already made into an article gives that article.
+ */
 export async function topicToArticle(ctx: Ctx, topicId: string): Promise<string> {
   requirePermission(ctx.actor, "kb.write");
-  const { topic, posts } = await getTopic(ctx.db, { orgId: ctx.actor.orgId, actor: ctx.actor }, topicId);
-  const answer =
-    posts.find((p) => p.id === topic.acceptedPostId) ??
-    [...posts].filter((p) => !p.hidden).sort((a, b) => b.votes - a.votes)[0];
-  if (!answer) throw conflict("The topic has no answer to make an article of yet.");
-  const paragraphs = (text: string) =>
-    text
-      .split(/\n{2,}/)
-      .map((p) => `<p>${escapeHtml(p.trim()).replace(/\n/g, "<br>")}</p>`)
-      .join("\n");
-  const article = await createArticle(ctx, {
-    title: topic.title,
-    body: `<h2>Question</h2>\n${paragraphs(topic.body)}\n<h2>Answer</h2>\n${paragraphs(answer.body)}`,
-    visibility: "public",
-    note: "Made from a community topic",
+  const viewer = { orgId: ctx.actor.orgId, actor: ctx.actor };
+  return ctx.db.transaction(async (tx) => {
+    const locked = await topicRow(tx, viewer, topicId, true);
+    if (locked.articleId) return locked.articleId;
+    const { topic, posts } = await getTopic(tx, viewer, locked.id);
+    const shown = posts.filter((p) => !p.hidden);
+    const answer =
+      shown.find((p) => p.id === topic.acceptedPostId) ?? [...shown].sort((a, b) => b.votes - a.votes)[0];
+    if (!answer) throw conflict("The topic has no answer to make an article of yet.");
+    const paragraphs = (text: string) =>
+      text
+        .split(/\n{2,}/)
+        .map((p) => `<p>${escapeHtml(p.trim()).replace(/\n/g, "<br>")}</p>`)
+        .join("\n");
+    const article = await createArticle(
+      { ...ctx, db: tx as unknown as Db },
+      {
+        title: topic.title,
+        body: `<h2>Question</h2>\n${paragraphs(topic.body)}\n<h2>Answer</h2>\n${paragraphs(answer.body)}`,
+        visibility: "public",
+        note: "Made from a community topic",
+      },
+    );
+    await tx
+      .update(forumTopics)
+      .set({ articleId: article.id })
+      .where(and(eq(forumTopics.orgId, ctx.actor.orgId), eq(forumTopics.id, topic.id)));
+    return article.id;
   });
-  await ctx.db
-    .update(forumTopics)
-    .set({ articleId: article.id })
-    .where(and(eq(forumTopics.orgId, ctx.actor.orgId), eq(forumTopics.id, topic.id)));
-  return article.id;
 }
 
 function escapeHtml(text: string): string {

@@ -15,6 +15,7 @@ import { type Ctx, requirePermission } from "../context";
 import { type FieldErrors, invalid, notFound } from "../errors";
 import { appendEvent } from "../events/log";
 import { isUuid } from "../tickets/rules";
+import { validDate } from "./rules";
 
 export const ASSET_STATUS_LABELS: Record<AssetStatus, string> = {
   active: "Working",
@@ -128,14 +129,6 @@ export interface AssetInput {
   installedOn?: string;
   warrantyEndsOn?: string;
   status?: string;
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function validDate(text: string): boolean {
-  if (!DATE.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
 async function checkAsset(ctx: Ctx, input: AssetInput) {

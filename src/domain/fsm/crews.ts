@@ -127,12 +127,13 @@ export async function saveCrew(
 
 export async function deleteCrew(ctx: Ctx, id: string): Promise<void> {
   requirePermission(ctx.actor, "fsm.manage");
-  const removed = isUuid(id)
-    ? await ctx.db
-        .delete(crews)
-        .where(and(eq(crews.orgId, ctx.actor.orgId), eq(crews.id, id)))
-        .returning({ name: crews.name })
-    : [];
-  if (removed.length === 0) throw notFound("That crew");
-  await appendEvent(ctx.db, ctx, { type: "crew.deleted", data: { crewId: id, name: removed[0].name } });
+  if (!isUuid(id)) throw notFound("That crew");
+  await ctx.db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(crews)
+      .where(and(eq(crews.orgId, ctx.actor.orgId), eq(crews.id, id)))
+      .returning({ name: crews.name });
+    if (removed.length === 0) throw notFound("That crew");
+    await appendEvent(tx, ctx, { type: "crew.deleted", data: { crewId: id, name: removed[0].name } });
+  });
 }

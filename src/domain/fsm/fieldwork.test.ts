@@ -41,6 +41,7 @@ async function openVisit(f: Fixture = org) {
     contactId: contact.id,
   });
   const appointment = await scheduleAppointment(f.ctx("dispatcher", NOW), wo.id, {
+    override: true,
     startsAt: hours(1),
     endsAt: hours(3),
     technicianIds: [f.users.technician.id],

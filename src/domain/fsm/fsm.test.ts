@@ -66,6 +66,7 @@ const newOrder = (f = org, subject = "Aircon not cooling") =>
 
 const visit = (f: Fixture, ref: string, startH = 1) =>
   scheduleAppointment(f.ctx("dispatcher", NOW), ref, {
+    override: true,
     startsAt: hours(startH),
     endsAt: hours(startH + 2),
     technicianIds: [f.users.technician.id],
@@ -215,6 +216,7 @@ describe("transitions", () => {
     ).rejects.toMatchObject({ status: 403 });
     await expect(
       scheduleAppointment(org.ctx("agent"), wo.id, {
+        override: true,
         startsAt: hours(1),
         endsAt: hours(2),
         technicianIds: [org.users.technician.id],
@@ -230,6 +232,7 @@ describe("transitions", () => {
     const wo = await newOrder();
     await expect(
       scheduleAppointment(org.ctx("dispatcher"), wo.id, {
+        override: true,
         startsAt: hours(3),
         endsAt: hours(2),
         technicianIds: [other.users.technician.id],
@@ -240,6 +243,7 @@ describe("transitions", () => {
     });
     await expect(
       scheduleAppointment(org.ctx("dispatcher"), wo.id, {
+        override: true,
         startsAt: hours(1),
         endsAt: hours(2),
         technicianIds: [org.users.agent.id],

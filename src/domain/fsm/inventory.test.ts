@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, sql } from "drizzle-orm";
 import {
+  appointments,
   events,
   lineItems,
   notifications,
@@ -26,7 +27,7 @@ import {
   stockLevelList,
   transferStock,
 } from "./inventory";
-import { removePartUsed, usePartOnVisit } from "./partsUsed";
+import { type PartUsedInput, removePartUsed, usePartOnVisit } from "./partsUsed";
 import { createWorkOrder, scheduleAppointment } from "./workOrders";
 
 const NOW = new Date("2026-11-23T02:00:00Z"); // 10:00 in Kuala Lumpur
@@ -54,6 +55,7 @@ const office = (f = org, now = NOW) => f.ctx("dispatcher", now);
 async function newVisit(f: Fixture = org, startH = 1) {
   const wo = await createWorkOrder(office(f), { subject: "Aircon not cooling" });
   return scheduleAppointment(office(f), wo.id, {
+    override: true,
     startsAt: hours(startH),
     endsAt: hours(startH + 2),
     technicianIds: [f.users.technician.id],
@@ -298,6 +300,62 @@ describe("parts used on a visit", () => {
     expect(lines).toEqual([]);
     await expect(removePartUsed(tech, line.id)).rejects.toMatchObject({ status: 404 });
     await expectLedgerBalanced(org);
+  });
+
+  test("the line is a part at the catalog's price, whatever else the caller sends", async () => {
+    const appointment = await newVisit();
+    const tech = org.ctx("technician", NOW);
+    const forged = { partId: capacitor, quantity: "1", kind: "labour", unitPrice: "0.01" } as PartUsedInput;
+    const line = await usePartOnVisit(tech, appointment.id, forged);
+    expect([line.kind, line.partId, line.unitPriceMinor]).toEqual(["part", capacitor, 4500]);
+    await removePartUsed(tech, line.id);
+  });
+
+  test("a visit finished after it was first read takes no parts from the technician", async () => {
+    const appointment = await newVisit();
+    const tech = org.ctx("technician", NOW);
+    const line = await usePartOnVisit(tech, appointment.id, { partId: capacitor, quantity: "1" });
+    const before = await level(org, van, capacitor);
+    /** The visit is completed by someone else just before the transaction starts. */
+    const finishedMeanwhile = (ctx: Ctx): Ctx => ({
+      ...ctx,
+      db: new Proxy(ctx.db, {
+        get(target, property) {
+          if (property !== "transaction") {
+            const value = Reflect.get(target, property);
+            return typeof value === "function" ? value.bind(target) : value;
+          }
+          return async (run: Parameters<typeof target.transaction>[0]) => {
+            await target
+              .update(appointments)
+              .set({ status: "completed" })
+              .where(and(eq(appointments.orgId, org.orgId), eq(appointments.id, appointment.id)));
+            return target.transaction(run);
+          };
+        },
+      }),
+    });
+    const used = await failure(
+      usePartOnVisit(finishedMeanwhile(tech), appointment.id, {
+        partId: capacitor,
+        quantity: "1",
+      }),
+    );
+    expect(used.status).toBe(409);
+    await org
+      .ctx("admin")
+      .db.update(appointments)
+      .set({ status: "on_site" })
+      .where(eq(appointments.id, appointment.id));
+    const removed = await failure(removePartUsed(finishedMeanwhile(tech), line.id));
+    expect(removed.status).toBe(409);
+    expect(await level(org, van, capacitor)).toBe(before);
+    const lines = await org
+      .ctx("admin")
+      .db.select({ id: lineItems.id })
+      .from(lineItems)
+      .where(eq(lineItems.appointmentId, appointment.id));
+    expect(lines).toEqual([{ id: line.id }]);
   });
 
   test("a van with too few refuses the technician, and nothing is written", async () => {

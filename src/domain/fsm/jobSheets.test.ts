@@ -84,6 +84,7 @@ async function visit(f: Fixture = org) {
     contactId: contact.id,
   });
   const appointment = await scheduleAppointment(f.ctx("dispatcher", NOW), wo.id, {
+    override: true,
     startsAt: hours(1),
     endsAt: hours(3),
     technicianIds: [f.users.technician.id],

@@ -120,7 +120,9 @@ export async function saveLocation(ctx: Ctx, id: string | null, input: LocationI
   const { lat, lng } = optionalPoint(input, ["lat", "lng"], fields);
   const zoneId = await checkedZoneId(ctx, input.zoneId, fields);
   let contactId: string | null = null;
-  let companyId: string | null = null;
+  // The form names only a contact: a location keeps its company unless the contact given belongs
+  // to one (undefined leaves the column as it is), so correcting coordinates does not detach it.
+  let companyId: string | undefined;
   const email = (input.contactEmail ?? "").trim();
   if (email) {
     contactId = (await contactByEmail(ctx, email)) ?? null;
@@ -130,7 +132,7 @@ export async function saveLocation(ctx: Ctx, id: string | null, input: LocationI
         .select({ companyId: contacts.companyId })
         .from(contacts)
         .where(and(eq(contacts.orgId, orgId), eq(contacts.id, contactId)));
-      companyId = contact?.companyId ?? null;
+      companyId = contact?.companyId ?? undefined;
     }
   }
   if (Object.keys(fields).length) throw invalid(fields);

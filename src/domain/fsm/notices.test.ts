@@ -84,6 +84,7 @@ async function booked(
     locationId: options.locationId ?? klcc,
   });
   const appointment = await scheduleAppointment(dispatcher, wo.id, {
+    override: true,
     startsAt: at(from),
     endsAt: at(to),
     technicianIds: [org.users.technician.id],

@@ -31,6 +31,16 @@ export interface PartUsedInput {
 
 const visitFinished = (a: AppointmentRow) => a.status === "completed" || a.status === "cannot_complete";
 
+/**
+ * The visit's row lock, taken before the work order's as a status change takes them, and the
+ * finished check again under it: the visit may have been completed since it was first read.
+ */
+async function lockOpenVisit(tx: DbOrTx, ctx: Ctx, who: "technician" | "office", appointmentId: string) {
+  const visit = await findAppointment(tx, ctx, appointmentId, { forUpdate: true });
+  if (who === "technician" && visitFinished(visit))
+    throw conflict("This visit is finished; it can no longer change.");
+}
+
 /** Who records: the visit's own technician, or the office. */
 function roleOf(ctx: Ctx): "technician" | "office" {
   if (can(ctx.actor, "inventory.manage")) return "office";
@@ -47,7 +57,14 @@ export async function usePartOnVisit(ctx: Ctx, appointmentId: string, input: Par
     throw conflict("This visit is finished; it can no longer change.");
   const wo = await findWorkOrder(ctx.db, ctx, appointment.workOrderId);
   const fields: FieldErrors = {};
-  const line = await priceLine(ctx.db, orgId, wo.currency, { kind: "part", ...input }, fields);
+  // Only the part and quantity come from the caller: kind and price are the catalog's.
+  const line = await priceLine(
+    ctx.db,
+    orgId,
+    wo.currency,
+    { kind: "part", partId: input.partId, quantity: input.quantity },
+    fields,
+  );
   const source = await sourceOf(ctx, who, appointment, input.locationId, fields);
   const reason = who === "office" ? (input.overrideReason ?? "").trim() : "";
   if (reason.length > STOCK_REASON_MAX)
@@ -56,6 +73,7 @@ export async function usePartOnVisit(ctx: Ctx, appointmentId: string, input: Par
   const van = source.location;
   try {
     return await ctx.db.transaction(async (tx) => {
+      await lockOpenVisit(tx, ctx, who, appointment.id);
       const locked = await findWorkOrder(tx, ctx, wo.id, { forUpdate: true });
       if (locked.status === "closed" || locked.status === "cancelled")
         throw conflict(`This work order is ${locked.status}; its lines can no longer change.`);
@@ -232,6 +250,7 @@ export async function removePartUsed(
   if (who === "technician" && visitFinished(appointment))
     throw conflict("This visit is finished; it can no longer change.");
   return ctx.db.transaction(async (tx) => {
+    await lockOpenVisit(tx, ctx, who, appointment.id);
     const wo = await findWorkOrder(tx, ctx, line.workOrderId, { forUpdate: true });
     if (wo.status === "closed" || wo.status === "cancelled")
       throw conflict(`This work order is ${wo.status}; its lines can no longer change.`);

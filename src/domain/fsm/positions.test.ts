@@ -2,7 +2,14 @@
 // their own organization's dispatchers, forgotten when they stop sharing.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { events, technicians, technicianTrail } from "../../../db/schema";
+import {
+  appointments,
+  appointmentTechnicians,
+  events,
+  technicianLocations,
+  technicians,
+  technicianTrail,
+} from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase } from "../../../test/helpers";
 import {
   deleteOldTrail,
@@ -13,6 +20,7 @@ import {
   setLocationSharing,
   technicianTrailOn,
 } from "./positions";
+import { createWorkOrder } from "./workOrders";
 
 // Tuesday 24 November 2026 in Kuala Lumpur; the shift is 08:00–17:00, Monday to Friday.
 const at = (hhmm: string, day = "2026-11-24") => new Date(`${day}T${hhmm}:00+08:00`);
@@ -148,5 +156,56 @@ describe("technician positions", () => {
     });
     await deleteOldTrail(db, at("00:00", "2026-02-01"));
     expect((await trailOf(org)).some((p) => p.lat === 1)).toBe(false);
+  });
+
+  test("dispatchers see a position only from the current shift window and the last two hours", async () => {
+    const shifted = await createOrg("PositionsWindow");
+    const userId = shifted.users.technician.id;
+    const { db } = await testDatabase();
+    await db.insert(technicians).values({ orgId: shifted.orgId, userId });
+    const reportedAt = (recordedAt: Date) =>
+      db
+        .insert(technicianLocations)
+        .values({
+          orgId: shifted.orgId,
+          userId,
+          sharing: true,
+          sharingChangedAt: at("06:00", "2026-11-23"),
+          lat: 3.1,
+          lng: 101.6,
+          recordedAt,
+        })
+        .onConflictDoUpdate({
+          target: [technicianLocations.orgId, technicianLocations.userId],
+          set: { sharing: true, lat: 3.1, lng: 101.6, recordedAt },
+        });
+    const seenAt = async (hhmm: string, day?: string) =>
+      (await lastPositions(shifted.ctx("dispatcher", at(hhmm, day)))).length;
+    // The shift is 08:00-17:00; its window opens at 07:00 and closes at 18:00.
+    await reportedAt(at("08:30"));
+    expect([await seenAt("09:00"), await seenAt("10:29"), await seenAt("10:31")]).toEqual([1, 1, 0]);
+    // Reported late yesterday, or before this morning's window opened: not where they are now.
+    await reportedAt(at("17:50", "2026-11-23"));
+    expect(await seenAt("07:05")).toBe(0);
+    await reportedAt(at("06:40"));
+    expect([await seenAt("06:50"), await seenAt("07:30")]).toEqual([0, 0]);
+    // After the window closes, only while a visit is under way.
+    await reportedAt(at("17:50"));
+    expect([await seenAt("17:55"), await seenAt("18:10")]).toEqual([1, 0]);
+    const wo = await createWorkOrder(shifted.ctx("dispatcher"), { subject: "Late call-out" });
+    const [visit] = await db
+      .insert(appointments)
+      .values({
+        orgId: shifted.orgId,
+        workOrderId: wo.id,
+        startsAt: at("17:30"),
+        endsAt: at("19:00"),
+        status: "on_site",
+        createdAt: at("17:00"),
+        updatedAt: at("17:00"),
+      })
+      .returning();
+    await db.insert(appointmentTechnicians).values({ orgId: shifted.orgId, appointmentId: visit.id, userId });
+    expect([await seenAt("18:10"), await seenAt("19:51")]).toEqual([1, 0]);
   });
 });

@@ -2,9 +2,16 @@
 // (a tick on /tech, recorded with when it changed) and they are on shift. The last position is kept
 // per technician for the dispatch board's map and the customer's arrival estimate; each report also
 // joins the day's trail. Unticking clears the last position.
-import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
-import { type Db, rowsOf } from "../../../db/client";
-import { technicianLocations, technicians, technicianTrail, users } from "../../../db/schema";
+import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import {
+  appointments,
+  appointmentTechnicians,
+  technicianLocations,
+  technicians,
+  technicianTrail,
+  users,
+} from "../../../db/schema";
 import { type Ctx, can, requirePermission } from "../context";
 import { conflict, forbidden, invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx, EVENTS_CHANNEL, type LiveEvent } from "../events/log";
@@ -64,6 +71,49 @@ export async function setLocationSharing(ctx: Ctx, sharing: boolean) {
   });
 }
 
+/** A position older than this is not shown to dispatchers, even within a long shift. */
+export const SHOWN_POSITION_MS = 2 * 60 * 60_000;
+
+type Shift = { start: number; end: number; days: ArrayLike<number> };
+
+/**
+ * When the shift window `now` falls in began (an hour before the shift, on a working day, in the
+ * organization's time zone), or undefined when `now` is outside every window.
+ */
+function shiftWindowStart(shift: Shift, now: Date, timeZone: string): Date | undefined {
+  const local = instantToLocal(now, timeZone);
+  const minute = Number(local.slice(11, 13)) * 60 + Number(local.slice(14, 16));
+  const weekday = ((new Date(`${local.slice(0, 10)}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+  const from = Math.max(0, shift.start - SHIFT_MARGIN_MINUTES);
+  const workDay = Array.from(shift.days).includes(weekday);
+  if (!workDay || minute < from || minute > shift.end + SHIFT_MARGIN_MINUTES) return undefined;
+  const clock = `${String(Math.floor(from / 60)).padStart(2, "0")}:${String(from % 60).padStart(2, "0")}`;
+  return localToInstant(`${local.slice(0, 10)}T${clock}`, timeZone);
+}
+
+/** Those of these technicians with a visit under way (they report outside their shift too). */
+async function busyTechnicians(db: DbOrTx, orgId: string, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ userId: appointmentTechnicians.userId })
+    .from(appointmentTechnicians)
+    .innerJoin(
+      appointments,
+      and(
+        eq(appointments.orgId, appointmentTechnicians.orgId),
+        eq(appointments.id, appointmentTechnicians.appointmentId),
+      ),
+    )
+    .where(
+      and(
+        eq(appointmentTechnicians.orgId, orgId),
+        inArray(appointmentTechnicians.userId, userIds),
+        inArray(appointments.status, ["travelling", "on_site"]),
+      ),
+    );
+  return new Set(rows.map((r) => r.userId));
+}
+
 /** On a working day, from an hour before the shift to an hour after it, or while a visit is under way. */
 async function onShift(db: DbOrTx, orgId: string, userId: string, now: Date): Promise<boolean> {
   const [tech] = await db
@@ -76,21 +126,8 @@ async function onShift(db: DbOrTx, orgId: string, userId: string, now: Date): Pr
     .where(and(eq(technicians.orgId, orgId), eq(technicians.userId, userId)));
   if (!tech) return false;
   const timeZone = await organizationTimeZone(db as Db, orgId);
-  const local = instantToLocal(now, timeZone);
-  const minute = Number(local.slice(11, 13)) * 60 + Number(local.slice(14, 16));
-  const weekday = ((new Date(`${local.slice(0, 10)}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-  if (
-    tech.days.includes(weekday) &&
-    minute >= tech.start - SHIFT_MARGIN_MINUTES &&
-    minute <= tech.end + SHIFT_MARGIN_MINUTES
-  )
-    return true;
-  const busy = rowsOf<{ n: number }>(
-    await db.execute(sql`select count(*)::int as n from appointment_technicians at
-      join appointments a on a.org_id = at.org_id and a.id = at.appointment_id
-      where at.org_id = ${orgId} and at.user_id = ${userId} and a.status in ('travelling', 'on_site')`),
-  );
-  return (busy[0]?.n ?? 0) > 0;
+  if (shiftWindowStart(tech, now, timeZone)) return true;
+  return (await busyTechnicians(db, orgId, [userId])).has(userId);
 }
 
 function validPosition(input: { lat: number; lng: number; accuracy?: number }) {
@@ -198,9 +235,14 @@ export interface TechnicianPosition extends Position {
   name: string;
 }
 
-/** Every sharing technician's last position, for the dispatch board's map. */
+/**
+ * Every sharing technician's last position, for the dispatch board's map: only one reported in
+ * the current shift window and in the last two hours, whichever is shorter, so yesterday's spot or
+ * the morning's is never shown as where someone is. Off shift, only a technician on a visit.
+ */
 export async function lastPositions(ctx: Ctx): Promise<TechnicianPosition[]> {
   requirePermission(ctx.actor, "fsm.read");
+  const orgId = ctx.actor.orgId;
   const rows = await ctx.db
     .select({
       userId: technicianLocations.userId,
@@ -209,26 +251,48 @@ export async function lastPositions(ctx: Ctx): Promise<TechnicianPosition[]> {
       lng: technicianLocations.lng,
       accuracyM: technicianLocations.accuracyM,
       recordedAt: technicianLocations.recordedAt,
+      shift: {
+        start: technicians.workStartMinute,
+        end: technicians.workEndMinute,
+        days: technicians.workDays,
+      },
     })
     .from(technicianLocations)
     .innerJoin(
       users,
       and(eq(users.orgId, technicianLocations.orgId), eq(users.id, technicianLocations.userId)),
     )
+    .innerJoin(
+      technicians,
+      and(
+        eq(technicians.orgId, technicianLocations.orgId),
+        eq(technicians.userId, technicianLocations.userId),
+      ),
+    )
     .where(
       and(
-        eq(technicianLocations.orgId, ctx.actor.orgId),
+        eq(technicianLocations.orgId, orgId),
         eq(technicianLocations.sharing, true),
         eq(users.active, true),
-        sql`${technicianLocations.recordedAt} is not null`,
+        gte(technicianLocations.recordedAt, new Date(ctx.now.getTime() - SHOWN_POSITION_MS)),
       ),
     )
     .orderBy(asc(users.name));
-  return rows.flatMap((r) =>
-    r.lat !== null && r.lng !== null && r.recordedAt
-      ? [{ ...r, lat: r.lat, lng: r.lng, recordedAt: r.recordedAt }]
-      : [],
+  if (rows.length === 0) return [];
+  const timeZone = await organizationTimeZone(ctx.db, orgId);
+  const windowStarts = new Map(rows.map((r) => [r.userId, shiftWindowStart(r.shift, ctx.now, timeZone)]));
+  const busy = await busyTechnicians(
+    ctx.db,
+    orgId,
+    rows.filter((r) => !windowStarts.get(r.userId)).map((r) => r.userId),
   );
+  return rows.flatMap(({ shift: _, ...r }) => {
+    const windowStart = windowStarts.get(r.userId);
+    const inWindow = r.recordedAt && (windowStart ? r.recordedAt >= windowStart : busy.has(r.userId));
+    return inWindow && r.lat !== null && r.lng !== null && r.recordedAt
+      ? [{ ...r, lat: r.lat, lng: r.lng, recordedAt: r.recordedAt }]
+      : [];
+  });
 }
 
 /** One technician's trail on a day ("2026-11-23", the organization's calendar), oldest first. */

@@ -103,3 +103,12 @@ export const SUBJECT_MAX = 250;
 export const DESCRIPTION_MAX = 20_000;
 export const NOTE_MAX = 5_000;
 export const REASON_MAX = 1_000;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar day as YYYY-MM-DD: the round trip refuses 2027-02-31, which Date.parse rolls over. */
+export function validDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}

@@ -1,13 +1,20 @@
 // Technicians' field profiles, kept by the office: territory, home base, working hours and days,
 // most jobs a day, skills with levels (1–5) and certifications with their expiry. The optimizer and
 // the dispatch board read them; an expired certification no longer counts.
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { certifications, skills, technicianSkills, technicians, users, zones } from "../../../db/schema";
-import { formatSkillList, parseSkillList, type SkillLevel } from "../assignment/profiles";
+import {
+  canonicalNames,
+  formatSkillList,
+  parseSkillList,
+  type SkillLevel,
+  skillIds,
+} from "../assignment/profiles";
 import { type Ctx, requirePermission } from "../context";
 import { type FieldErrors, invalid, notFound } from "../errors";
 import { appendEvent } from "../events/log";
 import { isUuid } from "../tickets/rules";
+import { validDate } from "./rules";
 import { checkedZoneId, optionalPoint } from "./zones";
 
 export interface TechnicianProfile {
@@ -25,7 +32,14 @@ export interface TechnicianProfile {
   certifications: { name: string; expiresOn: string | null }[];
 }
 
-const DEFAULTS = { workStartMinute: 480, workEndMinute: 1020, workDays: [1, 2, 3, 4, 5], maxJobsPerDay: 6 };
+/** The profile of a technician the office has not described yet. */
+export const TECHNICIAN_DEFAULTS = {
+  workStartMinute: 480,
+  workEndMinute: 1020,
+  workDays: [1, 2, 3, 4, 5],
+  maxJobsPerDay: 6,
+};
+const DEFAULTS = TECHNICIAN_DEFAULTS;
 
 export async function technicianProfiles(ctx: Ctx): Promise<TechnicianProfile[]> {
   requirePermission(ctx.actor, "fsm.read");
@@ -104,7 +118,7 @@ function parseCertifications(text: string, fields: FieldErrors) {
     .map((l) => l.trim())
     .filter(Boolean)) {
     const match = /^(.{1,80}?)(?:\s+until\s+(\d{4}-\d{2}-\d{2}))?$/i.exec(line);
-    if (!match || (match[2] && Number.isNaN(Date.parse(`${match[2]}T00:00:00Z`)))) {
+    if (!match || (match[2] && !validDate(match[2]))) {
       fields.certifications = `Write one per line, e.g. "CFC handling until 2027-03-31" ("${line.slice(0, 40)}" is not).`;
       break;
     }
@@ -140,8 +154,10 @@ export async function saveTechnicianProfile(ctx: Ctx, userId: string, input: Tec
   const end = hours ? Number(hours[3]) * 60 + Number(hours[4]) : Number.NaN;
   if (!hours || start >= end || end > 1440 || Number(hours[2]) > 59 || Number(hours[4]) > 59)
     fields.hours = "Write the shift as 08:00-17:00 (it ends after it starts, the same day).";
-  const workDays = [...new Set((input.workDays ?? []).map(Number))].filter((d) => d >= 1 && d <= 7).sort();
-  if (workDays.length === 0) fields.workDays = "Tick at least one working day.";
+  const dayTexts = (input.workDays ?? []).map((d) => d.trim());
+  const workDays = [...new Set(dayTexts.filter((d) => /^[1-7]$/.test(d)).map(Number))].sort();
+  if (workDays.length < new Set(dayTexts).size) fields.workDays = "Tick days from Monday to Sunday.";
+  else if (workDays.length === 0) fields.workDays = "Tick at least one working day.";
   const maxText = (input.maxJobsPerDay ?? "").trim();
   const maxJobsPerDay = Number(maxText);
   if (!/^\d{1,2}$/.test(maxText) || maxJobsPerDay < 1)
@@ -165,26 +181,13 @@ export async function saveTechnicianProfile(ctx: Ctx, userId: string, input: Tec
       .values({ orgId, userId: person.userId, ...profile })
       .onConflictDoUpdate({ target: [technicians.orgId, technicians.userId], set: profile })
       .returning({ id: technicians.id });
-    const named = skillList as SkillLevel[];
-    if (named.length)
-      await tx
-        .insert(skills)
-        .values(named.map((s) => ({ orgId, name: s.name })))
-        .onConflictDoNothing();
-    const skillIds = named.length
-      ? await tx
-          .select({ id: skills.id, name: skills.name })
-          .from(skills)
-          .where(
-            and(
-              eq(skills.orgId, orgId),
-              inArray(
-                skills.name,
-                named.map((s) => s.name),
-              ),
-            ),
-          )
-      : [];
+    // "hvac" typed beside the org's "HVAC" is that skill, so skill matching finds the technician.
+    const named = await canonicalNames(tx, orgId, skillList as SkillLevel[]);
+    const ids = await skillIds(
+      tx,
+      orgId,
+      named.map((s) => s.name),
+    );
     await tx
       .delete(technicianSkills)
       .where(and(eq(technicianSkills.orgId, orgId), eq(technicianSkills.technicianId, row.id)));
@@ -193,7 +196,7 @@ export async function saveTechnicianProfile(ctx: Ctx, userId: string, input: Tec
         named.map((s) => ({
           orgId,
           technicianId: row.id,
-          skillId: skillIds.find((k) => k.name === s.name)!.id,
+          skillId: ids.get(s.name.toLowerCase())!,
           level: s.level,
         })),
       );

@@ -26,6 +26,7 @@ beforeAll(async () => {
 async function workedDay(f: Fixture) {
   const wo = await createWorkOrder(f.ctx("dispatcher", at("08:00")), { subject: "Install split unit" });
   const appointment = await scheduleAppointment(f.ctx("dispatcher", at("08:00")), wo.id, {
+    override: true,
     startsAt: at("10:00"),
     endsAt: at("12:00"),
     technicianIds: [f.users.technician.id],

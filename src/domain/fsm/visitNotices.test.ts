@@ -50,6 +50,7 @@ describe("visit notifications", () => {
     const ctx = f.ctx("dispatcher", NOW);
     const wo = await createWorkOrder(ctx, { subject: "Chiller check" });
     const visit = await scheduleAppointment(ctx, wo.id, {
+      override: true,
       startsAt: at("10:00"),
       endsAt: at("12:00"),
       technicianIds: [tia, tom],
@@ -114,6 +115,7 @@ describe("visit notifications", () => {
     const ctx = f.ctx("dispatcher", NOW);
     const wo = await createWorkOrder(ctx, { subject: "Roof fan" });
     await scheduleAppointment(ctx, wo.id, {
+      override: true,
       startsAt: at("09:00"),
       endsAt: at("10:00"),
       technicianIds: [tia],

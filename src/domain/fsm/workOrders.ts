@@ -28,9 +28,11 @@ import {
   workOrders,
 } from "../../../db/schema";
 import { type Ctx, can, requirePermission } from "../context";
+import { type Conflict, visitConflicts } from "../dispatch/assign";
 import { conflict, type FieldErrors, forbidden, invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { nextNumber } from "../orgs/counters";
+import { organizationTimeZone } from "../orgs/resolve";
 import { prepared } from "../prepared";
 import { findVisibleTicket, type TicketRef } from "../tickets/access";
 import { isOneOf, isUuid } from "../tickets/rules";
@@ -343,6 +345,19 @@ export interface ScheduleInput {
   technicianIds: string[];
   /** A crew whose technicians join the visit too. */
   crewId?: string;
+  /** Schedule despite the board's conflicts (shift, overlap, skills…); they are recorded in the event. */
+  override?: boolean;
+}
+
+/** The board's conflicts as field errors: the time's problems on startsAt, the people's on technicianIds. */
+function conflictFields(conflicts: Conflict[]): FieldErrors {
+  const fields: FieldErrors = {};
+  const onTime = (c: Conflict) => c.kind === "shift" || c.kind === "overlap" || c.kind === "travel";
+  const time = conflicts.filter(onTime).map((c) => c.message);
+  const people = conflicts.filter((c) => !onTime(c)).map((c) => c.message);
+  if (time.length) fields.startsAt = time.join(" ");
+  if (people.length) fields.technicianIds = people.join(" ");
+  return fields;
 }
 
 /** Adds a visit with its technicians and time window; a new work order becomes scheduled. */
@@ -375,11 +390,29 @@ export async function scheduleAppointment(ctx: Ctx, ref: WorkOrderRef, input: Sc
     if (found.length !== technicianIds.length) fields.technicianIds = "Choose technicians from the list.";
   }
   fail(fields);
+  const timeZone = await organizationTimeZone(ctx.db, ctx.actor.orgId);
   return ctx.db.transaction(async (tx) => {
     const wo = await findWorkOrder(tx, ctx, ref, { forUpdate: true });
     if (wo.status === "closed" || wo.status === "cancelled" || wo.status === "completed")
       throw conflict(
         `This work order is ${WORK_ORDER_STATUS_LABELS[wo.status].toLowerCase()}; it takes no new visits.`,
+      );
+    // The dispatch board's checks, for each technician; each one's profile stays locked till commit.
+    const conflicts: Conflict[] = [];
+    for (const userId of [...technicianIds].sort()) {
+      const slot = {
+        workOrder: wo,
+        technicianUserId: userId,
+        startsAt: startsAt!,
+        endsAt: endsAt!,
+        timeZone,
+      };
+      conflicts.push(...(await visitConflicts(tx, ctx, { ...slot, withoutProfile: "defaults" })));
+    }
+    if (conflicts.length && !input.override)
+      throw invalid(
+        conflictFields(conflicts),
+        "The visit clashes with the technicians' plans; schedule anyway?",
       );
     const [appointment] = await tx
       .insert(appointments)
@@ -408,6 +441,7 @@ export async function scheduleAppointment(ctx: Ctx, ref: WorkOrderRef, input: Sc
         startsAt: startsAt!.toISOString(),
         endsAt: endsAt!.toISOString(),
         technicianIds,
+        ...(conflicts.length ? { overriddenConflicts: conflicts } : {}),
       },
     });
     await queueConfirmation(tx, ctx, appointment.id, seq);

@@ -5,8 +5,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import sharp from "sharp";
 import { type ArticleFileKind, kbArticleFiles, kbArticles } from "../../../db/schema";
-import { type Ctx, requirePermission } from "../context";
-import { invalid, notFound } from "../errors";
+import { type Ctx, can, requirePermission } from "../context";
+import { forbidden, invalid, notFound } from "../errors";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { PHOTO_MAX_EDGE } from "../fsm/photos";
 import { isUuid } from "../tickets/rules";
@@ -19,6 +19,55 @@ const MAX_FILES_PER_ARTICLE = 50;
 
 export type ArticleFileRow = typeof kbArticleFiles.$inferSelect;
 
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const PDF = [0x25, 0x50, 0x44, 0x46, 0x2d];
+/**
+ * What a help center offers as a download, by extension: the content type it is served as and the
+ * first bytes a real file of that kind starts with (none for plain text, which has no signature).
+ * Office documents are zip (OOXML, OpenDocument) or OLE2 (the older binary formats) containers.
+ */
+const ATTACHMENT_TYPES: Record<string, { contentType: string; magic?: number[] }> = {
+  pdf: { contentType: "application/pdf", magic: PDF },
+  zip: { contentType: "application/zip", magic: ZIP },
+  docx: {
+    contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    magic: ZIP,
+  },
+  xlsx: { contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", magic: ZIP },
+  pptx: {
+    contentType: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    magic: ZIP,
+  },
+  odt: { contentType: "application/vnd.oasis.opendocument.text", magic: ZIP },
+  ods: { contentType: "application/vnd.oasis.opendocument.spreadsheet", magic: ZIP },
+  odp: { contentType: "application/vnd.oasis.opendocument.presentation", magic: ZIP },
+  doc: { contentType: "application/msword", magic: OLE2 },
+  xls: { contentType: "application/vnd.ms-excel", magic: OLE2 },
+  ppt: { contentType: "application/vnd.ms-powerpoint", magic: OLE2 },
+  txt: { contentType: "text/plain; charset=utf-8" },
+  csv: { contentType: "text/csv; charset=utf-8" },
+};
+const NOT_OFFERED =
+  "Upload an image (JPEG, PNG, WebP, GIF), a PDF, an office document, a text or CSV file, or a zip archive.";
+
+function startsWith(bytes: Uint8Array, magic: number[]) {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * The content type a non-image upload is served as, when it is one a help center offers: its
+ * extension names the kind and its first bytes must match that kind (plain text must hold no NUL
+ * byte), so a renamed program is refused. Undefined otherwise.
+ */
+export function attachmentType(filename: string, bytes: Uint8Array): string | undefined {
+  const extension = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? "";
+  const type = Object.hasOwn(ATTACHMENT_TYPES, extension) ? ATTACHMENT_TYPES[extension] : undefined;
+  if (!type) return undefined;
+  const matches = type.magic ? startsWith(bytes, type.magic) : !bytes.includes(0);
+  return matches ? type.contentType : undefined;
+}
+
 async function articleFor(db: DbOrTx, ctx: Ctx, articleId: string) {
   if (!isUuid(articleId)) throw notFound("That article");
   const [article] = await db
@@ -26,6 +75,22 @@ async function articleFor(db: DbOrTx, ctx: Ctx, articleId: string) {
     .from(kbArticles)
     .where(and(eq(kbArticles.orgId, ctx.actor.orgId), eq(kbArticles.id, articleId)));
   if (!article) throw notFound("That article");
+  return article;
+}
+
+/**
+ * Locks the article for a change of its files. A published article's files are part of what
+ * customers read, so, like its text, only publishers change them.
+ */
+async function lockArticleForFiles(tx: DbOrTx, ctx: Ctx, articleId: string) {
+  const [article] = await tx
+    .select({ id: kbArticles.id, status: kbArticles.status })
+    .from(kbArticles)
+    .where(and(eq(kbArticles.orgId, ctx.actor.orgId), eq(kbArticles.id, articleId)))
+    .for("update");
+  if (!article) throw notFound("That article");
+  if (article.status === "published" && !can(ctx.actor, "kb.publish"))
+    throw forbidden("A published article is edited by a supervisor or an admin.");
   return article;
 }
 
@@ -68,13 +133,16 @@ export async function addArticleFile(
     throw invalid({ file: `An article holds at most ${MAX_FILES_PER_ARTICLE} files; remove one first.` });
   const bytes = new Uint8Array(await file.arrayBuffer());
   const image = await asImage(bytes);
+  const attachment = image ? undefined : attachmentType(file.name, bytes);
+  if (!image && !attachment) throw invalid({ file: NOT_OFFERED });
   const kind: ArticleFileKind = image ? "image" : "attachment";
   const stored = await ctx.files.save(
     image
       ? new File([new Uint8Array(image.data)], file.name, { type: image.contentType })
-      : new File([bytes], file.name, { type: file.type || "application/octet-stream" }),
+      : new File([bytes], file.name, { type: attachment }),
   );
   return ctx.db.transaction(async (tx) => {
+    await lockArticleForFiles(tx, ctx, article.id);
     const [row] = await tx
       .insert(kbArticleFiles)
       .values({
@@ -82,7 +150,7 @@ export async function addArticleFile(
         articleId: article.id,
         kind,
         filename: stored.filename,
-        contentType: image ? image.contentType : stored.contentType,
+        contentType: image ? image.contentType : (attachment ?? stored.contentType),
         sizeBytes: stored.sizeBytes,
         sha256: stored.sha256,
         width: image?.width ?? null,
@@ -114,6 +182,7 @@ export async function deleteArticleFile(ctx: Ctx, articleId: string, fileId: str
   const article = await articleFor(ctx.db, ctx, articleId);
   if (!isUuid(fileId)) throw notFound("That file");
   await ctx.db.transaction(async (tx) => {
+    await lockArticleForFiles(tx, ctx, article.id);
     const removed = await tx
       .delete(kbArticleFiles)
       .where(

@@ -14,7 +14,7 @@ import type { FieldErrors } from "../../domain/errors";
 import { APPOINTMENT_STATUS_LABELS, formatWorkOrderNumber } from "../../domain/fsm/rules";
 import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
 import { formatDateTime, humanize, timeAgo } from "../format";
-import { Page, type Viewer } from "../layout";
+import { JsonData, Page, type Viewer } from "../layout";
 import { OptimizeCheckbox, OptimizeForm, type OptimizeFormState, type RecentRun } from "./optimizer";
 
 /** The hours the grid spans: wide enough for the usual shifts, so bars line up between rows. */
@@ -419,11 +419,12 @@ function DispatchMap({ board, tilesUrl }: { board: DispatchBoard; tilesUrl: stri
         id="dispatch-map"
         class="board-map"
         data-tiles={tilesUrl}
-        data-map={JSON.stringify(mapData(board))}
+        data-map="dispatch-map-data"
         data-positions={`/fsm/dispatch/positions?day=${board.filters.day}`}
       >
         <p class="hint">The map needs JavaScript; the board works without it.</p>
       </div>
+      <JsonData id="dispatch-map-data" value={mapData(board)} />
       <LastPositions board={board} />
     </section>
   );

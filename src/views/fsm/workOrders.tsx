@@ -556,6 +556,14 @@ export function WorkOrderPage({
                 )}
               </div>
               <small class="hint" safe>{`Times are in ${timeZone}.`}</small>
+              {visitForm.fields.startsAt || visitForm.fields.technicianIds ? (
+                <label class="check">
+                  <input type="checkbox" name="override" value="1" /> Schedule anyway (the conflicts are
+                  recorded)
+                </label>
+              ) : (
+                ""
+              )}
               <button type="submit">Schedule</button>
             </form>
           ) : (
