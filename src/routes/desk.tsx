@@ -362,10 +362,28 @@ function bulkMessage(query: Record<string, string | undefined>): string | undefi
 }
 
 const ticketSnapshots = new Snapshots<TicketDetail>(30_000, 2_000);
+const panelSnapshots = new Snapshots<SidePanels>(30_000, 2_000);
+
+type SidePanels = Awaited<ReturnType<typeof sidePanels>>;
+
+/** The ticket page's side panels, as the viewer sees them (their timer, whether they follow it). */
+async function sidePanels(ctx: Ctx, ticket: TicketDetail["ticket"]) {
+  const [workOrders, time, catalog, relations] = await Promise.all([
+    workOrdersForTicket(ctx, ticket.id),
+    ticketTime(ctx, ticket.id),
+    readCatalog(ctx),
+    ticketRelations(ctx, ticket),
+  ]);
+  return { workOrders, time, catalog, relations };
+}
 
 /**
  * The ticket page's data. The thread and history are reused while the ticket's latest event stays
- * the same (every change to a ticket appends one); who may see the ticket is checked every time.
+ * the same (every change to a ticket appends one); the side panels — work orders, time, catalog,
+ * links, followers and merges, which other tickets' changes move too — while the organization's
+ * latest event stays the same (every one of those changes appends an event of the organization).
+ * Who may see the ticket is checked every time; macros and SLA clocks are read every time (macros
+ * change without events, clocks with time).
  */
 export async function ticketPageProps(
   ctx: Ctx,
@@ -374,24 +392,30 @@ export async function ticketPageProps(
   number: number,
 ): Promise<TicketPageProps> {
   const at = ctx.now.getTime();
-  const { ticketId, version } = await ticketVersion(ctx, number);
+  // Both versions are read before anything they version, so a reused piece is never older than its version.
+  const [{ ticketId, version }, orgVersion] = await Promise.all([
+    ticketVersion(ctx, number),
+    latestEventSeq(ctx),
+  ]);
   const key = `${ctx.actor.orgId}|${ticketId}`;
   const canWork = can(ctx.actor, "tickets.work");
-  const [detail, choices, timeZone, workOrders, macros, time, catalog] = await Promise.all([
+  const [detail, choices, timeZone, macros] = await Promise.all([
     ticketSnapshots.get(key, version, at) ??
       getTicket(ctx, ticketId).then((fresh) => ticketSnapshots.set(key, version, at, fresh)),
     choiceSnapshots.get(ctx.actor.orgId, 0, at) ??
       assignmentChoices(ctx).then((fresh) => choiceSnapshots.set(ctx.actor.orgId, 0, at, fresh)),
     organizationTimeZone(deps.database.db, ctx.actor.orgId),
-    workOrdersForTicket(ctx, ticketId),
     canWork ? listMacros(ctx) : [],
-    ticketTime(ctx, ticketId),
-    readCatalog(ctx),
   ]);
-  // Clocks move with time, not only with events: computed on every request from the cached log.
-  const sla = await ticketSla(ctx, detail.ticket, detail.history);
-  // Read fresh: a linked ticket's status changes without an event on this one.
-  const relations = { data: await ticketRelations(ctx, detail.ticket), time };
+  const panelKey = `${key}|${ctx.actor.userId ?? ""}|${ctx.actor.role}`;
+  const [sla, panels] = await Promise.all([
+    // Clocks move with time, not only with events: computed on every request from the cached log.
+    ticketSla(ctx, detail.ticket, detail.history),
+    panelSnapshots.get(panelKey, orgVersion, at) ??
+      sidePanels(ctx, detail.ticket).then((fresh) => panelSnapshots.set(panelKey, orgVersion, at, fresh)),
+  ]);
+  const { workOrders, time, catalog } = panels;
+  const relations = { data: panels.relations, time };
   return {
     csrf,
     viewer: viewerOf(ctx.actor as SessionUser),
