@@ -7,9 +7,10 @@ import type { EstimateDetail, EstimateFilters, EstimateListRow } from "../../dom
 import { formatMoney } from "../../domain/fsm/money";
 import { formatWorkOrderNumber } from "../../domain/fsm/rules";
 import type { WorkOrderChoices } from "../../domain/fsm/workOrders";
-import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
+import { CsrfField, ErrorSummary, Field, Select } from "../form";
 import { formatDateTime, formatTicketNumber, humanize } from "../format";
 import { Page, type Viewer } from "../layout";
+import { DocumentHistory, DocumentTitle, Fact } from "./documents";
 import { AddLineForm, LinesTable } from "./lines";
 import type { Failed } from "./workOrders";
 
@@ -274,37 +275,30 @@ export function EstimatePage({
       : "Email the customer the link again.";
   return (
     <Page title={`${number} ${e.subject}`} csrf={csrf} viewer={viewer}>
-      <p>
-        <a href="/fsm/estimates">← Estimates</a>
-      </p>
-      <Notice message={notice} />
-      {failed ? <ErrorSummary message={failed.message} /> : ""}
-      <header>
-        <h1>
-          <span class="muted" safe>
-            {number}
-          </span>{" "}
-          <span safe>{e.subject}</span>
-        </h1>
-        <p>
-          <EstimateBadge status={detail.status} />
-          {detail.workOrder ? (
-            <>
-              {" "}
-              · Became work order{" "}
-              <a
-                href={`/fsm/work-orders/${formatWorkOrderNumber(detail.workOrder.number)}`}
-                class="converted-work-order"
-                safe
-              >
-                {formatWorkOrderNumber(detail.workOrder.number)}
-              </a>
-            </>
-          ) : (
-            ""
-          )}
-        </p>
-      </header>
+      <DocumentTitle
+        back={{ href: "/fsm/estimates", label: "Estimates" }}
+        notice={notice}
+        failedMessage={failed?.message}
+        number={number}
+        subject={e.subject}
+      >
+        <EstimateBadge status={detail.status} />
+        {detail.workOrder ? (
+          <>
+            {" "}
+            · Became work order{" "}
+            <a
+              href={`/fsm/work-orders/${formatWorkOrderNumber(detail.workOrder.number)}`}
+              class="converted-work-order"
+              safe
+            >
+              {formatWorkOrderNumber(detail.workOrder.number)}
+            </a>
+          </>
+        ) : (
+          ""
+        )}
+      </DocumentTitle>
       <div class="ticket-layout">
         <section>
           <dl class="facts">
@@ -338,34 +332,23 @@ export function EstimatePage({
             ) : (
               ""
             )}
-            {e.sentAt ? (
-              <>
-                <dt>Sent</dt>
-                <dd safe>{formatDateTime(e.sentAt, timeZone)}</dd>
-              </>
-            ) : (
-              ""
-            )}
-            {e.acceptedAt ? (
-              <>
-                <dt>Accepted</dt>
-                <dd class="signature" safe>
-                  {`Signed “${e.acceptedName ?? ""}” on ${formatDateTime(e.acceptedAt, timeZone)}${e.acceptedIp ? ` from ${e.acceptedIp}` : ""}`}
-                </dd>
-              </>
-            ) : (
-              ""
-            )}
-            {e.declinedAt ? (
-              <>
-                <dt>Declined</dt>
-                <dd class="decline" safe>
-                  {`${formatDateTime(e.declinedAt, timeZone)}${e.declineReason ? `: ${e.declineReason}` : ""}`}
-                </dd>
-              </>
-            ) : (
-              ""
-            )}
+            <Fact term="Sent" value={e.sentAt && formatDateTime(e.sentAt, timeZone)} />
+            <Fact
+              term="Accepted"
+              class="signature"
+              value={
+                e.acceptedAt &&
+                `Signed “${e.acceptedName ?? ""}” on ${formatDateTime(e.acceptedAt, timeZone)}${e.acceptedIp ? ` from ${e.acceptedIp}` : ""}`
+              }
+            />
+            <Fact
+              term="Declined"
+              class="decline"
+              value={
+                e.declinedAt &&
+                `${formatDateTime(e.declinedAt, timeZone)}${e.declineReason ? `: ${e.declineReason}` : ""}`
+              }
+            />
           </dl>
           {e.notes ? (
             <p class="body" safe>
@@ -417,24 +400,11 @@ export function EstimatePage({
           ) : (
             ""
           )}
-          {detail.history.length ? (
-            <section class="card history">
-              <h3>History</h3>
-              <ol>
-                {detail.history.map((h) => (
-                  <li>
-                    <time datetime={h.createdAt.toISOString()} safe>
-                      {formatDateTime(h.createdAt, timeZone)}
-                    </time>{" "}
-                    <strong safe>{h.actorName ?? humanize(h.actorKind)}</strong>{" "}
-                    <span safe>{describe(h.type, h.data)}</span>
-                  </li>
-                ))}
-              </ol>
-            </section>
-          ) : (
-            ""
-          )}
+          <DocumentHistory
+            history={detail.history}
+            timeZone={timeZone}
+            describe={(h) => describe(h.type, h.data)}
+          />
         </aside>
       </div>
     </Page>

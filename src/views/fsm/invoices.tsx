@@ -13,9 +13,10 @@ import {
   SHOWN_INVOICE_STATUSES,
   type ShownInvoiceStatus,
 } from "../../domain/invoicing/rules";
-import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
+import { CsrfField, ErrorSummary, Field, Select } from "../form";
 import { formatDateTime, humanize } from "../format";
 import { Page, type Viewer } from "../layout";
+import { DocumentHistory, DocumentTitle, Fact } from "./documents";
 import { AddLineForm, LinesTable } from "./lines";
 import type { Failed } from "./workOrders";
 
@@ -293,38 +294,31 @@ export function InvoicePage(props: InvoicePageProps) {
   const money = (minor: number) => formatMoney(minor, inv.currency);
   return (
     <Page title={`${number} ${inv.subject}`} csrf={csrf} viewer={viewer}>
-      <p>
-        <a href="/fsm/invoices">← Invoices</a>
-      </p>
-      <Notice message={notice} />
-      {failed ? <ErrorSummary message={failed.message} /> : ""}
-      <header>
-        <h1>
-          <span class="muted" safe>
-            {number}
-          </span>{" "}
-          <span safe>{inv.subject}</span>
-        </h1>
-        <p>
-          <InvoiceBadge status={detail.status} />
-          {detail.workOrder ? (
-            <>
-              {" "}
-              · For work order{" "}
-              <a
-                href={`/fsm/work-orders/${formatWorkOrderNumber(detail.workOrder.number)}`}
-                class="invoiced-work-order"
-                safe
-              >
-                {formatWorkOrderNumber(detail.workOrder.number)}
-              </a>
-            </>
-          ) : (
-            ""
-          )}{" "}
-          · <a href={`${base}.pdf`}>PDF</a>
-        </p>
-      </header>
+      <DocumentTitle
+        back={{ href: "/fsm/invoices", label: "Invoices" }}
+        notice={notice}
+        failedMessage={failed?.message}
+        number={number}
+        subject={inv.subject}
+      >
+        <InvoiceBadge status={detail.status} />
+        {detail.workOrder ? (
+          <>
+            {" "}
+            · For work order{" "}
+            <a
+              href={`/fsm/work-orders/${formatWorkOrderNumber(detail.workOrder.number)}`}
+              class="invoiced-work-order"
+              safe
+            >
+              {formatWorkOrderNumber(detail.workOrder.number)}
+            </a>
+          </>
+        ) : (
+          ""
+        )}{" "}
+        · <a href={`${base}.pdf`}>PDF</a>
+      </DocumentTitle>
       <div class="ticket-layout">
         <section>
           <dl class="facts">
@@ -346,32 +340,13 @@ export function InvoicePage(props: InvoicePageProps) {
                 </dd>
               </>
             )}
-            {inv.sentAt ? (
-              <>
-                <dt>Sent</dt>
-                <dd safe>{formatDateTime(inv.sentAt, timeZone)}</dd>
-              </>
-            ) : (
-              ""
-            )}
-            {inv.paidAt ? (
-              <>
-                <dt>Paid</dt>
-                <dd safe>{formatDateTime(inv.paidAt, timeZone)}</dd>
-              </>
-            ) : (
-              ""
-            )}
-            {inv.voidedAt ? (
-              <>
-                <dt>Void</dt>
-                <dd class="void-reason" safe>
-                  {`${formatDateTime(inv.voidedAt, timeZone)}: ${inv.voidReason ?? ""}`}
-                </dd>
-              </>
-            ) : (
-              ""
-            )}
+            <Fact term="Sent" value={inv.sentAt && formatDateTime(inv.sentAt, timeZone)} />
+            <Fact term="Paid" value={inv.paidAt && formatDateTime(inv.paidAt, timeZone)} />
+            <Fact
+              term="Void"
+              class="void-reason"
+              value={inv.voidedAt && `${formatDateTime(inv.voidedAt, timeZone)}: ${inv.voidReason ?? ""}`}
+            />
           </dl>
           <h2>Lines</h2>
           <LinesTable
@@ -395,24 +370,11 @@ export function InvoicePage(props: InvoicePageProps) {
         <aside>
           {props.canManage ? <Actions {...props} base={base} /> : ""}
           <Payments detail={detail} money={money} />
-          {detail.history.length ? (
-            <section class="card history">
-              <h3>History</h3>
-              <ol>
-                {detail.history.map((h) => (
-                  <li>
-                    <time datetime={h.createdAt.toISOString()} safe>
-                      {formatDateTime(h.createdAt, timeZone)}
-                    </time>{" "}
-                    <strong safe>{h.actorName ?? humanize(h.actorKind)}</strong>{" "}
-                    <span safe>{describe(h.type, h.data, inv.currency)}</span>
-                  </li>
-                ))}
-              </ol>
-            </section>
-          ) : (
-            ""
-          )}
+          <DocumentHistory
+            history={detail.history}
+            timeZone={timeZone}
+            describe={(h) => describe(h.type, h.data, inv.currency)}
+          />
         </aside>
       </div>
     </Page>
