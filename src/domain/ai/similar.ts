@@ -3,8 +3,8 @@
 // estimates how much of the wording is shared, which is what marks a duplicate (a customer writing
 // the same thing twice) apart from a ticket that is merely about the same subject.
 
-import { words } from "./text";
-import { cosine, fitTfIdf, type TfIdfSpace, vectorize } from "./tfidf";
+import { DEFAULT_TERM_OPTIONS, termsOfWords, words } from "./text";
+import { cosine, fitTfIdfTerms, type TfIdfSpace, vectorizeTerms } from "./tfidf";
 
 export interface CandidateTicket {
   id: string;
@@ -46,14 +46,25 @@ export function findSimilarTickets(
   options: SimilarityOptions = {},
 ): SimilarTicket[] {
   const settings = { ...DEFAULT_SIMILARITY, ...options };
+  // Each text is split into words once: its terms (for TF-IDF) and its word triples (for MinHash)
+  // both come from them. A fitted space brings its own term options.
+  const termOptions = options.space?.options ?? DEFAULT_TERM_OPTIONS;
+  const split = [ticket.text, ...candidates.map((c) => c.text)].map((text) => {
+    const tokens = words(text);
+    return { tokens, terms: termsOfWords(tokens, termOptions) };
+  });
   const space =
-    options.space ?? fitTfIdf([ticket.text, ...candidates.map((c) => c.text)], { minDocumentFrequency: 1 });
-  const query = vectorize(space, ticket.text);
-  const querySignature = minHashSignature(ticket.text);
+    options.space ??
+    fitTfIdfTerms(
+      split.map((s) => s.terms),
+      { minDocumentFrequency: 1, termOptions },
+    );
+  const query = vectorizeTerms(space, split[0].terms);
+  const querySignature = minHashOfWords(split[0].tokens);
   return candidates
-    .map((candidate) => {
-      const score = cosine(query, vectorize(space, candidate.text));
-      const overlap = estimatedJaccard(querySignature, minHashSignature(candidate.text));
+    .map((candidate, i) => {
+      const score = cosine(query, vectorizeTerms(space, split[i + 1].terms));
+      const overlap = estimatedJaccard(querySignature, minHashOfWords(split[i + 1].tokens));
       return {
         id: candidate.id,
         score,
@@ -77,7 +88,10 @@ const HASH_SEEDS = Array.from({ length: SIGNATURE_SIZE }, (_, i) => ({
 
 /** 64 minimum hashes of the text's word triples; short texts fall back to single words. */
 export function minHashSignature(text: string): Uint32Array {
-  const tokens = words(text);
+  return minHashOfWords(words(text));
+}
+
+function minHashOfWords(tokens: string[]): Uint32Array {
   const size = tokens.length >= SHINGLE_WORDS ? SHINGLE_WORDS : 1;
   const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
   for (let i = 0; i + size <= tokens.length; i++) {

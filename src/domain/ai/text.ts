@@ -42,7 +42,12 @@ export const DEFAULT_TERM_OPTIONS: TermOptions = { bigrams: true, charNgram: 0 }
 
 /** The terms a document contributes, repeated as often as they occur. */
 export function terms(text: string, options: TermOptions = DEFAULT_TERM_OPTIONS): string[] {
-  const stems = words(text).map(stem);
+  return termsOfWords(words(text), options);
+}
+
+/** `terms` of a text already split into words (callers that also need the words split once). */
+export function termsOfWords(tokens: string[], options: TermOptions = DEFAULT_TERM_OPTIONS): string[] {
+  const stems = tokens.map(stem);
   const out = [...stems];
   if (options.bigrams) for (let i = 1; i < stems.length; i++) out.push(`${stems[i - 1]} ${stems[i]}`);
   if (options.charNgram > 0) {

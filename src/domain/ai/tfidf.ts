@@ -23,11 +23,19 @@ export interface FitOptions {
 
 export function fitTfIdf(documents: string[], options: FitOptions = {}): TfIdfSpace {
   const termOptions = options.termOptions ?? DEFAULT_TERM_OPTIONS;
+  return fitTfIdfTerms(
+    documents.map((document) => terms(document, termOptions)),
+    options,
+  );
+}
+
+/** `fitTfIdf` of documents already turned into terms with `options.termOptions`. */
+export function fitTfIdfTerms(documents: string[][], options: FitOptions = {}): TfIdfSpace {
+  const termOptions = options.termOptions ?? DEFAULT_TERM_OPTIONS;
   const minDf = options.minDocumentFrequency ?? (documents.length >= 200 ? 2 : 1);
   const documentFrequency = new Map<string, number>();
   for (const document of documents) {
-    for (const term of new Set(terms(document, termOptions)))
-      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    for (const term of new Set(document)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
   const vocabulary = [...documentFrequency.keys()].filter((t) => documentFrequency.get(t)! >= minDf).sort();
   const idf = new Float32Array(vocabulary.length);
@@ -44,9 +52,14 @@ function indexOf(space: TfIdfSpace): Map<string, number> {
 }
 
 export function vectorize(space: TfIdfSpace, text: string): SparseVector {
+  return vectorizeTerms(space, terms(text, space.options));
+}
+
+/** `vectorize` of a text already turned into terms with the space's options. */
+export function vectorizeTerms(space: TfIdfSpace, documentTerms: string[]): SparseVector {
   const index = indexOf(space);
   const counts = new Map<number, number>();
-  for (const term of terms(text, space.options)) {
+  for (const term of documentTerms) {
     const i = index.get(term);
     if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
   }
