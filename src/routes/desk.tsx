@@ -393,10 +393,7 @@ export async function ticketPageProps(
 ): Promise<TicketPageProps> {
   const at = ctx.now.getTime();
   // Both versions are read before anything they version, so a reused piece is never older than its version.
-  const [{ ticketId, version }, orgVersion] = await Promise.all([
-    ticketVersion(ctx, number),
-    latestEventSeq(ctx),
-  ]);
+  const { ticketId, version, orgVersion } = await ticketVersion(ctx, number);
   const key = `${ctx.actor.orgId}|${ticketId}`;
   const canWork = can(ctx.actor, "tickets.work");
   const [detail, choices, timeZone, macros] = await Promise.all([

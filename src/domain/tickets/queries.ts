@@ -400,24 +400,27 @@ export async function latestEventSeq(ctx: Ctx): Promise<number> {
   return row ? Number(row.seq) : 0;
 }
 
-/** The latest event of one ticket the actor may see: it versions everything the ticket page shows. */
+/**
+ * The latest event of one ticket the actor may see, and of its organization, in one statement: they
+ * version what the ticket page shows of the ticket itself and of everything around it.
+ */
 export async function ticketVersion(
   ctx: Ctx,
   ref: TicketRef,
-): Promise<{ ticketId: string; version: number }> {
+): Promise<{ ticketId: string; version: number; orgVersion: number }> {
   const ticket = await findVisibleTicket(ctx.db, ctx.actor, ref);
+  const latest = (ticketId?: SQL) =>
+    sql`(select seq from ${events} where ${events.orgId} = ${sql.placeholder("orgId")}${ticketId ? sql` and ${events.ticketId} = ${ticketId}` : sql``} order by seq desc limit 1)`;
   const [row] = await prepared(ctx.db, "ticketVersion", () =>
     ctx.db
-      .select({ seq: events.seq })
-      .from(events)
-      .where(
-        and(eq(events.orgId, sql.placeholder("orgId")), eq(events.ticketId, sql.placeholder("ticketId"))),
-      )
-      .orderBy(desc(events.seq))
-      .limit(1)
+      .select({
+        seq: sql<number | null>`${latest(sql`${sql.placeholder("ticketId")}`)}`,
+        orgSeq: sql<number | null>`${latest()}`,
+      })
+      .from(sql`(select 1) as one`)
       .prepare("ticket_version"),
   ).execute({ orgId: ctx.actor.orgId, ticketId: ticket.id });
-  return { ticketId: ticket.id, version: row ? Number(row.seq) : 0 };
+  return { ticketId: ticket.id, version: Number(row?.seq ?? 0), orgVersion: Number(row?.orgSeq ?? 0) };
 }
 
 /** Counts for the desk's views, from ticket_counts and its deltas (kept by a trigger), never from tickets. */
