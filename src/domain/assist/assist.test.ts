@@ -6,7 +6,7 @@
 // organization never reaches another's predictions.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { aiFeedback, aiPredictions, aiSettings, events, tickets } from "../../../db/schema";
+import { aiFeedback, aiPredictions, aiSettings, contacts, events, tickets } from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase } from "../../../test/helpers";
 import { saveRule } from "../automation/rules";
 import { customerActor } from "../context";
@@ -313,6 +313,34 @@ describe("on-demand help", () => {
     expect(items[0].likelyDuplicate).toBe(true);
     expect(items[0].sameContact).toBe(true);
     expect(similar.value).toBe("duplicate");
+  });
+});
+
+describe("similar tickets on arrival: the candidates", () => {
+  test("the contact's own open tickets of any age, and others' of the last N days only", async () => {
+    const fixture = await createOrg("SimilarCandidates");
+    const { db } = await testDatabase();
+    const [other] = await db
+      .insert(contacts)
+      .values({ orgId: fixture.orgId, name: "Olive Other", email: "olive@example.test" })
+      .returning();
+    const byOther = (subject: string, body: string, now: Date) =>
+      createTicket(
+        { db, actor: customerActor(fixture.orgId, other), now },
+        { subject, body, channel: "email" },
+      );
+    const text = "The lift in block B stops between the third and fourth floor with people inside";
+    const day = 24 * 60;
+    const ownOld = await customerTicket(fixture, "Lift stuck", text, at(0));
+    const othersOld = await byOther("Lift stuck", text, at(1));
+    const othersRecent = await byOther("Lift stuck again", text, at(40 * day - 60));
+    const arrived = await customerTicket(fixture, "Lift stuck", text, at(40 * day));
+    await findSimilarOnArrival(db, fixture.orgId, arrived.id, at(40 * day + 1), LOCAL);
+    const similar = (await latestPredictions(db, fixture.orgId, arrived.id)).get("similar")!;
+    const ids = (similar.detail.items as { id: string }[]).map((i) => i.id);
+    expect(ids).toContain(ownOld.id);
+    expect(ids).toContain(othersRecent.id);
+    expect(ids).not.toContain(othersOld.id);
   });
 });
 

@@ -276,7 +276,14 @@ async function knowledgeSources(
   ];
 }
 
-const MAX_CANDIDATES = 1_000;
+/**
+ * The contact's own open tickets compared at most, most recently updated first (the order of the
+ * index on a contact's tickets: a monitoring address with thousands of tickets costs no sort).
+ */
+const MAX_SAME_CONTACT = 200;
+/** Others' open tickets of the last N days compared at most, newest first: a duplicate report of the
+ * same outage comes within hours, and each candidate costs a read of its first message. */
+const MAX_RECENT = 400;
 
 /** Open tickets of the same contact, and open tickets of the last N days, compared with this one. */
 async function similarAnswer(
@@ -288,19 +295,25 @@ async function similarAnswer(
   engine: Awaited<ReturnType<typeof orgEngine>>,
 ): Promise<Answer> {
   const since = new Date(now.getTime() - engine.settings.similarDays * 86_400_000);
+  const open = sql`t.org_id = ${orgId} and t.id <> ${ticket.id} and t.merged_into_id is null
+      and t.status not in ('solved', 'closed')`;
   const result = await db.execute(sql`
     select t.id, t.number, t.subject, t.status, t.contact_id as "contactId", coalesce(m.body, '') as body
-    from tickets t
+    from (
+      (select t.id, t.org_id, t.number, t.subject, t.status, t.contact_id, t.created_at from ${tickets} t
+       where ${open} and t.contact_id = ${ticket.contactId}
+       order by t.updated_at desc limit ${MAX_SAME_CONTACT})
+      union
+      (select t.id, t.org_id, t.number, t.subject, t.status, t.contact_id, t.created_at from ${tickets} t
+       where ${open} and t.created_at >= ${since.toISOString()}::timestamptz
+       order by t.created_at desc limit ${MAX_RECENT})
+    ) t
     left join lateral (
       select body from ticket_messages
       where org_id = t.org_id and ticket_id = t.id and kind = 'reply'
       order by created_at, id limit 1
     ) m on true
-    where t.org_id = ${orgId} and t.id <> ${ticket.id} and t.merged_into_id is null
-      and t.status not in ('solved', 'closed')
-      and (t.contact_id = ${ticket.contactId} or t.created_at >= ${since.toISOString()}::timestamptz)
-    order by t.created_at desc
-    limit ${MAX_CANDIDATES}`);
+    order by t.created_at desc`);
   const candidates = rowsOf<{
     id: string;
     number: number;
