@@ -3,13 +3,13 @@ import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
 import { inboundOriginal } from "../domain/email/inbound";
-import { isDomainError, notFound } from "../domain/errors";
+import { isDomainError } from "../domain/errors";
 import { readCatalog } from "../domain/fields/catalog";
 import type { Catalog } from "../domain/fields/values";
 import { servesInline } from "../domain/files/store";
 import { workOrdersForTicket } from "../domain/fsm/workOrders";
 import { applyMacro, listMacros } from "../domain/macros/macros";
-import { formatTicketNumber, parseTicketNumber } from "../domain/orgs/counters";
+import { formatTicketNumber, ticketNumbers } from "../domain/orgs/counters";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { ticketRelations } from "../domain/relations/panel";
 import { ticketSla } from "../domain/sla/tickets";
@@ -63,11 +63,7 @@ const NOTICES: Record<string, string> = {
 };
 
 /** "TKT-000123" → 123, or a 404 for anything else. */
-export function ticketNumberParam(value: string): number {
-  const number = parseTicketNumber(value);
-  if (number === undefined) throw notFound("That ticket");
-  return number;
-}
+export const ticketNumberParam = ticketNumbers.param;
 
 export function deskRoutes(deps: Deps) {
   return new Elysia()

@@ -2,8 +2,7 @@
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import type { Ctx } from "../domain/context";
-import { notFound } from "../domain/errors";
-import { formatEstimateNumber, parseEstimateNumber } from "../domain/fsm/estimateRules";
+import { estimateNumbers, formatEstimateNumber } from "../domain/fsm/estimateRules";
 import {
   addEstimateLine,
   createEstimate,
@@ -31,11 +30,7 @@ const NOTICES: Record<string, string> = {
   sent: "Estimate sent to the customer.",
 };
 
-export function estimateNumberParam(value: string): number {
-  const number = parseEstimateNumber(value);
-  if (number === undefined) throw notFound("That estimate");
-  return number;
-}
+export const estimateNumberParam = estimateNumbers.param;
 
 /** The customer typed as an email: a contact's id, "unknown" (marked as such), or none. */
 async function contactFrom(ctx: Ctx, body: unknown): Promise<string | null> {

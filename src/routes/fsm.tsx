@@ -2,13 +2,12 @@
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
-import { notFound } from "../domain/errors";
 import { estimateOfWorkOrder } from "../domain/fsm/estimates";
 import { instantToLocal, localToInstant } from "../domain/fsm/field";
 import { inventoryChoices, stockTakenFor } from "../domain/fsm/inventory";
 import { activeTemplates, jobSheetsOf } from "../domain/fsm/jobSheets";
 import { planOfWorkOrder } from "../domain/fsm/maintenance";
-import { formatWorkOrderNumber, parseWorkOrderNumber } from "../domain/fsm/rules";
+import { formatWorkOrderNumber, workOrderNumbers } from "../domain/fsm/rules";
 import {
   addLineItem,
   changeAppointmentStatus,
@@ -52,11 +51,7 @@ const NOTICES: Record<string, string> = {
   detached: "Job sheet detached.",
 };
 
-export function workOrderNumberParam(value: string): number {
-  const number = parseWorkOrderNumber(value);
-  if (number === undefined) throw notFound("That work order");
-  return number;
-}
+export const workOrderNumberParam = workOrderNumbers.param;
 
 export async function workOrderPage(
   ctx: Ctx,

@@ -3,7 +3,6 @@
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
 import { type Ctx, can } from "../domain/context";
-import { notFound } from "../domain/errors";
 import { parseWorkOrderNumber } from "../domain/fsm/rules";
 import { contactByEmail, workOrderChoices } from "../domain/fsm/workOrders";
 import {
@@ -21,7 +20,7 @@ import {
   voidInvoice,
 } from "../domain/invoicing/invoices";
 import { invoicePdf } from "../domain/invoicing/pdf";
-import { formatInvoiceNumber, parseInvoiceNumber } from "../domain/invoicing/rules";
+import { formatInvoiceNumber, invoiceNumbers } from "../domain/invoicing/rules";
 import { organizationTimeZone } from "../domain/orgs/resolve";
 import { InvoiceListPage, InvoicePage, NewInvoicePage } from "../views/fsm/invoices";
 import type { Failed } from "../views/fsm/workOrders";
@@ -44,10 +43,7 @@ const NOTICES: Record<string, string> = {
 
 /** "INV-000012" (or "INV-000012.pdf" when `pdf`) → 12; anything else is not found. */
 function invoiceNumberParam(value: string, options: { pdf?: boolean } = {}): number {
-  const text = options.pdf ? value.replace(/\.pdf$/i, "") : value;
-  const number = parseInvoiceNumber(text);
-  if (number === undefined) throw notFound("That invoice");
-  return number;
+  return invoiceNumbers.param(options.pdf ? value.replace(/\.pdf$/i, "") : value);
 }
 
 const isPdf = (value: string) => /\.pdf$/i.test(value);

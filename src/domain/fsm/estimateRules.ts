@@ -1,5 +1,6 @@
 // What an estimate may become, and when. Pure: the commands in estimates.ts ask these.
 import type { EstimateStatus } from "../../../db/schema";
+import { humanNumbers } from "../orgs/humanNumbers";
 
 /**
  * draft → sent → accepted → converted (acceptance converts at once), or sent → declined / expired.
@@ -41,13 +42,9 @@ export function effectiveEstimateStatus(
 /** Only drafts change; once sent, the customer decides on exactly what they were sent. */
 export const isEditable = (status: EstimateStatus) => status === "draft";
 
-export const formatEstimateNumber = (n: number) => `EST-${String(n).padStart(6, "0")}`;
-
-/** "EST-000012" or "12" → 12; anything else → undefined. */
-export function parseEstimateNumber(text: string): number | undefined {
-  const match = /^(?:EST-)?0*(\d{1,9})$/i.exec(text.trim());
-  return match ? Number(match[1]) : undefined;
-}
+export const estimateNumbers = humanNumbers("EST", "That estimate");
+export const formatEstimateNumber = estimateNumbers.format;
+export const parseEstimateNumber = estimateNumbers.parse;
 
 /** "2026-11-23" plus n days, in calendar days (no time zone involved). */
 export function addDays(day: string, days: number): string {

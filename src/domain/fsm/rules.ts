@@ -1,5 +1,6 @@
 // What a work order and an appointment may become. Same shape as the tickets' rules.
 import type { AppointmentStatus, WorkOrderStatus } from "../../../db/schema";
+import { humanNumbers } from "../orgs/humanNumbers";
 
 /** "closed" and "cancelled" are final. A work order that could not be completed may be rescheduled. */
 const WORK_ORDER_TRANSITIONS: Record<WorkOrderStatus, readonly WorkOrderStatus[]> = {
@@ -91,13 +92,9 @@ export function workOrderStatusAfterVisit(
   return current;
 }
 
-export const formatWorkOrderNumber = (n: number) => `WO-${String(n).padStart(6, "0")}`;
-
-/** "WO-000045" or "45" → 45; anything else → undefined. */
-export function parseWorkOrderNumber(text: string): number | undefined {
-  const match = /^(?:WO-)?0*(\d{1,9})$/i.exec(text.trim());
-  return match ? Number(match[1]) : undefined;
-}
+export const workOrderNumbers = humanNumbers("WO", "That work order");
+export const formatWorkOrderNumber = workOrderNumbers.format;
+export const parseWorkOrderNumber = workOrderNumbers.parse;
 
 export const SUBJECT_MAX = 250;
 export const DESCRIPTION_MAX = 20_000;

@@ -1,6 +1,7 @@
 // What an invoice may become, and when, and how its numbers and days read. Pure: the commands
 // in invoices.ts ask these.
 import type { InvoiceStatus, PaymentMethod, WorkOrderStatus } from "../../../db/schema";
+import { humanNumbers } from "../orgs/humanNumbers";
 
 /**
  * draft → sent → paid; a draft or a sent invoice may be voided (with a reason). A sent invoice
@@ -52,13 +53,9 @@ export const takesPayments = (status: InvoiceStatus) => status === "sent";
 /** Work is invoiced once it is done. */
 export const INVOICEABLE_WORK_ORDER_STATUSES: readonly WorkOrderStatus[] = ["completed", "closed"];
 
-export const formatInvoiceNumber = (n: number) => `INV-${String(n).padStart(6, "0")}`;
-
-/** "INV-000012" or "12" → 12; anything else → undefined. */
-export function parseInvoiceNumber(text: string): number | undefined {
-  const match = /^(?:INV-)?0*(\d{1,9})$/i.exec(text.trim());
-  return match ? Number(match[1]) : undefined;
-}
+export const invoiceNumbers = humanNumbers("INV", "That invoice");
+export const formatInvoiceNumber = invoiceNumbers.format;
+export const parseInvoiceNumber = invoiceNumbers.parse;
 
 export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
   bank_transfer: "Bank transfer",

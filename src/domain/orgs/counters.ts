@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../../../db/client";
 import type { DbOrTx } from "../events/log";
+import { humanNumbers } from "./humanNumbers";
 
 /**
  * Next human number for an organization ("ticket" → 123 → TKT-000123). The row lock taken by the
@@ -41,10 +42,6 @@ export async function numberTicket(tx: DbOrTx, orgId: string, ticketId: string, 
   return Number(rowsOf<{ value: string | number }>(result)[0].value);
 }
 
-export const formatTicketNumber = (n: number) => `TKT-${String(n).padStart(6, "0")}`;
-
-/** "TKT-000123" or "123" → 123; anything else → undefined. */
-export function parseTicketNumber(text: string): number | undefined {
-  const match = /^(?:TKT-)?0*(\d{1,9})$/i.exec(text.trim());
-  return match ? Number(match[1]) : undefined;
-}
+export const ticketNumbers = humanNumbers("TKT", "That ticket");
+export const formatTicketNumber = ticketNumbers.format;
+export const parseTicketNumber = ticketNumbers.parse;
