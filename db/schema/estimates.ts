@@ -3,7 +3,6 @@
 // composite (org_id, id) key so an estimate can never point into another organization.
 import { sql } from "drizzle-orm";
 import {
-  bigint,
   check,
   date,
   foreignKey,
@@ -17,7 +16,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { companies, contacts } from "./crm";
-import { LINE_ITEM_KINDS, parts, serviceLocations, services, workOrders } from "./fsm";
+import { pricedLineCatalogKeys, pricedLineColumns, serviceLocations, workOrders } from "./fsm";
 import { organizations } from "./orgs";
 import { tickets } from "./tickets";
 
@@ -102,13 +101,7 @@ export const estimateLines = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: uuid("org_id").notNull(),
     estimateId: uuid("estimate_id").notNull(),
-    kind: text("kind", { enum: LINE_ITEM_KINDS }).notNull(),
-    serviceId: uuid("service_id"),
-    partId: uuid("part_id"),
-    description: text("description").notNull(),
-    quantity: integer("quantity").notNull(),
-    unitPriceMinor: bigint("unit_price_minor", { mode: "number" }).notNull(),
-    taxBasisPoints: integer("tax_basis_points").notNull().default(0),
+    ...pricedLineColumns(),
     /** The line's place in the list, from 1. */
     position: integer("position").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
@@ -118,8 +111,7 @@ export const estimateLines = pgTable(
       columns: [t.orgId, t.estimateId],
       foreignColumns: [estimates.orgId, estimates.id],
     }).onDelete("cascade"),
-    foreignKey({ columns: [t.orgId, t.serviceId], foreignColumns: [services.orgId, services.id] }),
-    foreignKey({ columns: [t.orgId, t.partId], foreignColumns: [parts.orgId, parts.id] }),
+    ...pricedLineCatalogKeys(t),
     check("estimate_lines_quantity", sql`${t.quantity} > 0`),
     check("estimate_lines_tax", sql`${t.taxBasisPoints} between 0 and 10000`),
     index("estimate_lines_estimate").on(t.orgId, t.estimateId),

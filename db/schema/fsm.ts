@@ -4,6 +4,7 @@
 // point into another organization.
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -334,6 +335,31 @@ export const LINE_ITEM_KINDS = ["service", "part", "labour"] as const;
 export type LineItemKind = (typeof LINE_ITEM_KINDS)[number];
 
 /** Quantities are whole units (labour: minutes); money in minor units of the work order's currency. */
+/**
+ * The columns of a priced line, shared by work orders', estimates', maintenance plans' and invoices'
+ * lines (one shape, so each copies the other's lines one for one). A function: a table needs its own
+ * column builders.
+ */
+export const pricedLineColumns = () => ({
+  kind: text("kind", { enum: LINE_ITEM_KINDS }).notNull(),
+  serviceId: uuid("service_id"),
+  partId: uuid("part_id"),
+  description: text("description").notNull(),
+  quantity: integer("quantity").notNull(),
+  unitPriceMinor: bigint("unit_price_minor", { mode: "number" }).notNull(),
+  taxBasisPoints: integer("tax_basis_points").notNull().default(0),
+});
+
+/** A priced line's service and part belong to the line's organization. */
+export const pricedLineCatalogKeys = (t: {
+  orgId: AnyPgColumn;
+  serviceId: AnyPgColumn;
+  partId: AnyPgColumn;
+}) => [
+  foreignKey({ columns: [t.orgId, t.serviceId], foreignColumns: [services.orgId, services.id] }),
+  foreignKey({ columns: [t.orgId, t.partId], foreignColumns: [parts.orgId, parts.id] }),
+];
+
 export const lineItems = pgTable(
   "work_order_line_items",
   {
@@ -341,13 +367,7 @@ export const lineItems = pgTable(
     orgId: uuid("org_id").notNull(),
     workOrderId: uuid("work_order_id").notNull(),
     appointmentId: uuid("appointment_id"),
-    kind: text("kind", { enum: LINE_ITEM_KINDS }).notNull(),
-    serviceId: uuid("service_id"),
-    partId: uuid("part_id"),
-    description: text("description").notNull(),
-    quantity: integer("quantity").notNull(),
-    unitPriceMinor: bigint("unit_price_minor", { mode: "number" }).notNull(),
-    taxBasisPoints: integer("tax_basis_points").notNull().default(0),
+    ...pricedLineColumns(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
   (t) => [
@@ -359,8 +379,7 @@ export const lineItems = pgTable(
       columns: [t.orgId, t.appointmentId],
       foreignColumns: [appointments.orgId, appointments.id],
     }).onDelete("cascade"),
-    foreignKey({ columns: [t.orgId, t.serviceId], foreignColumns: [services.orgId, services.id] }),
-    foreignKey({ columns: [t.orgId, t.partId], foreignColumns: [parts.orgId, parts.id] }),
+    ...pricedLineCatalogKeys(t),
     check("line_items_quantity", sql`${t.quantity} > 0`),
     index("line_items_work_order").on(t.orgId, t.workOrderId),
   ],

@@ -19,7 +19,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { companies, contacts } from "./crm";
-import { LINE_ITEM_KINDS, parts, serviceLocations, services, workOrders } from "./fsm";
+import { pricedLineCatalogKeys, pricedLineColumns, serviceLocations, workOrders } from "./fsm";
 import { organizations } from "./orgs";
 
 /** "overdue" is never stored: a sent invoice past its due date is shown as overdue. */
@@ -91,13 +91,7 @@ export const invoiceLines = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: uuid("org_id").notNull(),
     invoiceId: uuid("invoice_id").notNull(),
-    kind: text("kind", { enum: LINE_ITEM_KINDS }).notNull(),
-    serviceId: uuid("service_id"),
-    partId: uuid("part_id"),
-    description: text("description").notNull(),
-    quantity: integer("quantity").notNull(),
-    unitPriceMinor: bigint("unit_price_minor", { mode: "number" }).notNull(),
-    taxBasisPoints: integer("tax_basis_points").notNull().default(0),
+    ...pricedLineColumns(),
     /** The line's place in the list, from 1. */
     position: integer("position").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
@@ -107,8 +101,7 @@ export const invoiceLines = pgTable(
       columns: [t.orgId, t.invoiceId],
       foreignColumns: [invoices.orgId, invoices.id],
     }).onDelete("cascade"),
-    foreignKey({ columns: [t.orgId, t.serviceId], foreignColumns: [services.orgId, services.id] }),
-    foreignKey({ columns: [t.orgId, t.partId], foreignColumns: [parts.orgId, parts.id] }),
+    ...pricedLineCatalogKeys(t),
     check("invoice_lines_quantity", sql`${t.quantity} > 0`),
     check("invoice_lines_tax", sql`${t.taxBasisPoints} between 0 and 10000`),
     index("invoice_lines_invoice").on(t.orgId, t.invoiceId),

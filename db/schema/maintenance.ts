@@ -4,7 +4,6 @@
 // however often or however concurrently the job runs.
 import { sql } from "drizzle-orm";
 import {
-  bigint,
   boolean,
   check,
   date,
@@ -21,10 +20,9 @@ import {
 import { companies, contacts } from "./crm";
 import {
   assets,
-  LINE_ITEM_KINDS,
-  parts,
+  pricedLineCatalogKeys,
+  pricedLineColumns,
   serviceLocations,
-  services,
   skills,
   WORK_ORDER_PRIORITIES,
   workOrders,
@@ -93,13 +91,7 @@ export const maintenancePlanLines = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: uuid("org_id").notNull(),
     planId: uuid("plan_id").notNull(),
-    kind: text("kind", { enum: LINE_ITEM_KINDS }).notNull(),
-    serviceId: uuid("service_id"),
-    partId: uuid("part_id"),
-    description: text("description").notNull(),
-    quantity: integer("quantity").notNull(),
-    unitPriceMinor: bigint("unit_price_minor", { mode: "number" }).notNull(),
-    taxBasisPoints: integer("tax_basis_points").notNull().default(0),
+    ...pricedLineColumns(),
     /** The line's place in the list, from 1. */
     position: integer("position").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
@@ -109,8 +101,7 @@ export const maintenancePlanLines = pgTable(
       columns: [t.orgId, t.planId],
       foreignColumns: [maintenancePlans.orgId, maintenancePlans.id],
     }).onDelete("cascade"),
-    foreignKey({ columns: [t.orgId, t.serviceId], foreignColumns: [services.orgId, services.id] }),
-    foreignKey({ columns: [t.orgId, t.partId], foreignColumns: [parts.orgId, parts.id] }),
+    ...pricedLineCatalogKeys(t),
     check("maintenance_plan_lines_quantity", sql`${t.quantity} > 0`),
     index("maintenance_plan_lines_plan").on(t.orgId, t.planId),
   ],
