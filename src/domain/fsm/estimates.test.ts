@@ -1,7 +1,7 @@
 // Estimates against a real database: totals, who sees which, the state machine, expiry, and
 // acceptance making exactly one work order.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { and, eq, like } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   companies,
   contacts,
@@ -15,6 +15,7 @@ import {
 } from "../../../db/schema";
 import { createOrg, type Fixture } from "../../../test/helpers";
 import type { Ctx } from "../context";
+import { documentHistory } from "../events/documentHistory";
 import { createTicket } from "../tickets/commands";
 import {
   canTransitionEstimate,
@@ -131,16 +132,7 @@ async function sent(subject?: string, validUntil?: string) {
 }
 
 const eventTypes = async (estimateId: string) =>
-  (
-    await org
-      .ctx("admin")
-      .db.select({ type: events.type, data: events.data })
-      .from(events)
-      .where(and(eq(events.orgId, org.orgId), like(events.type, "estimate.%")))
-  )
-    // Through some drivers the data comes back as the JSON text of the object.
-    .filter((e) => (typeof e.data === "string" ? JSON.parse(e.data) : e.data).estimateId === estimateId)
-    .map((e) => e.type);
+  (await documentHistory(org.ctx("admin").db, org.orgId, "estimate", estimateId)).map((e) => e.type);
 
 describe("numbers and rules", () => {
   test("EST-000012 formats and parses", () => {

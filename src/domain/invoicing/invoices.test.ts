@@ -1,11 +1,10 @@
 // Invoices against a real database: totals and rounding, gapless numbers, the state machine, one
 // invoice per work order, payments, who sees which, and the PDF.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { and, eq, like } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   companies,
   contacts,
-  events,
   invoices,
   outboxMessages,
   parts,
@@ -14,6 +13,7 @@ import {
 } from "../../../db/schema";
 import { createOrg, type Fixture } from "../../../test/helpers";
 import type { Ctx } from "../context";
+import { documentHistory } from "../events/documentHistory";
 import { addLineItem, createWorkOrder } from "../fsm/workOrders";
 import {
   addInvoiceLine,
@@ -139,15 +139,7 @@ async function sent(subject?: string, price?: string) {
 }
 
 const eventTypes = async (invoiceId: string) =>
-  (
-    await org
-      .ctx("admin")
-      .db.select({ type: events.type, data: events.data })
-      .from(events)
-      .where(and(eq(events.orgId, org.orgId), like(events.type, "invoice.%")))
-  )
-    .filter((e) => (typeof e.data === "string" ? JSON.parse(e.data) : e.data).invoiceId === invoiceId)
-    .map((e) => e.type);
+  (await documentHistory(org.ctx("admin").db, org.orgId, "invoice", invoiceId)).map((e) => e.type);
 
 describe("numbers and rules", () => {
   test("INV-000012 formats and parses", () => {
