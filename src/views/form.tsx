@@ -124,3 +124,38 @@ export function AttachmentsField({ label = "Attachments", error }: { label?: str
     </Field>
   );
 }
+
+/**
+ * A list's filter form that works without JavaScript: a search box, a status choice, any other
+ * choices the list has (as children), and the button.
+ */
+export function SearchFilters({
+  action,
+  placeholder,
+  q,
+  status,
+  statusOptions,
+  children,
+}: {
+  action: string;
+  placeholder: string;
+  q: string | undefined;
+  status: string | undefined;
+  statusOptions: { value: string; label: string }[];
+  children?: unknown;
+}) {
+  return (
+    <form class="filters" method="get" action={action}>
+      <label class="sr" for="q">
+        Search
+      </label>
+      <input id="q" type="search" name="q" placeholder={placeholder} value={q ?? ""} />
+      <label class="sr" for="status">
+        Status
+      </label>
+      <Select name="status" value={status} blank="Any status" options={statusOptions} />
+      {children as "safe"}
+      <button type="submit">Filter</button>
+    </form>
+  );
+}

@@ -7,7 +7,7 @@ import type { EstimateDetail, EstimateFilters, EstimateListRow } from "../../dom
 import { formatMoney } from "../../domain/fsm/money";
 import { formatWorkOrderNumber } from "../../domain/fsm/rules";
 import type { WorkOrderChoices } from "../../domain/fsm/workOrders";
-import { CsrfField, ErrorSummary, Field, Select } from "../form";
+import { CsrfField, ErrorSummary, Field, SearchFilters, Select } from "../form";
 import { formatDateTime, formatTicketNumber, humanize } from "../format";
 import { Page, type Viewer } from "../layout";
 import { DocumentHistory, DocumentTitle, Fact } from "./documents";
@@ -48,17 +48,13 @@ export function EstimateListPage({
           New estimate
         </a>
       </p>
-      <form class="filters" method="get" action="/fsm/estimates">
-        <label class="sr" for="q">
-          Search
-        </label>
-        <input id="q" type="search" name="q" placeholder="Subject or EST number" value={filters.q ?? ""} />
-        <label class="sr" for="status">
-          Status
-        </label>
-        <Select name="status" value={filters.status} blank="Any status" options={statusOptions} />
-        <button type="submit">Filter</button>
-      </form>
+      <SearchFilters
+        action="/fsm/estimates"
+        placeholder="Subject or EST number"
+        q={filters.q}
+        status={filters.status}
+        statusOptions={statusOptions}
+      />
       {rows.length === 0 ? (
         <p class="empty">No estimates match.</p>
       ) : (

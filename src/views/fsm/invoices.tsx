@@ -13,7 +13,7 @@ import {
   SHOWN_INVOICE_STATUSES,
   type ShownInvoiceStatus,
 } from "../../domain/invoicing/rules";
-import { CsrfField, ErrorSummary, Field, Select } from "../form";
+import { CsrfField, ErrorSummary, Field, SearchFilters, Select } from "../form";
 import { formatDateTime, humanize } from "../format";
 import { Page, type Viewer } from "../layout";
 import { DocumentHistory, DocumentTitle, Fact } from "./documents";
@@ -76,23 +76,13 @@ export function InvoiceListPage({
       ) : (
         ""
       )}
-      <form class="filters" method="get" action="/fsm/invoices">
-        <label class="sr" for="q">
-          Search
-        </label>
-        <input
-          id="q"
-          type="search"
-          name="q"
-          placeholder="INV number, customer or subject"
-          value={filters.q ?? ""}
-        />
-        <label class="sr" for="status">
-          Status
-        </label>
-        <Select name="status" value={filters.status} blank="Any status" options={statusOptions} />
-        <button type="submit">Filter</button>
-      </form>
+      <SearchFilters
+        action="/fsm/invoices"
+        placeholder="INV number, customer or subject"
+        q={filters.q}
+        status={filters.status}
+        statusOptions={statusOptions}
+      />
       {rows.length === 0 ? (
         <p class="empty">No invoices match.</p>
       ) : (

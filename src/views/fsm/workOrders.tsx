@@ -25,7 +25,7 @@ import type {
   WorkOrderListRow,
 } from "../../domain/fsm/workOrders";
 import { formatInvoiceNumber } from "../../domain/invoicing/rules";
-import { CsrfField, ErrorSummary, Field, Notice, Select } from "../form";
+import { CsrfField, ErrorSummary, Field, Notice, SearchFilters, Select } from "../form";
 import { contactLabel, formatDateTime, formatTicketNumber, humanize, priorityLabel } from "../format";
 import { Page, type Viewer } from "../layout";
 import { VisitPartsSection } from "./inventory";
@@ -74,15 +74,13 @@ export function WorkOrderListPage({
       ) : (
         ""
       )}
-      <form class="filters" method="get" action="/fsm/work-orders">
-        <label class="sr" for="q">
-          Search
-        </label>
-        <input id="q" type="search" name="q" placeholder="Subject or WO number" value={filters.q ?? ""} />
-        <label class="sr" for="status">
-          Status
-        </label>
-        <Select name="status" value={filters.status} blank="Any status" options={statusOptions} />
+      <SearchFilters
+        action="/fsm/work-orders"
+        placeholder="Subject or WO number"
+        q={filters.q}
+        status={filters.status}
+        statusOptions={statusOptions}
+      >
         <label class="sr" for="priority">
           Priority
         </label>
@@ -96,8 +94,7 @@ export function WorkOrderListPage({
           blank="Any technician"
           options={technicians.map((t) => ({ value: t.id, label: t.name }))}
         />
-        <button type="submit">Filter</button>
-      </form>
+      </SearchFilters>
       {rows.length === 0 ? (
         <p class="empty">No work orders match.</p>
       ) : (
