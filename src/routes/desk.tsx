@@ -364,20 +364,20 @@ type SidePanels = Awaited<ReturnType<typeof sidePanels>>;
 
 /** The ticket page's side panels, as the viewer sees them (their timer, whether they follow it). */
 async function sidePanels(ctx: Ctx, ticket: TicketDetail["ticket"]) {
-  const [workOrders, time, catalog, relations] = await Promise.all([
+  const [workOrders, time, relations] = await Promise.all([
     workOrdersForTicket(ctx, ticket.id),
     ticketTime(ctx, ticket.id),
-    readCatalog(ctx),
     ticketRelations(ctx, ticket),
   ]);
-  return { workOrders, time, catalog, relations };
+  return { workOrders, time, relations };
 }
 
 /**
  * The ticket page's data. The thread and history are reused while the ticket's latest event stays
- * the same (every change to a ticket appends one); the side panels — work orders, time, catalog,
- * links, followers and merges, which other tickets' changes move too — while the organization's
- * latest event stays the same (every one of those changes appends an event of the organization).
+ * the same (every change to a ticket appends one); the side panels — work orders, time, links,
+ * followers and merges, which other tickets' changes move too — and the organization's catalog (the
+ * list page's copy) while the organization's latest event stays the same (every one of those changes
+ * appends an event of the organization).
  * Who may see the ticket is checked every time; macros and SLA clocks are read every time (macros
  * change without events, clocks with time).
  */
@@ -400,14 +400,17 @@ export async function ticketPageProps(
     organizationTimeZone(deps.database.db, ctx.actor.orgId),
     canWork ? listMacros(ctx) : [],
   ]);
+  const org = ctx.actor.orgId;
   const panelKey = `${key}|${ctx.actor.userId ?? ""}|${ctx.actor.role}`;
-  const [sla, panels] = await Promise.all([
+  const [sla, panels, catalog] = await Promise.all([
     // Clocks move with time, not only with events: computed on every request from the cached log.
     ticketSla(ctx, detail.ticket, detail.history),
     panelSnapshots.get(panelKey, orgVersion, at) ??
       sidePanels(ctx, detail.ticket).then((fresh) => panelSnapshots.set(panelKey, orgVersion, at, fresh)),
+    catalogSnapshots.get(org, orgVersion, at) ??
+      readCatalog(ctx).then((fresh) => catalogSnapshots.set(org, orgVersion, at, fresh)),
   ]);
-  const { workOrders, time, catalog } = panels;
+  const { workOrders, time } = panels;
   const relations = { data: panels.relations, time };
   return {
     csrf,
