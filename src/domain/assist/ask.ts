@@ -200,15 +200,10 @@ const firstResponseTime: Handler = async (db, orgId, slots, range) => {
   const rows = rowsOf<{ key: string; minutes: number; n: number }>(
     await db.execute(sql`
       select ${grouped ? group.expr : sql`'All'`} as key,
-             avg(extract(epoch from r.first_at - t.created_at) / 60)::float8 as minutes, count(*)::int as n
+             avg(extract(epoch from t.first_replied_at - t.created_at) / 60)::float8 as minutes, count(*)::int as n
       from tickets t
-      join lateral (
-        select min(m.created_at) as first_at from ticket_messages m
-        where m.org_id = t.org_id and m.ticket_id = t.id and m.kind = 'reply' and m.author_user_id is not null
-          and m.created_at > t.created_at -- a ticket staff wrote down starts with their own message
-      ) r on r.first_at is not null
       ${grouped ? group.joins : sql``}
-      where t.org_id = ${orgId} and ${when} and ${slots.priority ? sql`t.priority = ${slots.priority}` : sql`true`}
+      where t.org_id = ${orgId} and ${when} and t.first_replied_at is not null and ${slots.priority ? sql`t.priority = ${slots.priority}` : sql`true`}
         and ${inZone(slots.zone)} and ${inTeam(slots.team)}
       group by 1 order by 2 limit 20`),
   );

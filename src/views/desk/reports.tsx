@@ -2,20 +2,16 @@
 
 import { formatMoney } from "../../domain/fsm/money";
 import { type DeskReport, REPORT_PERIODS } from "../../domain/reports/overview";
+import { formatDuration } from "../../domain/sla/text";
 import { dateTimeFormat } from "../../domain/time/formats";
 import { humanize } from "../format";
 import { Page, type Viewer } from "../layout";
 
 const percent = (share: number | null) => (share === null ? "—" : `${Math.round(share * 100)}%`);
 
-/** 95 → "1 h 35 min"; 2,000 → "1 d 9 h". */
-export function minutesText(minutes: number | null): string {
-  if (minutes === null) return "—";
-  const m = Math.round(minutes);
-  if (m < 60) return `${m} min`;
-  if (m < 24 * 60) return `${Math.floor(m / 60)} h ${m % 60} min`;
-  return `${Math.floor(m / (24 * 60))} d ${Math.floor((m % (24 * 60)) / 60)} h`;
-}
+/** 95 → "1 h 35 m", in the words of the SLA explanations; a dash when there is nothing to measure. */
+const minutesText = (minutes: number | null) =>
+  minutes === null ? "—" : formatDuration(Math.round(minutes) * 60_000);
 
 export function ReportsPage({
   csrf,
