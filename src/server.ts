@@ -10,6 +10,7 @@ import { EventBus } from "./domain/events/bus";
 import { FileStore } from "./domain/files/store";
 import { productQueues, SCHEDULES } from "./domain/jobs/catalog";
 import { JobRunner } from "./domain/jobs/runner";
+import { startJobThread } from "./workers/jobs-client";
 
 const started = performance.now();
 const config = loadConfig();
@@ -30,9 +31,11 @@ const app = buildApp({ database, config, bus, files, clock: () => new Date() });
 // Room for several attachments per message; each file is checked against the limit on its own.
 app.listen({ port: config.port, maxRequestBodySize: config.maxUploadBytes * 4 + 1024 * 1024 });
 
-// Jobs run in every app server; the queue makes sure each is done once.
-const jobRunner = new JobRunner({ database, queues: productQueues(config, files), schedules: SCHEDULES });
-await jobRunner.start();
+// Jobs run in every app server; the queue makes sure each is done once. On Postgres they run on a
+// thread of their own at a lower priority (src/workers/jobs.ts); the embedded database belongs to
+// this thread, so with it they run here.
+const jobs =
+  database.kind === "postgres" ? await startJobThread() : await startInlineJobs(database, config, files);
 
 // Incoming mail straight from an MX relay, when INBOUND_SMTP_PORT is set.
 const inboundSmtp = config.inboundSmtpPort
@@ -58,11 +61,25 @@ if (config.demo) {
   }
 }
 
+async function startInlineJobs(
+  db: typeof database,
+  settings: typeof config,
+  store: FileStore,
+): Promise<{ stop(): Promise<void> }> {
+  const runner = new JobRunner({
+    database: db,
+    queues: productQueues(settings, store),
+    schedules: SCHEDULES,
+  });
+  await runner.start();
+  return runner;
+}
+
 async function shutdown(signal: string) {
   console.log(`${signal}: shutting down…`);
   await app.stop();
   await inboundSmtp?.close();
-  await jobRunner.stop();
+  await jobs.stop();
   closeTransports();
   await bus.close();
   await database.close();

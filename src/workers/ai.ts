@@ -118,10 +118,12 @@ async function handle(request: AiWorkerRequest): Promise<unknown> {
   }
 }
 
-self.onmessage = async (event: MessageEvent<AiWorkerRequest>) => {
-  const { id } = event.data;
+/** Requests arrive as JSON text (see ai-client.ts); answers go back as plain objects. */
+self.onmessage = async (event: MessageEvent<string>) => {
+  const request = JSON.parse(event.data) as AiWorkerRequest;
+  const { id } = request;
   try {
-    self.postMessage({ id, ok: true, result: await handle(event.data) } satisfies AiWorkerResponse);
+    self.postMessage({ id, ok: true, result: await handle(request) } satisfies AiWorkerResponse);
   } catch (error) {
     self.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
   }

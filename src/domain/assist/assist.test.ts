@@ -6,7 +6,15 @@
 // organization never reaches another's predictions.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { aiFeedback, aiPredictions, aiSettings, contacts, events, tickets } from "../../../db/schema";
+import {
+  aiFeedback,
+  aiPredictions,
+  aiSettings,
+  contacts,
+  events,
+  ticketMessages,
+  tickets,
+} from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase } from "../../../test/helpers";
 import { saveRule } from "../automation/rules";
 import { customerActor } from "../context";
@@ -341,6 +349,32 @@ describe("similar tickets on arrival: the candidates", () => {
     expect(ids).toContain(ownOld.id);
     expect(ids).toContain(othersRecent.id);
     expect(ids).not.toContain(othersOld.id);
+  });
+
+  test("a candidate whose first message changed is compared by its new text", async () => {
+    const fixture = await createOrg("SimilarEdited");
+    const { db } = await testDatabase();
+    const outage = "The internet connection in the Penang branch office has been down since this morning";
+    const candidate = await customerTicket(fixture, "Printer", "The printer on level two jams", at(0));
+    const first = await customerTicket(fixture, "Internet down", outage, at(1));
+    await findSimilarOnArrival(db, fixture.orgId, first.id, at(2), LOCAL);
+    const before = (await latestPredictions(db, fixture.orgId, first.id)).get("similar")!;
+    expect((before.detail.items as { id: string }[]).map((i) => i.id)).not.toContain(candidate.id);
+
+    // The first message now tells of the outage (as a redaction or an edit would change it); the
+    // change moves the ticket's updated_at, so the remembered text is not used again.
+    await db
+      .update(ticketMessages)
+      .set({ body: outage })
+      .where(eq(ticketMessages.id, candidate.firstMessageId));
+    await db
+      .update(tickets)
+      .set({ updatedAt: at(3) })
+      .where(eq(tickets.id, candidate.id));
+    const second = await customerTicket(fixture, "Internet down", outage, at(4));
+    await findSimilarOnArrival(db, fixture.orgId, second.id, at(5), LOCAL);
+    const after = (await latestPredictions(db, fixture.orgId, second.id)).get("similar")!;
+    expect((after.detail.items as { id: string }[]).map((i) => i.id)).toContain(candidate.id);
   });
 });
 

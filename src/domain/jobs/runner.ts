@@ -64,6 +64,8 @@ export class JobRunner {
   private stopping = false;
   private passes: Promise<void> = Promise.resolve();
   private passPending = false;
+  /** Queues the pending pass claims from; undefined: all. */
+  private wanted: Set<string> | undefined = new Set();
   private schedulesCheckedAt: Date | undefined;
   private timers: ReturnType<typeof setInterval>[] = [];
   private unlisten?: () => Promise<void>;
@@ -91,7 +93,7 @@ export class JobRunner {
   async start(): Promise<void> {
     await defineSchedules(this.db, this.options.schedules ?? [], this.clock());
     this.unlisten = await this.options.database.listen(JOBS_CHANNEL, (queue) => {
-      if (this.queues.has(queue)) this.wake();
+      if (this.queues.has(queue)) this.wake(queue);
     });
     this.timers.push(setInterval(() => this.wake(), this.pollMs));
     this.timers.push(setInterval(() => void this.renewLeases(), Math.max(250, this.leaseMs / 3)));
@@ -99,13 +101,22 @@ export class JobRunner {
     this.wake();
   }
 
-  /** Asks for a pass soon; requests made while one is waiting to start share it. */
-  wake(): void {
-    if (this.stopping || this.passPending) return;
+  /**
+   * Asks for a pass soon, over one queue (a job of it was queued or finished) or all of them (the
+   * poll); requests made while one is waiting to start share it. Claiming from the one queue that
+   * changed, not from all twenty-odd, keeps a busy worker from asking hundreds of times a second.
+   */
+  wake(queue?: string): void {
+    if (this.stopping) return;
+    if (queue === undefined) this.wanted = undefined;
+    else this.wanted?.add(queue);
+    if (this.passPending) return;
     this.passPending = true;
     void this.serialized(() => {
       this.passPending = false;
-      return this.pass();
+      const queues = this.wanted;
+      this.wanted = new Set();
+      return this.pass(queues);
     }).catch((error) => this.log(`jobs: pass failed: ${error instanceof Error ? error.message : error}`));
   }
 
@@ -123,12 +134,13 @@ export class JobRunner {
     return result;
   }
 
-  /** Enqueues due schedules, then claims and starts jobs for every queue with a free slot. */
-  private async pass(): Promise<number> {
+  /** Enqueues due schedules, then claims and starts jobs for each queue asked for (all by default) with a free slot. */
+  private async pass(only?: Set<string>): Promise<number> {
     if (this.stopping) return 0;
     await this.enqueueSchedulesEverySecond();
     let started = 0;
     for (const definition of this.queues.values()) {
+      if (only && !only.has(definition.queue)) continue;
       const free = definition.concurrency - this.countRunning(definition.queue);
       if (free <= 0) continue;
       const claimed = await claimJobs(this.db, {
@@ -206,7 +218,7 @@ export class JobRunner {
     const abort = new AbortController();
     const done = this.execute(job, definition, abort).finally(() => {
       this.running.delete(job.id);
-      this.wake();
+      this.wake(job.queue);
     });
     this.running.set(job.id, { job, abort, done });
   }
