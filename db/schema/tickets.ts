@@ -101,7 +101,7 @@ export const tickets = pgTable(
     index("tickets_org_created").on(t.orgId, t.createdAt, t.id),
     index("tickets_org_contact").on(t.orgId, t.contactId, t.updatedAt),
     index("tickets_tags").using("gin", t.tags),
-    index("tickets_search").using("gin", t.search),
+    index("tickets_search").using("gin", t.search).with({ fastupdate: false }),
     index("tickets_org_sla_due")
       .on(t.orgId, sql`coalesce(${t.slaNextDueAt}, '9999-12-31 00:00:00+00'::timestamptz)`, t.id)
       .where(sql`status in ('new','open','pending','on_hold')`),
@@ -175,7 +175,7 @@ export const ticketSearch = pgTable(
     foreignKey({ columns: [t.orgId, t.ticketId], foreignColumns: [tickets.orgId, tickets.id] }).onDelete(
       "cascade",
     ),
-    index("ticket_search_document").using("gin", t.document),
+    index("ticket_search_document").using("gin", t.document).with({ fastupdate: false }),
   ],
 );
 

@@ -21,10 +21,19 @@ export async function nextNumber(tx: DbOrTx, orgId: string, name: string): Promi
  */
 export const UNNUMBERED = sql<number>`-pg_backend_pid()`;
 
+/** The number a ticket created in a transaction of its own took as it committed (migration 0046). */
+export async function committedNumber(db: DbOrTx, orgId: string, ticketId: string): Promise<number> {
+  const result = await db.execute<{ number: string | number }>(
+    sql`select number from tickets where org_id = ${orgId} and id = ${ticketId}`,
+  );
+  return Number(rowsOf<{ number: string | number }>(result)[0].number);
+}
+
 /**
  * Gives a ticket inserted with UNNUMBERED its number, and its "ticket.created" event (`createdSeq`)
- * the number too, in one statement: the last of the creating transaction, so the organization's
- * counter row is locked only from here to the commit.
+ * the number too, in one statement: for a creation inside a caller's transaction, which may show
+ * the number before it commits. The last statement of the creation, so the organization's counter
+ * row is locked from here to that commit.
  */
 export async function numberTicket(tx: DbOrTx, orgId: string, ticketId: string, createdSeq: number) {
   const result = await tx.execute<{ value: string | number }>(sql`

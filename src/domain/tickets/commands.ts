@@ -3,6 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import { and, eq, gt, inArray, isNull, ne, or } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import {
   attachments,
   type Channel,
@@ -27,7 +28,7 @@ import type { StoredFile } from "../files/store";
 import { isTextChannel, queueText } from "../messaging/outbound";
 import { notifyUsers } from "../notifications/notify";
 import { readConfigStamp } from "../orgs/config";
-import { formatTicketNumber, nextNumber, numberTicket, UNNUMBERED } from "../orgs/counters";
+import { committedNumber, formatTicketNumber, nextNumber, numberTicket, UNNUMBERED } from "../orgs/counters";
 import { afterMessage, afterStatusChange } from "../relations/followers";
 import { openChildrenProblem } from "../relations/links";
 import { requestRating } from "../satisfaction/survey";
@@ -163,7 +164,11 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       : "portal"
     : (input.channel ?? (ctx.actor.kind === "api" ? "api" : "phone"));
 
-  return ctx.db.transaction(async (tx) => {
+  // In a transaction of its own, the ticket takes its number as that transaction commits
+  // (migration 0046), so the organization's counter is locked only while the commit runs. Inside a
+  // caller's transaction the number is taken here: the caller may show it before its commit.
+  const ownTransaction = !(ctx.db instanceof PgTransaction);
+  const created = await ctx.db.transaction(async (tx) => {
     contact ??= await findOrCreateContact(
       tx,
       ctx.actor.orgId,
@@ -250,10 +255,12 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       messageId: isCustomer ? messageId : undefined,
       triage: true,
     });
-    if (earlyNumber === undefined)
+    if (earlyNumber === undefined && !ownTransaction)
       ticket.number = await numberTicket(tx, ctx.actor.orgId, ticket.id, created);
     return { ...ticket, firstMessageId: messageId };
   });
+  if (created.number < 0) created.number = await committedNumber(ctx.db, ctx.actor.orgId, created.id);
+  return created;
 }
 
 /** A ticket's SLA facts and log as its creation wrote them (no company, so no tier to read). */

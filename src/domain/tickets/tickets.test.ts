@@ -38,7 +38,7 @@ describe("numbers", () => {
     expect(numbers).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
   });
 
-  test("are gapless when some are taken at the start, most at the end, and some rolled back", async () => {
+  test("are gapless when some are taken at the start, most at commit, some inside a caller's transaction, and some rolled back", async () => {
     const fresh = await createOrg("Late numbers");
     const { db } = await testDatabase();
     // Assigned to someone else: notified with the number, so it is taken before the ticket row.
@@ -66,8 +66,20 @@ describe("numbers", () => {
           if (!String(error).includes("Rollback")) throw error;
           return undefined;
         });
+    // Inside a caller's transaction that commits: the caller sees the number before its commit.
+    const nested = (i: number) =>
+      db.transaction(async (tx) => {
+        const ticket = await createTicket(
+          { ...fresh.ctx("agent"), db: tx as unknown as typeof db },
+          { subject: `Nested ${i}`, body: "x", requesterEmail: "c@client.test" },
+        );
+        expect(ticket.number).toBeGreaterThan(0);
+        return ticket;
+      });
     const created = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => (i % 8 === 0 ? failing() : i % 3 === 0 ? early(i) : late(i))),
+      Array.from({ length: 24 }, (_, i) =>
+        i % 8 === 0 ? failing() : i % 5 === 0 ? nested(i) : i % 3 === 0 ? early(i) : late(i),
+      ),
     );
     const made = created.filter((t) => t !== undefined);
     const rows = await db
