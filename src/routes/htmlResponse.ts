@@ -18,10 +18,12 @@ export function htmlResponse(
   if (!headers.has("content-type")) headers.set("content-type", "text/html; charset=utf-8");
   headers.append("vary", "accept-encoding");
   const status = typeof set.status === "number" ? set.status : 200;
-  const bytes = Buffer.from(value);
-  if (bytes.length >= MIN_GZIP_BYTES && acceptsGzip(request)) {
+  // The string goes to Bun as it is: copying a 60 KB page into a Buffer first, only to learn its
+  // size, was a sixth of the desk list's CPU. Its length in UTF-16 units is no more than its UTF-8
+  // bytes, so it errs on the side of not compressing a page just under the threshold.
+  if (value.length >= MIN_GZIP_BYTES && acceptsGzip(request)) {
     headers.set("content-encoding", "gzip");
-    return new Response(Bun.gzipSync(bytes, { level: 6 }), { status, headers });
+    return new Response(Bun.gzipSync(value, { level: 6 }), { status, headers });
   }
-  return new Response(bytes, { status, headers });
+  return new Response(value, { status, headers });
 }
