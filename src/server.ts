@@ -8,8 +8,7 @@ import { closeTransports } from "./domain/email/delivery";
 import { startInboundSmtp } from "./domain/email/listener";
 import { EventBus } from "./domain/events/bus";
 import { FileStore } from "./domain/files/store";
-import { productQueues, SCHEDULES } from "./domain/jobs/catalog";
-import { JobRunner } from "./domain/jobs/runner";
+import { productJobRunner } from "./domain/jobs/catalog";
 import { startJobThread } from "./workers/jobs-client";
 
 const started = performance.now();
@@ -34,8 +33,13 @@ app.listen({ port: config.port, maxRequestBodySize: config.maxUploadBytes * 4 + 
 // Jobs run in every app server; the queue makes sure each is done once. On Postgres they run on a
 // thread of their own at a lower priority (src/workers/jobs.ts); the embedded database belongs to
 // this thread, so with it they run here.
-const jobs =
-  database.kind === "postgres" ? await startJobThread() : await startInlineJobs(database, config, files);
+let jobs: { stop(): Promise<void> };
+if (database.kind === "postgres") jobs = await startJobThread();
+else {
+  const runner = productJobRunner(database, config, files);
+  await runner.start();
+  jobs = runner;
+}
 
 // Incoming mail straight from an MX relay, when INBOUND_SMTP_PORT is set.
 const inboundSmtp = config.inboundSmtpPort
@@ -59,20 +63,6 @@ if (config.demo) {
   for (const account of ["admin", "agent", "supervisor", "dispatcher", "tech", "customer"]) {
     console.log(`  ${account}@demo.test`);
   }
-}
-
-async function startInlineJobs(
-  db: typeof database,
-  settings: typeof config,
-  store: FileStore,
-): Promise<{ stop(): Promise<void> }> {
-  const runner = new JobRunner({
-    database: db,
-    queues: productQueues(settings, store),
-    schedules: SCHEDULES,
-  });
-  await runner.start();
-  return runner;
 }
 
 async function shutdown(signal: string) {

@@ -39,8 +39,12 @@ export function startJobThread(options: { log?: (message: string) => void; resta
         if (event.data.kind === "stopped") resolve();
       };
     });
-    worker.postMessage({ kind: "stop" } satisfies JobThreadCommand);
-    await Promise.race([stopped, Bun.sleep(STOP_TIMEOUT_MS)]);
+    try {
+      worker.postMessage({ kind: "stop" } satisfies JobThreadCommand);
+      await Promise.race([stopped, Bun.sleep(STOP_TIMEOUT_MS)]);
+    } catch {
+      // A thread that had failed and not yet been started again has nothing to hand back.
+    }
     worker.terminate();
   };
 

@@ -10,8 +10,7 @@ import { loadConfig } from "../config";
 import { stopAiWorker } from "../domain/assist/engine";
 import { closeTransports } from "../domain/email/delivery";
 import { FileStore } from "../domain/files/store";
-import { productQueues, SCHEDULES } from "../domain/jobs/catalog";
-import { JobRunner } from "../domain/jobs/runner";
+import { productJobRunner } from "../domain/jobs/catalog";
 
 /** What the thread tells the server. */
 export type JobThreadReport = { kind: "started" } | { kind: "stopped" };
@@ -32,7 +31,7 @@ try {
 const config = loadConfig();
 const database = await openDatabase(config);
 const files = new FileStore(join(config.dataDir, "files"), config.maxUploadBytes);
-const runner = new JobRunner({ database, queues: productQueues(config, files), schedules: SCHEDULES });
+const runner = productJobRunner(database, config, files);
 
 self.onmessage = async (event: MessageEvent<JobThreadCommand>) => {
   if (event.data.kind !== "stop") return;

@@ -1,5 +1,6 @@
 // Every queue the product runs and every recurring job, in one place.
 import { sql } from "drizzle-orm";
+import type { Database } from "../../../db/client";
 import type { Config } from "../../config";
 import { ASSIST_SCHEDULES, assistQueues } from "../assist/jobs";
 import { deleteOldRateLimits } from "../auth/rateLimit";
@@ -28,7 +29,7 @@ import { forgetClosedPages } from "../tickets/presence";
 import { webhookQueue } from "../webhooks/delivery";
 import type { Schedule } from "./queue";
 import { deleteFinishedJobs } from "./queue";
-import type { QueueDefinition } from "./runner";
+import { JobRunner, type QueueDefinition } from "./runner";
 
 const DIGEST_QUEUE = "notifications.digest";
 
@@ -259,3 +260,12 @@ export const SCHEDULES: Schedule[] = [
   { name: "preventive maintenance work orders", queue: MAINTENANCE_QUEUE, everySeconds: 86_400 },
   ...ASSIST_SCHEDULES,
 ];
+
+/** The runner of every product queue and schedule, as each app server (or its job thread) runs it. */
+export function productJobRunner(
+  database: Database,
+  config: Parameters<typeof productQueues>[0],
+  files: FileStore,
+): JobRunner {
+  return new JobRunner({ database, queues: productQueues(config, files), schedules: SCHEDULES });
+}
