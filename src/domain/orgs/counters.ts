@@ -30,24 +30,15 @@ export async function committedNumber(db: DbOrTx, orgId: string, ticketId: strin
 }
 
 /**
- * Gives a ticket inserted with UNNUMBERED its number, and its "ticket.created" event (`createdSeq`)
- * the number too, in one statement: for a creation inside a caller's transaction, which may show
- * the number before it commits. The last statement of the creation, so the organization's counter
- * row is locked from here to that commit.
+ * Gives a ticket inserted with UNNUMBERED its number, and its "ticket.created" event the number
+ * too (`number_ticket`, migration 0048, which the commit trigger also calls): for a creation inside a
+ * caller's transaction, which may show the number before it commits. The last statement of the
+ * creation, so the organization's counter row is locked from here to that commit.
  */
-export async function numberTicket(tx: DbOrTx, orgId: string, ticketId: string, createdSeq: number) {
-  const result = await tx.execute<{ value: string | number }>(sql`
-    with taken as (
-      insert into counters (org_id, name, value) values (${orgId}, 'ticket', 1)
-      on conflict (org_id, name) do update set value = counters.value + 1
-      returning value
-    ), numbered as (
-      update tickets set number = (select value from taken) where org_id = ${orgId} and id = ${ticketId}
-    ), announced as (
-      update events set data = data || jsonb_build_object('number', (select value from taken))
-      where org_id = ${orgId} and seq = ${createdSeq}
-    )
-    select value from taken`);
+export async function numberTicket(tx: DbOrTx, orgId: string, ticketId: string): Promise<number> {
+  const result = await tx.execute<{ value: string | number }>(
+    sql`select number_ticket(${orgId}, ${ticketId}) as value`,
+  );
   return Number(rowsOf<{ value: string | number }>(result)[0].value);
 }
 

@@ -233,7 +233,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
           }
         : {}),
     };
-    const created = await appendEvent(tx, ctx, {
+    await appendEvent(tx, ctx, {
       type: "ticket.created",
       ticketId: ticket.id,
       data: createdData,
@@ -256,7 +256,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       triage: true,
     });
     if (earlyNumber === undefined && !ownTransaction)
-      ticket.number = await numberTicket(tx, ctx.actor.orgId, ticket.id, created);
+      ticket.number = await numberTicket(tx, ctx.actor.orgId, ticket.id);
     return { ...ticket, firstMessageId: messageId };
   });
   if (created.number < 0) created.number = await committedNumber(ctx.db, ctx.actor.orgId, created.id);
