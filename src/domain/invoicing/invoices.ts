@@ -657,23 +657,26 @@ export async function listInvoices(ctx: Ctx, filters: InvoiceFilters, limit = 10
     where.push(number ? (or(text, eq(invoices.number, Number(number))) as SQL) : text);
   }
   const rows = await ctx.db
-    .select({
-      id: invoices.id,
-      number: invoices.number,
-      subject: invoices.subject,
-      status: shownStatus(today),
-      currency: invoices.currency,
-      issueDate: invoices.issueDate,
-      dueDate: invoices.dueDate,
-      updatedAt: invoices.updatedAt,
-      contactName: contacts.name,
-    })
+    .select({ ...listColumns(today), updatedAt: invoices.updatedAt, contactName: contacts.name })
     .from(invoices)
     .leftJoin(contacts, and(eq(contacts.orgId, invoices.orgId), eq(contacts.id, invoices.contactId)))
     .where(and(...where))
     .orderBy(desc(invoices.number))
     .limit(limit);
   return withAmounts(ctx.db, orgId, rows);
+}
+
+/** What both invoice lists show of an invoice (the staff list adds its customer and last change). */
+function listColumns(today: string) {
+  return {
+    id: invoices.id,
+    number: invoices.number,
+    subject: invoices.subject,
+    status: shownStatus(today),
+    currency: invoices.currency,
+    issueDate: invoices.issueDate,
+    dueDate: invoices.dueDate,
+  };
 }
 
 export type InvoiceListRow = Awaited<ReturnType<typeof listInvoices>>[number];
@@ -689,15 +692,7 @@ export async function listOwnInvoices(ctx: Ctx) {
     ? or(eq(invoices.contactId, ctx.actor.contactId), eq(invoices.companyId, companyId))
     : eq(invoices.contactId, ctx.actor.contactId);
   const rows = await ctx.db
-    .select({
-      id: invoices.id,
-      number: invoices.number,
-      subject: invoices.subject,
-      status: shownStatus(today),
-      currency: invoices.currency,
-      issueDate: invoices.issueDate,
-      dueDate: invoices.dueDate,
-    })
+    .select(listColumns(today))
     .from(invoices)
     .where(and(eq(invoices.orgId, orgId), sql`${invoices.status} <> 'draft'`, mine))
     .orderBy(desc(invoices.number))
