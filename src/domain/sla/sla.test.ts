@@ -3,7 +3,7 @@
 // the clock moved (never slept).
 import { beforeAll, describe, expect, test } from "bun:test";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
-import { events, jobs, slaPolicies, ticketSlaState, tickets } from "../../../db/schema";
+import { companies, contacts, events, jobs, slaPolicies, ticketSlaState, tickets } from "../../../db/schema";
 import { createOrg, type Fixture, testDatabase, testFiles } from "../../../test/helpers";
 import { loadConfig } from "../../config";
 import type { Ctx } from "../context";
@@ -224,6 +224,42 @@ describe("due times on the ticket row", () => {
     expect(first.status).toBe("breached");
     expect(first.explanation).toContain("policy Gold");
     expect(first.explanation).toContain("paused 2 h 10 m while pending");
+  });
+
+  test("a new ticket's due time follows its contact's company tier, as a full recomputation has it", async () => {
+    const { db } = await testDatabase();
+    const admin = at(org, "admin", "2026-12-21 09:00");
+    await savePolicy(admin, null, {
+      name: "Platinum",
+      position: 1,
+      companyTiers: ["platinum"],
+      targets: { normal_first_response: "30m", normal_resolution: "4h" },
+    });
+    const [company] = await db
+      .insert(companies)
+      .values({ orgId: org.orgId, name: "Petronas Twin Towers", tier: "platinum" })
+      .returning();
+    const [contact] = await db
+      .insert(contacts)
+      .values({ orgId: org.orgId, companyId: company.id, email: "facilities@klcc.test", name: "Facilities" })
+      .returning();
+    const ticket = await createTicket(at(org, "agent", "2026-12-21 10:00"), {
+      subject: "Lift stuck",
+      body: "Level 40.",
+      contactId: contact.id,
+    });
+    const stored = await row(ticket.id);
+    // 30 business minutes from Monday 10:00.
+    expect(stored.slaNextDueAt?.toISOString()).toBe("2026-12-21T02:30:00.000Z");
+    expect(stored.slaAttentionAt).not.toBeNull();
+    await refreshOrgSla(db, org.orgId, new Date("2026-12-21T02:00:00Z"));
+    const recomputed = await row(ticket.id);
+    expect(recomputed.slaPolicyId).toBe(stored.slaPolicyId);
+    expect(recomputed.slaNextDueAt).toEqual(stored.slaNextDueAt);
+    expect(recomputed.slaAttentionAt).toEqual(stored.slaAttentionAt);
+    await db
+      .delete(slaPolicies)
+      .where(and(eq(slaPolicies.orgId, org.orgId), eq(slaPolicies.name, "Platinum")));
   });
 
   test("the explanation names a holiday the target spans", async () => {

@@ -478,18 +478,9 @@ export async function refreshTicketSla(
    * The ticket was inserted by this transaction and nothing has recorded its SLA state yet: with
    * no active policy it has none to record, and its log need not be read.
    */
-  options: {
-    justCreated?: boolean;
-    /** The ticket's log and row as this transaction wrote them, when the caller knows them exactly. */
-    known?: { log: TicketEvent[]; row: SlaRow };
-  } = {},
+  options: { justCreated?: boolean } = {},
 ) {
   if (options.justCreated && rules && rules.policies.length === 0) return;
-  if (options.known && rules) {
-    const { log, row } = options.known;
-    await writeSlaStates(tx, orgId, [{ id: ticketId, stored: row, state: slaState(rules, row, log, now) }]);
-    return;
-  }
   const [org, log, rows] = await Promise.all([
     rules ?? loadOrgSla(tx, orgId),
     ticketLog(tx, orgId, ticketId),
@@ -504,6 +495,42 @@ export async function refreshTicketSla(
   if (!raw) return;
   const row = slaRowOf(raw);
   await writeSlaStates(tx, orgId, [{ id: ticketId, stored: row, state: slaState(org, row, log, now) }]);
+}
+
+/**
+ * The SLA state of a ticket about to be inserted, from the row and the "ticket.created" event its
+ * creation will write. It goes into the INSERT, so a new row is written once instead of inserted
+ * and then updated (an update of these columns rewrites every index of the row). Only for a
+ * creation in which nothing else changes the ticket before it commits (no rule, no assignment).
+ */
+export async function slaOfNewTicket(
+  tx: DbOrTx,
+  rules: OrgSla,
+  ticket: Omit<TicketSlaFacts, "companyTier"> & { orgId: string; companyId: string | null },
+  createdData: Record<string, unknown>,
+  now: Date,
+): Promise<TicketSlaState> {
+  if (rules.policies.length === 0) return NO_SLA;
+  const [company] = ticket.companyId
+    ? await tx
+        .select({ tier: companies.tier })
+        .from(companies)
+        .where(and(eq(companies.orgId, ticket.orgId), eq(companies.id, ticket.companyId)))
+    : [];
+  // As the log will read it back: JSON, without the keys whose value is undefined.
+  const log = [{ type: "ticket.created", createdAt: now, data: JSON.parse(JSON.stringify(createdData)) }];
+  return slaState(rules, { ...ticket, companyTier: company?.tier ?? null }, log, now);
+}
+
+/** Stores a new ticket's look-in time and plan, after its row went in with `slaOfNewTicket`'s state. */
+export async function recordNewTicketLook(
+  tx: DbOrTx,
+  orgId: string,
+  ticketId: string,
+  state: TicketSlaState,
+) {
+  const inserted = { ...state, slaAttentionAt: null, slaPlan: null, slaPlanDoneUntil: null };
+  await writeSlaStates(tx, orgId, [{ id: ticketId, stored: inserted, state }]);
 }
 
 const OPEN_SQL = sql.raw(`('new','open','pending','on_hold')`);

@@ -32,7 +32,13 @@ import { committedNumber, formatTicketNumber, nextNumber, numberTicket, UNNUMBER
 import { afterMessage, afterStatusChange } from "../relations/followers";
 import { openChildrenProblem } from "../relations/links";
 import { requestRating } from "../satisfaction/survey";
-import { loadOrgSla, type OrgSla, refreshTicketSla } from "../sla/tickets";
+import {
+  loadOrgSla,
+  type OrgSla,
+  recordNewTicketLook,
+  refreshTicketSla,
+  slaOfNewTicket,
+} from "../sla/tickets";
 import { findVisibleTicket, type TicketRef, type TicketRow } from "./access";
 import { checkAssignee, checkTeam, contactById, findOrCreateContact, isEmail } from "./people";
 import {
@@ -195,33 +201,12 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
     );
     await rememberTags(tx, ctx.actor.orgId, tagList, ctx.now);
     const earlyNumber = numberFirst ? await nextNumber(tx, ctx.actor.orgId, "ticket") : undefined;
-    const [ticket] = await tx
-      .insert(tickets)
-      .values({
-        id: ticketId,
-        orgId: ctx.actor.orgId,
-        number: earlyNumber ?? UNNUMBERED,
-        subject: input.subject.trim(),
-        status: assigneeId ? "open" : "new",
-        priority,
-        type,
-        channel,
-        contactId: contact.id,
-        companyId: contact.companyId,
-        assigneeId,
-        teamId,
-        tags: tagList,
-        ...(classified
-          ? { ...classified.next, customFields: customFieldsValue(classified.next.customFields) }
-          : {}),
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-      })
-      .returning();
+    const subject = input.subject.trim();
+    const status = assigneeId ? "open" : "new";
     const createdData = {
       ...(earlyNumber === undefined ? {} : { number: earlyNumber }),
-      subject: ticket.subject,
-      status: ticket.status,
+      subject,
+      status,
       priority,
       channel,
       messageId,
@@ -233,6 +218,45 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
           }
         : {}),
     };
+    // Numbered last, nothing but this command writes the ticket before it commits: its SLA state
+    // is known before the row is, and goes in with it. Otherwise it is worked out after the rules.
+    const slaAtInsert = numberFirst
+      ? undefined
+      : await slaOfNewTicket(
+          tx,
+          sla,
+          { orgId: ctx.actor.orgId, type, teamId, companyId: contact.companyId, ...classified?.next },
+          createdData,
+          ctx.now,
+        );
+    const [ticket] = await tx
+      .insert(tickets)
+      .values({
+        id: ticketId,
+        orgId: ctx.actor.orgId,
+        number: earlyNumber ?? UNNUMBERED,
+        subject,
+        status,
+        priority,
+        type,
+        channel,
+        contactId: contact.id,
+        companyId: contact.companyId,
+        assigneeId,
+        teamId,
+        tags: tagList,
+        ...(classified
+          ? { ...classified.next, customFields: customFieldsValue(classified.next.customFields) }
+          : {}),
+        ...(slaAtInsert && {
+          slaPolicyId: slaAtInsert.slaPolicyId,
+          slaNextDueAt: slaAtInsert.slaNextDueAt,
+          slaBreached: slaAtInsert.slaBreached,
+        }),
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })
+      .returning();
     await appendEvent(tx, ctx, {
       type: "ticket.created",
       ticketId: ticket.id,
@@ -243,13 +267,9 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
     // A ticket in a team that assigns automatically, and not assigned by the form or a rule.
     // (Numbered last, the ticket has no team and no rule ran: there is nothing to assign by.)
     if (numberFirst) await assignByTeamStrategy(tx, ctx, ticket.id);
+    if (slaAtInsert) await recordNewTicketLook(tx, ctx.actor.orgId, ticket.id, slaAtInsert);
     // After the rules: they may have changed the priority or team the due times depend on.
-    await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, sla, {
-      justCreated: true,
-      // Numbered last, nothing but this command has written the ticket yet: its log and row are known.
-      known:
-        earlyNumber === undefined && !contact.companyId ? knownSla(ticket, createdData, ctx.now) : undefined,
-    });
+    else await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, sla, { justCreated: true });
     await queueAnalysis(tx, ctx.now, ctx.actor.orgId, {
       ticketId: ticket.id,
       messageId: isCustomer ? messageId : undefined,
@@ -261,30 +281,6 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
   });
   if (created.number < 0) created.number = await committedNumber(ctx.db, ctx.actor.orgId, created.id);
   return created;
-}
-
-/** A ticket's SLA facts and log as its creation wrote them (no company, so no tier to read). */
-function knownSla(ticket: typeof tickets.$inferSelect, data: Record<string, unknown>, now: Date) {
-  return {
-    // As the log would read it back: JSON, without the keys whose value is undefined.
-    log: [{ type: "ticket.created", createdAt: now, data: JSON.parse(JSON.stringify(data)) }],
-    row: {
-      id: ticket.id,
-      orgId: ticket.orgId,
-      type: ticket.type,
-      teamId: ticket.teamId,
-      companyTier: null,
-      categoryId: ticket.categoryId,
-      subcategoryId: ticket.subcategoryId,
-      slaPolicyId: ticket.slaPolicyId,
-      slaNextDueAt: ticket.slaNextDueAt,
-      slaBreached: ticket.slaBreached,
-      // A new ticket has no look-in row yet, so neither a look-in time nor a plan.
-      slaAttentionAt: null,
-      slaPlan: null,
-      slaPlanDoneUntil: null,
-    },
-  };
 }
 
 export interface AddMessageInput {
