@@ -3,7 +3,6 @@
 
 import { randomUUID } from "node:crypto";
 import { and, eq, gt, inArray, isNull, ne, or } from "drizzle-orm";
-import { PgTransaction } from "drizzle-orm/pg-core";
 import {
   attachments,
   type Channel,
@@ -28,7 +27,7 @@ import type { StoredFile } from "../files/store";
 import { isTextChannel, queueText } from "../messaging/outbound";
 import { notifyUsers } from "../notifications/notify";
 import { readConfigStamp } from "../orgs/config";
-import { committedNumber, formatTicketNumber, nextNumber, numberTicket, UNNUMBERED } from "../orgs/counters";
+import { formatTicketNumber, nextNumber, takeNumber } from "../orgs/counters";
 import { afterMessage, afterStatusChange } from "../relations/followers";
 import { openChildrenProblem } from "../relations/links";
 import { requestRating } from "../satisfaction/survey";
@@ -170,11 +169,7 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       : "portal"
     : (input.channel ?? (ctx.actor.kind === "api" ? "api" : "phone"));
 
-  // In a transaction of its own, the ticket takes its number as that transaction commits
-  // (migration 0046), so the organization's counter is locked only while the commit runs. Inside a
-  // caller's transaction the number is taken here: the caller may show it before its commit.
-  const ownTransaction = !(ctx.db instanceof PgTransaction);
-  const created = await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     contact ??= await findOrCreateContact(
       tx,
       ctx.actor.orgId,
@@ -186,12 +181,8 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       activeRules(tx, ctx.actor.orgId, "ticket.created", stamp),
       loadOrgSla(tx, ctx.actor.orgId, stamp),
     ]);
-    // The message goes in first (its foreign key to the ticket is checked at commit). The number
-    // takes the organization's counter row, locked until commit, so it is taken last: the ticket
-    // holds a placeholder until then. Only what shows the number to someone needs it earlier — a
-    // notification to the assignee, the rules, an assignment by the team's strategy.
-    const numberFirst = (!!assigneeId && assigneeId !== ctx.actor.userId) || rules.length > 0 || !!teamId;
     const ticketId = randomUUID();
+    // The message goes in first: its foreign key to the ticket is checked at commit.
     const messageId = await insertMessage(
       tx,
       ctx,
@@ -200,12 +191,29 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
       stored,
     );
     await rememberTags(tx, ctx.actor.orgId, tagList, ctx.now);
-    const earlyNumber = numberFirst ? await nextNumber(tx, ctx.actor.orgId, "ticket") : undefined;
-    const subject = input.subject.trim();
-    const status = assigneeId ? "open" : "new";
-    const createdData = {
-      ...(earlyNumber === undefined ? {} : { number: earlyNumber }),
-      subject,
+    const status: TicketStatus = assigneeId ? "open" : "new";
+    const row = {
+      id: ticketId,
+      orgId: ctx.actor.orgId,
+      subject: input.subject.trim(),
+      status,
+      priority,
+      type,
+      channel,
+      contactId: contact.id,
+      companyId: contact.companyId,
+      assigneeId,
+      teamId,
+      tags: tagList,
+      ...(classified
+        ? { ...classified.next, customFields: customFieldsValue(classified.next.customFields) }
+        : {}),
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    };
+    // What the "ticket.created" event records besides the number.
+    const details = {
+      subject: row.subject,
       status,
       priority,
       channel,
@@ -218,69 +226,57 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
           }
         : {}),
     };
-    // Numbered last, nothing but this command writes the ticket before it commits: its SLA state
-    // is known before the row is, and goes in with it. Otherwise it is worked out after the rules.
-    const slaAtInsert = numberFirst
-      ? undefined
-      : await slaOfNewTicket(
-          tx,
-          sla,
-          { orgId: ctx.actor.orgId, type, teamId, companyId: contact.companyId, ...classified?.next },
-          createdData,
-          ctx.now,
-        );
-    const [ticket] = await tx
-      .insert(tickets)
-      .values({
-        id: ticketId,
-        orgId: ctx.actor.orgId,
-        number: earlyNumber ?? UNNUMBERED,
-        subject,
-        status,
-        priority,
-        type,
-        channel,
-        contactId: contact.id,
-        companyId: contact.companyId,
-        assigneeId,
-        teamId,
-        tags: tagList,
-        ...(classified
-          ? { ...classified.next, customFields: customFieldsValue(classified.next.customFields) }
-          : {}),
-        ...(slaAtInsert && {
+    const analysis = { ticketId, messageId: isCustomer ? messageId : undefined, triage: true };
+    // Only what shows the number to someone needs it before the ticket row is written: a
+    // notification to the assignee, the rules, an assignment by the team's strategy.
+    const numberFirst = (!!assigneeId && assigneeId !== ctx.actor.userId) || rules.length > 0 || !!teamId;
+    if (!numberFirst) {
+      // Nothing but this command changes the ticket before it commits, so its SLA state is known
+      // before the row is and goes in with it, and the row goes in last but for its event: it takes
+      // the organization's next number, whose counter row stays locked until the commit.
+      const slaAtInsert = await slaOfNewTicket(
+        tx,
+        sla,
+        { ...row, companyId: contact.companyId },
+        details,
+        ctx.now,
+      );
+      await queueAnalysis(tx, ctx.now, ctx.actor.orgId, analysis);
+      const [ticket] = await tx
+        .insert(tickets)
+        .values({
+          ...row,
+          number: takeNumber(ctx.actor.orgId, "ticket"),
           slaPolicyId: slaAtInsert.slaPolicyId,
           slaNextDueAt: slaAtInsert.slaNextDueAt,
           slaBreached: slaAtInsert.slaBreached,
+        })
+        .returning();
+      await Promise.all([
+        appendEvent(tx, ctx, {
+          type: "ticket.created",
+          ticketId,
+          data: { number: ticket.number, ...details },
         }),
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-      })
+        recordNewTicketLook(tx, ctx.actor.orgId, ticketId, slaAtInsert),
+      ]);
+      return { ...ticket, firstMessageId: messageId };
+    }
+    const number = await nextNumber(tx, ctx.actor.orgId, "ticket");
+    const [ticket] = await tx
+      .insert(tickets)
+      .values({ ...row, number })
       .returning();
-    await appendEvent(tx, ctx, {
-      type: "ticket.created",
-      ticketId: ticket.id,
-      data: createdData,
-    });
+    await appendEvent(tx, ctx, { type: "ticket.created", ticketId, data: { number, ...details } });
     if (assigneeId && assigneeId !== ctx.actor.userId) await notifyAssigned(tx, ctx, ticket, assigneeId);
-    if (rules.length) await runRules(tx, ctx, ticket.id, "ticket.created", {}, stamp);
+    if (rules.length) await runRules(tx, ctx, ticketId, "ticket.created", {}, stamp);
     // A ticket in a team that assigns automatically, and not assigned by the form or a rule.
-    // (Numbered last, the ticket has no team and no rule ran: there is nothing to assign by.)
-    if (numberFirst) await assignByTeamStrategy(tx, ctx, ticket.id);
-    if (slaAtInsert) await recordNewTicketLook(tx, ctx.actor.orgId, ticket.id, slaAtInsert);
+    await assignByTeamStrategy(tx, ctx, ticketId);
     // After the rules: they may have changed the priority or team the due times depend on.
-    else await refreshTicketSla(tx, ctx.actor.orgId, ticket.id, ctx.now, sla, { justCreated: true });
-    await queueAnalysis(tx, ctx.now, ctx.actor.orgId, {
-      ticketId: ticket.id,
-      messageId: isCustomer ? messageId : undefined,
-      triage: true,
-    });
-    if (earlyNumber === undefined && !ownTransaction)
-      ticket.number = await numberTicket(tx, ctx.actor.orgId, ticket.id);
+    await refreshTicketSla(tx, ctx.actor.orgId, ticketId, ctx.now, sla, { justCreated: true });
+    await queueAnalysis(tx, ctx.now, ctx.actor.orgId, analysis);
     return { ...ticket, firstMessageId: messageId };
   });
-  if (created.number < 0) created.number = await committedNumber(ctx.db, ctx.actor.orgId, created.id);
-  return created;
 }
 
 export interface AddMessageInput {

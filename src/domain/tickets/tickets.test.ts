@@ -38,7 +38,7 @@ describe("numbers", () => {
     expect(numbers).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
   });
 
-  test("are gapless when some are taken at the start, most at commit, some inside a caller's transaction, and some rolled back", async () => {
+  test("are gapless when some are taken before the ticket row, most by its INSERT, some inside a caller's transaction, and some rolled back", async () => {
     const fresh = await createOrg("Late numbers");
     const { db } = await testDatabase();
     // Assigned to someone else: notified with the number, so it is taken before the ticket row.
