@@ -35,6 +35,18 @@ describe("similar tickets", () => {
     ).toEqual([]);
   });
 
+  test("a candidate compared again scores as the first time; an edited one scores on its new text", () => {
+    const query = { contactId: "c1", text: "The air conditioner in meeting room 3 is leaking water" };
+    const first = findSimilarTickets(query, candidates);
+    expect(findSimilarTickets(query, candidates)).toEqual(first);
+    const edited = candidates.map((c) =>
+      c.id === "t2" ? { ...c, text: "Please reset my password for the customer portal today" } : c,
+    );
+    const after = findSimilarTickets(query, edited);
+    expect(after.map((m) => m.id)).not.toContain("t2");
+    expect(after[0]).toMatchObject({ id: "t3" });
+  });
+
   test("MinHash estimates shared wording", () => {
     const base = "the printer on the second floor jams every time someone prints a double sided page";
     const same = estimatedJaccard(minHashSignature(base), minHashSignature(base));

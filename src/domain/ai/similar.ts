@@ -3,7 +3,7 @@
 // estimates how much of the wording is shared, which is what marks a duplicate (a customer writing
 // the same thing twice) apart from a ticket that is merely about the same subject.
 
-import { DEFAULT_TERM_OPTIONS, termsOfWords, words } from "./text";
+import { DEFAULT_TERM_OPTIONS, type TermOptions, termsOfWords, words } from "./text";
 import { cosine, fitTfIdfTerms, type TfIdfSpace, vectorizeTerms } from "./tfidf";
 
 export interface CandidateTicket {
@@ -40,31 +40,56 @@ export const DEFAULT_SIMILARITY: Required<Omit<SimilarityOptions, "space">> = {
   duplicateOverlap: 0.6,
 };
 
+/** What a text contributes to a comparison, worked out once per text (see `featuresOf`). */
+interface TextFeatures {
+  /** Its terms, repeated as often as they occur. */
+  terms: string[];
+  /** Each term once: all a document contributes to the document frequencies. */
+  distinct: string[];
+  signature: Uint32Array;
+}
+
+/**
+ * The same open tickets are the candidates of every arrival for hours, so each text's terms and
+ * MinHash signature are kept (by term options and text), not worked out again for each arrival:
+ * that was most of a comparison's time (600 candidates, about 8 of 15 ms).
+ */
+const features = new Map<string, TextFeatures>();
+const MAX_REMEMBERED_TEXTS = 5_000;
+
+function featuresOf(text: string, termOptions: TermOptions): TextFeatures {
+  const key = `${termOptions.bigrams ? 1 : 0}${termOptions.charNgram}:${text}`;
+  const known = features.get(key);
+  if (known) return known;
+  // Each text is split into words once: its terms (for TF-IDF) and its word triples (for MinHash).
+  const tokens = words(text);
+  const terms = termsOfWords(tokens, termOptions);
+  const found = { terms, distinct: [...new Set(terms)], signature: minHashOfWords(tokens) };
+  if (features.size >= MAX_REMEMBERED_TEXTS) features.delete(features.keys().next().value!);
+  features.set(key, found);
+  return found;
+}
+
 export function findSimilarTickets(
   ticket: { text: string; contactId?: string },
   candidates: CandidateTicket[],
   options: SimilarityOptions = {},
 ): SimilarTicket[] {
   const settings = { ...DEFAULT_SIMILARITY, ...options };
-  // Each text is split into words once: its terms (for TF-IDF) and its word triples (for MinHash)
-  // both come from them. A fitted space brings its own term options.
+  // A fitted space brings its own term options.
   const termOptions = options.space?.options ?? DEFAULT_TERM_OPTIONS;
-  const split = [ticket.text, ...candidates.map((c) => c.text)].map((text) => {
-    const tokens = words(text);
-    return { tokens, terms: termsOfWords(tokens, termOptions) };
-  });
+  const texts = [ticket.text, ...candidates.map((c) => c.text)].map((text) => featuresOf(text, termOptions));
   const space =
     options.space ??
     fitTfIdfTerms(
-      split.map((s) => s.terms),
+      texts.map((t) => t.distinct),
       { minDocumentFrequency: 1, termOptions },
     );
-  const query = vectorizeTerms(space, split[0].terms);
-  const querySignature = minHashOfWords(split[0].tokens);
+  const query = vectorizeTerms(space, texts[0].terms);
   return candidates
     .map((candidate, i) => {
-      const score = cosine(query, vectorizeTerms(space, split[i + 1].terms));
-      const overlap = estimatedJaccard(querySignature, minHashOfWords(split[i + 1].tokens));
+      const score = cosine(query, vectorizeTerms(space, texts[i + 1].terms));
+      const overlap = estimatedJaccard(texts[0].signature, texts[i + 1].signature);
       return {
         id: candidate.id,
         score,
