@@ -1,7 +1,7 @@
 // Appends to the one event log and announces the event to every app server (LISTEN/NOTIFY).
 import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "../../../db/client";
-import { events } from "../../../db/schema";
+import { events, tickets } from "../../../db/schema";
 import type { Ctx } from "../context";
 import { webhookFanOut } from "../webhooks/fanout";
 
@@ -31,10 +31,19 @@ export type DbOrTx = Db | Tx;
 export async function appendEvent(
   tx: DbOrTx,
   ctx: Ctx,
-  event: { type: string; ticketId?: string | null; data?: Record<string, unknown> },
+  event: {
+    type: string;
+    ticketId?: string | null;
+    data?: Record<string, unknown>;
+    /** `data.number` read from the ticket row as the statement runs (a creation sends both at once). */
+    withTicketNumber?: boolean;
+  },
 ): Promise<number> {
   const orgId = ctx.actor.orgId;
   const ticketId = event.ticketId ?? null;
+  const number = event.withTicketNumber
+    ? sql` || jsonb_build_object('number', (select number from ${tickets} where org_id = ${orgId} and id = ${ticketId}::uuid))`
+    : sql``;
   const actorUserId = ctx.actor.userId ?? null;
   const actorKind = ctx.actor.role === "customer" ? "customer" : ctx.actor.kind;
   // One statement: the row, its webhook deliveries, and its announcement to every app server.
@@ -44,7 +53,7 @@ export async function appendEvent(
     with appended as (
       insert into ${events} (org_id, type, ticket_id, actor_user_id, actor_kind, data, created_at)
       values (${orgId}, ${event.type}, ${ticketId}::uuid, ${actorUserId}::uuid, ${actorKind},
-              ${JSON.stringify(event.data ?? {})}::text::jsonb, ${ctx.now.toISOString()}::timestamptz)
+              ${JSON.stringify(event.data ?? {})}::text::jsonb${number}, ${ctx.now.toISOString()}::timestamptz)
       returning seq
     )${webhooks.ctes}
     select seq, ${webhooks.wake}, pg_notify(${EVENTS_CHANNEL}, json_build_object(

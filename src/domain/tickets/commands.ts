@@ -242,7 +242,10 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
         ctx.now,
       );
       await queueAnalysis(tx, ctx.now, ctx.actor.orgId, analysis);
-      const [ticket] = await tx
+      // Its event and look-in time are sent with the INSERT, not after its answer, so the counter
+      // stays locked for one round trip and the commit. Statements run in the order they are sent
+      // (the INSERT is started first), so the event reads the number the row took.
+      const inserting = tx
         .insert(tickets)
         .values({
           ...row,
@@ -251,13 +254,11 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
           slaNextDueAt: slaAtInsert.slaNextDueAt,
           slaBreached: slaAtInsert.slaBreached,
         })
-        .returning();
-      await Promise.all([
-        appendEvent(tx, ctx, {
-          type: "ticket.created",
-          ticketId,
-          data: { number: ticket.number, ...details },
-        }),
+        .returning()
+        .then(([inserted]) => inserted);
+      const [ticket] = await Promise.all([
+        inserting,
+        appendEvent(tx, ctx, { type: "ticket.created", ticketId, data: details, withTicketNumber: true }),
         recordNewTicketLook(tx, ctx.actor.orgId, ticketId, slaAtInsert),
       ]);
       return { ...ticket, firstMessageId: messageId };
