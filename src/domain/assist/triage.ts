@@ -140,38 +140,47 @@ export async function triageTicket(
     openFields(db, ticket),
   ]);
   const text = ticketText(ticket.subject, body);
-  const result: TriageResult = { predictions: [] };
-  const toApply: { field: TriageField; value: string; predictionId: string }[] = [];
-  for (const field of ["category", "priority", "team"] as const) {
-    const prediction = await predictField(engine, field, text, choices[field]);
-    if (!prediction) continue;
+  const fields = ["category", "priority", "team"] as const;
+  // The three questions go to the AI worker at once; it answers them in turn.
+  const answers = await Promise.all(fields.map((field) => predictField(engine, field, text, choices[field])));
+  const made = fields.flatMap((field, i) => {
+    const prediction = answers[i];
+    if (!prediction) return [];
     const value = prediction.value.label!;
-    const [row] = await db
-      .insert(aiPredictions)
-      .values({
-        orgId,
-        ticketId,
-        task: field,
-        provider: prediction.provider,
-        modelVersion: prediction.modelVersion,
-        value,
-        confidence: prediction.confidence,
-        detail: { ranking: prediction.value.ranking.slice(0, 5), action: prediction.value.action },
-        fallbackReason: prediction.fallback?.reason ?? null,
-        createdAt: now,
-      })
-      .returning({ id: aiPredictions.id });
     const apply =
       prediction.value.action === "apply" &&
       engine.settings.autoApplyFields.includes(field) &&
       open.has(field) &&
       value !== currentValue(ticket, field);
-    if (apply) toApply.push({ field, value, predictionId: row.id });
-    const name = choices[field].find((c) => c.value === value)?.name ?? value;
-    result.predictions.push({ field, value, name, confidence: prediction.confidence, applied: apply });
-  }
-  if (result.predictions.length === 0) return result;
-  await applyPredictions(db, orgId, ticketId, now, toApply, result);
+    return [{ field, value, prediction, apply }];
+  });
+  const result: TriageResult = {
+    predictions: made.map(({ field, value, prediction, apply }) => ({
+      field,
+      value,
+      name: choices[field].find((c) => c.value === value)?.name ?? value,
+      confidence: prediction.confidence,
+      applied: apply,
+    })),
+  };
+  if (made.length === 0) return result;
+  await applyPredictions(db, orgId, ticketId, now, result);
+  // Stored after the change is applied, with whether it was, in one statement.
+  await db.insert(aiPredictions).values(
+    made.map(({ field, value, prediction }, i) => ({
+      orgId,
+      ticketId,
+      task: field,
+      provider: prediction.provider,
+      modelVersion: prediction.modelVersion,
+      value,
+      confidence: prediction.confidence,
+      detail: { ranking: prediction.value.ranking.slice(0, 5), action: prediction.value.action },
+      fallbackReason: prediction.fallback?.reason ?? null,
+      applied: result.predictions[i].applied,
+      createdAt: now,
+    })),
+  );
   return result;
 }
 
@@ -187,26 +196,14 @@ async function applyPredictions(
   orgId: string,
   ticketId: string,
   now: Date,
-  toApply: { field: TriageField; value: string; predictionId: string }[],
   result: TriageResult,
 ) {
   const ctx: Ctx = { db: db as Ctx["db"], actor: triageActor(orgId), now };
+  const toApply = result.predictions.filter((p) => p.applied);
   if (toApply.length) {
-    const patch = Object.assign({}, ...toApply.map((a) => patchFor(a.field, a.value))) as TicketPatch;
+    const patch = Object.assign({}, ...toApply.map((p) => patchFor(p.field, p.value))) as TicketPatch;
     try {
       await updateTicket(ctx, ticketId, patch);
-      await db
-        .update(aiPredictions)
-        .set({ applied: true })
-        .where(
-          and(
-            eq(aiPredictions.orgId, orgId),
-            inArray(
-              aiPredictions.id,
-              toApply.map((a) => a.predictionId),
-            ),
-          ),
-        );
     } catch {
       // The ticket changed meanwhile (closed, a category archived): the predictions stay suggestions.
       for (const p of result.predictions) p.applied = false;
