@@ -1,7 +1,7 @@
--- A new ticket takes its number in its own INSERT, the last statement but one of its creation (or
+-- A new ticket takes its number in its own INSERT, sent with the creation's last statements (or
 -- before anything that shows the number), instead of being inserted with a placeholder and updated
 -- at commit (0046): an update of the number rewrites every index of the row, three of them GIN.
--- The organization's counter row is then locked from that INSERT to the commit, two statements later.
+-- The organization's counter row is then locked for one round trip and the commit.
 DROP TRIGGER IF EXISTS tickets_number_at_commit ON tickets;
 --> statement-breakpoint
 DROP FUNCTION IF EXISTS ticket_number_at_commit();
