@@ -232,15 +232,9 @@ export async function createTicket(ctx: Ctx, input: CreateTicketInput) {
     const numberFirst = (!!assigneeId && assigneeId !== ctx.actor.userId) || rules.length > 0 || !!teamId;
     if (!numberFirst) {
       // Nothing but this command changes the ticket before it commits, so its SLA state is known
-      // before the row is and goes in with it, and the row goes in last but for its event: it takes
-      // the organization's next number, whose counter row stays locked until the commit.
-      const slaAtInsert = await slaOfNewTicket(
-        tx,
-        sla,
-        { ...row, companyId: contact.companyId },
-        details,
-        ctx.now,
-      );
+      // before the row is and goes in with it. The row goes in last and takes the organization's
+      // next number, whose counter row stays locked until the commit.
+      const slaAtInsert = await slaOfNewTicket(tx, sla, row, details, ctx.now);
       await queueAnalysis(tx, ctx.now, ctx.actor.orgId, analysis);
       // Its event and look-in time are sent with the INSERT, not after its answer, so the counter
       // stays locked for one round trip and the commit. Statements run in the order they are sent
