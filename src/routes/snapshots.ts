@@ -4,6 +4,8 @@
 // was made at — read from the database on every request, so it holds across app servers — and
 // for at most a short time, because relative times ("5 min ago") age on their own.
 
+import { BoundedMap } from "../domain/bounded";
+
 interface Entry<T> {
   version: number;
   madeAt: number;
@@ -11,12 +13,14 @@ interface Entry<T> {
 }
 
 export class Snapshots<T> {
-  private entries = new Map<string, Entry<T>>();
+  private readonly entries: BoundedMap<string, Entry<T>>;
 
   constructor(
     private readonly maxAgeMs: number,
-    private readonly maxEntries: number,
-  ) {}
+    maxEntries: number,
+  ) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   get(key: string, version: number, now: number): T | undefined {
     const entry = this.entries.get(key);
@@ -25,10 +29,7 @@ export class Snapshots<T> {
   }
 
   set(key: string, version: number, now: number, value: T): T {
-    this.entries.delete(key);
     this.entries.set(key, { version, madeAt: now, value });
-    // A Map iterates in insertion order: the first key is the least recently stored.
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return value;
   }
 }

@@ -17,6 +17,7 @@ import {
   trainBreachRisk,
   trainClassifier,
 } from "../domain/ai";
+import { BoundedMap } from "../domain/bounded";
 import { MISSING_MODEL } from "./ai-client";
 
 export type AiWorkerRequest =
@@ -42,15 +43,14 @@ export type AiWorkerResponse =
 declare const self: Worker;
 
 /** Deserialized models by version: predicting with the same model again skips parsing its JSON. */
-const models = new Map<string, TextClassifier>();
 const MAX_CACHED_MODELS = 64;
+const models = new BoundedMap<string, TextClassifier>(MAX_CACHED_MODELS);
 
 function modelFrom(json: string): TextClassifier {
   const version = json.match(/"version":"([0-9a-f]+)"/)?.[1];
   const cached = version ? models.get(version) : undefined;
   if (cached) return cached;
   const model = deserializeClassifier(json);
-  if (models.size >= MAX_CACHED_MODELS) models.delete(models.keys().next().value!);
   models.set(model.version, model);
   return model;
 }
@@ -59,7 +59,7 @@ function modelFrom(json: string): TextClassifier {
  * Providers by configuration and model versions. Kept for the worker's life so that each remote
  * task's circuit breaker remembers its failures across jobs.
  */
-const providers = new Map<string, AiProvider>();
+const providers = new BoundedMap<string, AiProvider>(MAX_CACHED_MODELS);
 
 function providerFor(settings: AiSettings, classifiers: Record<string, string>): AiProvider {
   const key = JSON.stringify([settings, classifiers]);
@@ -73,7 +73,6 @@ function providerFor(settings: AiSettings, classifiers: Record<string, string>):
     }),
   );
   const provider = createAiProvider(settings, { classifiers: loaded });
-  if (providers.size >= MAX_CACHED_MODELS) providers.delete(providers.keys().next().value!);
   providers.set(key, provider);
   return provider;
 }

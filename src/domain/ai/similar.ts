@@ -3,6 +3,7 @@
 // estimates how much of the wording is shared, which is what marks a duplicate (a customer writing
 // the same thing twice) apart from a ticket that is merely about the same subject.
 
+import { BoundedMap } from "../bounded";
 import { DEFAULT_TERM_OPTIONS, type TermOptions, termsOfWords, words } from "./text";
 import { cosine, fitTfIdfTerms, type TfIdfSpace, vectorizeTerms } from "./tfidf";
 
@@ -54,8 +55,7 @@ interface TextFeatures {
  * MinHash signature are kept (by term options and text), not worked out again for each arrival:
  * that was most of a comparison's time (600 candidates, about 8 of 15 ms).
  */
-const features = new Map<string, TextFeatures>();
-const MAX_REMEMBERED_TEXTS = 5_000;
+const features = new BoundedMap<string, TextFeatures>(5_000);
 
 function featuresOf(text: string, termOptions: TermOptions): TextFeatures {
   const key = `${termOptions.bigrams ? 1 : 0}${termOptions.charNgram}:${text}`;
@@ -65,7 +65,6 @@ function featuresOf(text: string, termOptions: TermOptions): TextFeatures {
   const tokens = words(text);
   const terms = termsOfWords(tokens, termOptions);
   const found = { terms, distinct: [...new Set(terms)], signature: minHashOfWords(tokens) };
-  if (features.size >= MAX_REMEMBERED_TEXTS) features.delete(features.keys().next().value!);
   features.set(key, found);
   return found;
 }

@@ -19,6 +19,7 @@ import {
   type ThreadMessage,
   ticketText,
 } from "../ai";
+import { BoundedMap } from "../bounded";
 import { type Ctx, requirePermission } from "../context";
 import { conflict, notFound } from "../errors";
 import type { DbOrTx } from "../events/log";
@@ -292,14 +293,7 @@ const MAX_RECENT = 400;
  * was most of the database's work for a new ticket (14 ms), now it reads the few it has not seen.
  * A change to a ticket moves its `updated_at`, so an edited message is read again.
  */
-const firstMessages = new Map<string, { updatedAt: string; body: string }>();
-const MAX_REMEMBERED_MESSAGES = 5_000;
-
-function rememberFirstMessage(ticketId: string, updatedAt: string, body: string) {
-  firstMessages.delete(ticketId);
-  if (firstMessages.size >= MAX_REMEMBERED_MESSAGES) firstMessages.delete(firstMessages.keys().next().value!);
-  firstMessages.set(ticketId, { updatedAt, body });
-}
+const firstMessages = new BoundedMap<string, { updatedAt: string; body: string }>(5_000);
 
 /** The first customer-visible message of each candidate, from memory where it is current. */
 async function candidateBodies(
@@ -327,7 +321,7 @@ async function candidateBodies(
     if (bodies.has(c.id)) continue;
     const body = read.get(c.id) ?? "";
     bodies.set(c.id, body);
-    rememberFirstMessage(c.id, c.updatedAt, body);
+    firstMessages.set(c.id, { updatedAt: c.updatedAt, body });
   }
   return bodies;
 }

@@ -1,5 +1,6 @@
 // Travel-time matrices: straight-line distance on the globe by default, an OSRM server's table
 // service when one is configured. Matrices are cached because dispatchers re-optimize the same day.
+import { BoundedMap } from "../bounded";
 import type { TravelMatrix } from "./model";
 
 export interface GeoPoint {
@@ -118,18 +119,19 @@ export interface TravelSource extends StraightLineOptions {
 
 /** Remembers recent matrices by their points and source, oldest dropped first. */
 export class TravelMatrixCache {
-  private readonly entries = new Map<string, Promise<TravelMatrix>>();
+  private readonly entries: BoundedMap<string, Promise<TravelMatrix>>;
 
   constructor(
     private readonly source: TravelSource,
-    private readonly limit = 32,
-  ) {}
+    limit = 32,
+  ) {
+    this.entries = new BoundedMap(limit);
+  }
 
   matrixFor(points: readonly GeoPoint[]): Promise<TravelMatrix> {
     const key = this.keyOf(points);
     const hit = this.entries.get(key);
     if (hit) {
-      this.entries.delete(key);
       this.entries.set(key, hit);
       return hit;
     }
@@ -137,7 +139,6 @@ export class TravelMatrixCache {
     // A failed request must not stay cached.
     made.catch(() => this.entries.delete(key));
     this.entries.set(key, made);
-    while (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string);
     return made;
   }
 
