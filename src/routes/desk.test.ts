@@ -144,6 +144,21 @@ describe("ticket list", () => {
     expect((await row())?.textContent).toBe("Low");
   });
 
+  test("a reused view's filter and bulk-edit bars offer a category added since", async () => {
+    const { saveCategory } = await import("../domain/fields/catalog");
+    const agent = await signedIn(org, "agent");
+    const offered = async (name: string) => {
+      const page = await agent.page("/desk/tickets?view=open");
+      return [`form.filters select[name="category"]`, `fieldset.bulk select[name="category"]`].map((picker) =>
+        [...page.document.querySelectorAll(`${picker} option`)].some((o) => o.textContent === name),
+      );
+    };
+    expect(await offered("Lift")).toEqual([false, false]);
+    expect(await offered("Lift")).toEqual([false, false]);
+    await saveCategory(org.ctx("admin"), null, { name: "Lift" });
+    expect(await offered("Lift")).toEqual([true, true]);
+  });
+
   test("a reused ticket page is never older than the ticket's latest change", async () => {
     const agent = await signedIn(org, "agent");
     const thread = async () =>

@@ -1,6 +1,7 @@
 // The agent desk: ticket lists with views and filters, bulk edits, the ticket page, live updates.
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
+import { BoundedMap } from "../domain/bounded";
 import { type Ctx, can } from "../domain/context";
 import { inboundOriginal } from "../domain/email/inbound";
 import { isDomainError } from "../domain/errors";
@@ -31,6 +32,8 @@ import { ticketTime } from "../domain/time/ticketTime";
 import { NewTicketPage } from "../views/desk/newTicket";
 import { RELATION_NOTICES } from "../views/desk/relations";
 import {
+  type Pickers,
+  renderPickers,
   TicketListPage,
   type TicketListProps,
   TicketListRegion,
@@ -40,7 +43,7 @@ import { TicketLiveRegion, TicketPage, type TicketPageProps } from "../views/des
 import { fieldValuesFromBody } from "../views/fields/form";
 import type { Deps } from "./deps";
 import { liveStream } from "./live";
-import { Snapshots } from "./snapshots";
+import { flattened, Snapshots } from "./snapshots";
 import {
   field,
   fieldList,
@@ -73,7 +76,7 @@ export function deskRoutes(deps: Deps) {
       const ctx = ctxFor(requireUserWith(user, "tickets.read_all"));
       const filters = parseFilters(query);
       if (!filters.view && !hasFilters(filters)) filters.view = "open";
-      const { table, nextCursor, counts, choices, catalog } = await listPageData(ctx, filters, now);
+      const { table, nextCursor, counts, pickers } = await listPageData(ctx, filters, now);
       const url = new URL(request.url);
       for (const key of ["fragment", "notice", "bulk", "updated", "skipped"]) url.searchParams.delete(key);
       const props: TicketListProps = {
@@ -83,8 +86,7 @@ export function deskRoutes(deps: Deps) {
         filters,
         table,
         nextCursor,
-        choices,
-        catalog,
+        pickers,
         selfUrl: url.pathname + url.search,
         now,
         notice: NOTICES[query.notice ?? ""],
@@ -278,7 +280,8 @@ interface ListSnapshot {
 }
 const listSnapshots = new Snapshots<ListSnapshot>(30_000, 2_000);
 const countSnapshots = new Snapshots<Record<View, number>>(30_000, 2_000);
-const choiceSnapshots = new Snapshots<Awaited<ReturnType<typeof assignmentChoices>>>(30_000, 500);
+type Choices = Awaited<ReturnType<typeof assignmentChoices>>;
+const choiceSnapshots = new Snapshots<Choices>(30_000, 500);
 const catalogSnapshots = new Snapshots<Catalog>(30_000, 500);
 
 /**
@@ -308,10 +311,35 @@ async function listPageData(ctx: Ctx, filters: TicketFilters, now: Date) {
   let list = listKey ? listSnapshots.get(listKey, version, at) : undefined;
   if (!list) {
     const { rows, nextCursor } = await listTickets(ctx, filters);
-    list = { table: (<TicketTable rows={rows} now={now} catalog={catalog} />) as string, nextCursor };
+    const table = (<TicketTable rows={rows} now={now} catalog={catalog} />) as string;
+    list = { table: listKey ? flattened(table) : table, nextCursor };
     if (listKey) listSnapshots.set(listKey, version, at, list);
   }
-  return { ...list, counts, choices, catalog };
+  const pickers = listKey
+    ? reusedPickers(choices, catalog, filters, version)
+    : renderPickers({ filters, choices, catalog });
+  return { ...list, counts, pickers };
+}
+
+/** The plain views' pickers, by snapshot of the choices (so they are never older than it). */
+const renderedPickers = new WeakMap<Choices, BoundedMap<string, Pickers>>();
+
+/**
+ * The filter and bulk-edit bars of a plain view (no filters but the view and sort): rendered once
+ * per snapshot of the agents, teams and tags, organization version (which covers the catalog),
+ * view and sort. They are a quarter of the page, and rendering them was most of its work.
+ */
+function reusedPickers(choices: Choices, catalog: Catalog, filters: TicketFilters, version: number) {
+  let byView = renderedPickers.get(choices);
+  if (!byView) renderedPickers.set(choices, (byView = new BoundedMap(50)));
+  const key = `${version}|${filters.view ?? ""}|${filters.sort ?? ""}`;
+  let pickers = byView.get(key);
+  if (!pickers) {
+    const { filterBar, bulkBar } = renderPickers({ filters, choices, catalog });
+    pickers = { filterBar: flattened(filterBar), bulkBar: flattened(bulkBar) };
+    byView.set(key, pickers);
+  }
+  return pickers;
 }
 
 function hasFilters(f: ReturnType<typeof parseFilters>): boolean {

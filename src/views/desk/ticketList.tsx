@@ -14,9 +14,8 @@ export interface TicketListProps {
   /** The rendered table of tickets (see TicketTable), which the desk may reuse between requests. */
   table: string;
   nextCursor?: string;
-  choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[]; tags: string[] };
-  /** Categories and custom fields, for the filters. */
-  catalog?: Catalog;
+  /** The rendered filter and bulk-edit bars (see Pickers), which the desk may reuse too. */
+  pickers: Pickers;
   /** The list's own address with its filters, for live refresh and paging. */
   selfUrl: string;
   now: Date;
@@ -87,7 +86,33 @@ function categoryOptions(catalog: Catalog | undefined) {
   ]);
 }
 
-function FilterBar({ filters, choices, catalog }: Pick<TicketListProps, "filters" | "choices" | "catalog">) {
+interface Choices {
+  agents: { id: string; name: string }[];
+  teams: { id: string; name: string }[];
+  tags: string[];
+}
+
+interface PickerProps {
+  filters: TicketFilters;
+  choices: Choices;
+  /** Categories and custom fields, for the filters. */
+  catalog?: Catalog;
+}
+
+/** The filter bar and the bulk-edit bar: the agents, teams, tags and categories to pick from. */
+export interface Pickers {
+  filterBar: string;
+  bulkBar: string;
+}
+
+export function renderPickers({ filters, choices, catalog }: PickerProps): Pickers {
+  return {
+    filterBar: (<FilterBar filters={filters} choices={choices} catalog={catalog} />) as string,
+    bulkBar: (<BulkBar choices={choices} catalog={catalog} />) as string,
+  };
+}
+
+function FilterBar({ filters, choices, catalog }: PickerProps) {
   const options = (values: readonly string[], label: (v: string) => string) =>
     values.map((v) => ({ value: v, label: label(v) }));
   const sel = (
@@ -187,7 +212,7 @@ function FilterBar({ filters, choices, catalog }: Pick<TicketListProps, "filters
   );
 }
 
-function BulkBar({ choices, catalog }: Pick<TicketListProps, "choices" | "catalog">) {
+function BulkBar({ choices, catalog }: Omit<PickerProps, "filters">) {
   return (
     <fieldset class="bulk">
       <legend>With selected</legend>
@@ -361,7 +386,7 @@ export function TicketListRegion(props: TicketListProps) {
       <form method="post" action="/desk/tickets/bulk" class="list">
         <CsrfField token={props.csrf} />
         <input type="hidden" name="back" value={props.selfUrl} />
-        <BulkBar choices={props.choices} catalog={props.catalog} />
+        {props.pickers.bulkBar as "safe"}
         {props.table as "safe"}
       </form>
       {props.nextCursor ? (
@@ -385,7 +410,7 @@ export function TicketListPage(props: TicketListProps) {
       <h1 safe>{title}</h1>
       <Notice message={props.notice} />
       <ErrorSummary message={props.error} />
-      <FilterBar filters={props.filters} choices={props.choices} catalog={props.catalog} />
+      {props.pickers.filterBar as "safe"}
       <TicketListRegion {...props} />
     </Page>
   );
