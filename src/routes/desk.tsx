@@ -1,7 +1,6 @@
 // The agent desk: ticket lists with views and filters, bulk edits, the ticket page, live updates.
 import { Elysia } from "elysia";
 import type { SessionUser } from "../domain/auth/sessions";
-import { BoundedMap } from "../domain/bounded";
 import { type Ctx, can } from "../domain/context";
 import { inboundOriginal } from "../domain/email/inbound";
 import { isDomainError } from "../domain/errors";
@@ -32,18 +31,25 @@ import { ticketTime } from "../domain/time/ticketTime";
 import { NewTicketPage } from "../views/desk/newTicket";
 import { RELATION_NOTICES } from "../views/desk/relations";
 import {
+  BulkBar,
+  FilterBar,
   type Pickers,
-  renderPickers,
   TicketListPage,
   type TicketListProps,
   TicketListRegion,
   TicketTable,
 } from "../views/desk/ticketList";
-import { TicketLiveRegion, TicketPage, type TicketPageProps } from "../views/desk/ticketPage";
+import {
+  deskHistory,
+  deskThread,
+  TicketLiveRegion,
+  TicketPage,
+  type TicketPageProps,
+} from "../views/desk/ticketPage";
 import { fieldValuesFromBody } from "../views/fields/form";
 import type { Deps } from "./deps";
 import { liveStream } from "./live";
-import { flattened, Snapshots } from "./snapshots";
+import { flattened, renderedFrom, Snapshots } from "./snapshots";
 import {
   field,
   fieldList,
@@ -315,31 +321,26 @@ async function listPageData(ctx: Ctx, filters: TicketFilters, now: Date) {
     list = { table: listKey ? flattened(table) : table, nextCursor };
     if (listKey) listSnapshots.set(listKey, version, at, list);
   }
-  const pickers = listKey
-    ? reusedPickers(choices, catalog, filters, version)
-    : renderPickers({ filters, choices, catalog });
-  return { ...list, counts, pickers };
+  return { ...list, counts, pickers: listPickers(filters, choices, catalog, listKey ? version : undefined) };
 }
 
-/** The plain views' pickers, by snapshot of the choices (so they are never older than it). */
-const renderedPickers = new WeakMap<Choices, BoundedMap<string, Pickers>>();
-
 /**
- * The filter and bulk-edit bars of a plain view (no filters but the view and sort): rendered once
- * per snapshot of the agents, teams and tags, organization version (which covers the catalog),
- * view and sort. They are a quarter of the page, and rendering them was most of its work.
+ * The filter and bulk-edit bars. A plain view's (`version` given: no filters but the view and sort)
+ * are rendered once per snapshot of the agents, teams and tags, organization version (which covers
+ * the catalog), view and sort: they are a quarter of the page, and were most of its rendering.
  */
-function reusedPickers(choices: Choices, catalog: Catalog, filters: TicketFilters, version: number) {
-  let byView = renderedPickers.get(choices);
-  if (!byView) renderedPickers.set(choices, (byView = new BoundedMap(50)));
-  const key = `${version}|${filters.view ?? ""}|${filters.sort ?? ""}`;
-  let pickers = byView.get(key);
-  if (!pickers) {
-    const { filterBar, bulkBar } = renderPickers({ filters, choices, catalog });
-    pickers = { filterBar: flattened(filterBar), bulkBar: flattened(bulkBar) };
-    byView.set(key, pickers);
-  }
-  return pickers;
+function listPickers(filters: TicketFilters, choices: Choices, catalog: Catalog, version?: number): Pickers {
+  const filterBar = () => (<FilterBar filters={filters} choices={choices} catalog={catalog} />) as string;
+  const bulkBar = () => (<BulkBar choices={choices} catalog={catalog} />) as string;
+  if (version === undefined) return { filterBar: filterBar(), bulkBar: bulkBar() };
+  return {
+    filterBar: renderedFrom(
+      choices,
+      `filters|${version}|${filters.view ?? ""}|${filters.sort ?? ""}`,
+      filterBar,
+    ),
+    bulkBar: renderedFrom(choices, `bulk|${version}`, bulkBar),
+  };
 }
 
 function hasFilters(f: ReturnType<typeof parseFilters>): boolean {
@@ -440,6 +441,11 @@ export async function ticketPageProps(
   ]);
   const { workOrders, time } = panels;
   const relations = { data: panels.relations, time };
+  // The thread and history show only the reused detail (in the zone), so they are rendered once with it.
+  const conversation = {
+    thread: renderedFrom(detail, `thread|${timeZone}`, () => deskThread(detail, timeZone)),
+    history: renderedFrom(detail, `history|${timeZone}`, () => deskHistory(detail, timeZone)),
+  };
   return {
     csrf,
     viewer: viewerOf(ctx.actor as SessionUser),
@@ -453,6 +459,7 @@ export async function ticketPageProps(
     canCreateWorkOrder: can(ctx.actor, "fsm.from_ticket"),
     relations,
     catalog,
+    conversation,
   };
 }
 

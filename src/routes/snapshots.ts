@@ -42,3 +42,21 @@ export class Snapshots<T> {
 export function flattened(html: string): string {
   return Buffer.from(html).toString();
 }
+
+const renderedPieces = new WeakMap<object, BoundedMap<string, string>>();
+
+/**
+ * HTML rendered from a reused value (a snapshot's object) under `key`, rendered once and kept flat
+ * for as long as that value is in use: a fresh snapshot is a new object, so what was rendered from
+ * the old one goes with it and is never older than the data it shows.
+ */
+export function renderedFrom(source: object, key: string, render: () => string): string {
+  let byKey = renderedPieces.get(source);
+  if (!byKey) renderedPieces.set(source, (byKey = new BoundedMap(50)));
+  let html = byKey.get(key);
+  if (html === undefined) {
+    html = flattened(render());
+    byKey.set(key, html);
+  }
+  return html;
+}

@@ -16,6 +16,7 @@ import {
 import { type Ctx, requirePermission } from "../context";
 import type { DbOrTx } from "../events/log";
 import { type ConfigStamp, readConfigStamp, underStamp } from "../orgs/config";
+import { prepared } from "../prepared";
 import { walkInBatches } from "./batches";
 import { alwaysOpenCalendar, type BusinessCalendar, CalendarError, compileCalendar } from "./calendar";
 import { computeClocks, currentFacts, type TargetClock, type TicketEvent } from "./clock";
@@ -306,11 +307,20 @@ export async function ticketFacts(
   ticketIds: string[],
 ): Promise<Map<string, TicketSlaFacts>> {
   if (ticketIds.length === 0) return new Map();
-  const rows = await db
-    .select(factsSelection)
-    .from(tickets)
-    .leftJoin(companies, and(eq(companies.orgId, tickets.orgId), eq(companies.id, tickets.companyId)))
-    .where(and(eq(tickets.orgId, orgId), sql`${tickets.id} = any(${uuidArray(ticketIds)})`));
+  // Prepared: the ticket page reads one ticket's facts on every request.
+  const rows = await prepared(db, "ticketFacts", () =>
+    db
+      .select(factsSelection)
+      .from(tickets)
+      .leftJoin(companies, and(eq(companies.orgId, tickets.orgId), eq(companies.id, tickets.companyId)))
+      .where(
+        and(
+          eq(tickets.orgId, sql.placeholder("orgId")),
+          sql`${tickets.id} = any(${sql.placeholder("ids")}::uuid[])`,
+        ),
+      )
+      .prepare("ticket_facts"),
+  ).execute({ orgId, ids: `{${ticketIds.join(",")}}` });
   return new Map(rows.map((r) => [r.id, factsOf(r)]));
 }
 

@@ -99,20 +99,13 @@ interface PickerProps {
   catalog?: Catalog;
 }
 
-/** The filter bar and the bulk-edit bar: the agents, teams, tags and categories to pick from. */
+/** The filter bar and the bulk-edit bar, rendered: the agents, teams, tags and categories to pick from. */
 export interface Pickers {
   filterBar: string;
   bulkBar: string;
 }
 
-export function renderPickers({ filters, choices, catalog }: PickerProps): Pickers {
-  return {
-    filterBar: (<FilterBar filters={filters} choices={choices} catalog={catalog} />) as string,
-    bulkBar: (<BulkBar choices={choices} catalog={catalog} />) as string,
-  };
-}
-
-function FilterBar({ filters, choices, catalog }: PickerProps) {
+export function FilterBar({ filters, choices, catalog }: PickerProps) {
   const options = (values: readonly string[], label: (v: string) => string) =>
     values.map((v) => ({ value: v, label: label(v) }));
   const sel = (
@@ -212,7 +205,7 @@ function FilterBar({ filters, choices, catalog }: PickerProps) {
   );
 }
 
-function BulkBar({ choices, catalog }: Omit<PickerProps, "filters">) {
+export function BulkBar({ choices, catalog }: Omit<PickerProps, "filters">) {
   return (
     <fieldset class="bulk">
       <legend>With selected</legend>

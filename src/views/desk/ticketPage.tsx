@@ -54,6 +54,8 @@ export interface TicketPageProps {
   /** Categories and custom fields, and the category form as sent (after Continue or a problem). */
   catalog?: Catalog;
   classification?: ClassificationPanelProps["sent"];
+  /** The thread and history, rendered (see deskThread and deskHistory; the desk reuses them). */
+  conversation: { thread: string; history: string };
   /** Which form failed ("reply" or "properties"), with what the person typed. */
   failed?: {
     form: "reply" | "properties";
@@ -486,6 +488,16 @@ function ReplyForm(props: TicketPageProps) {
   );
 }
 
+/** The ticket's thread as agents see it. */
+export function deskThread(detail: TicketDetail, timeZone: string): string {
+  return (<Thread detail={detail} timeZone={timeZone} basePath="/desk" />) as string;
+}
+
+/** The ticket's history. */
+export function deskHistory(detail: TicketDetail, timeZone: string): string {
+  return (<History detail={detail} timeZone={timeZone} />) as string;
+}
+
 export function TicketLiveRegion(props: TicketPageProps) {
   const t = props.detail.ticket;
   const number = formatTicketNumber(t.number);
@@ -529,8 +541,8 @@ export function TicketLiveRegion(props: TicketPageProps) {
           </p>
         </header>
         {props.relations ? <MergedBanner data={props.relations.data} /> : ""}
-        <Thread detail={props.detail} timeZone={props.timeZone} basePath="/desk" />
-        <History detail={props.detail} timeZone={props.timeZone} />
+        {props.conversation.thread as "safe"}
+        {props.conversation.history as "safe"}
       </section>
       <aside>
         <SlaPanel sla={props.sla ?? null} timeZone={props.timeZone} />
