@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { estimatedJaccard, findSimilarTickets, minHashSignature } from "./similar";
+import { DEFAULT_TERM_OPTIONS, terms } from "./text";
+import { fitTfIdfTerms } from "./tfidf";
 
 const candidates = [
   { id: "t1", contactId: "c9", text: "Invoice INV-000041 shows the wrong amount for the March visit" },
@@ -45,6 +47,24 @@ describe("similar tickets", () => {
     const after = findSimilarTickets(query, edited);
     expect(after.map((m) => m.id)).not.toContain("t2");
     expect(after[0]).toMatchObject({ id: "t3" });
+  });
+
+  test("scores equal the cosines of TF-IDF vectors in a space fitted on the query and candidates", () => {
+    const query = { text: "Air conditioner in meeting room 3 leaking water; the air conditioner drips" };
+    const many = [
+      ...candidates,
+      ...candidates.map((c, i) => ({ ...c, id: `${c.id}-again`, text: `${c.text} ${"water ".repeat(i)}` })),
+    ];
+    const texts = [query.text, ...many.map((c) => c.text)].map((t) => terms(t, DEFAULT_TERM_OPTIONS));
+    const space = fitTfIdfTerms(texts, { minDocumentFrequency: 1, termOptions: DEFAULT_TERM_OPTIONS });
+    const everything = { minScore: 0, duplicateScore: 2, duplicateOverlap: 2, limit: many.length };
+    const byId = (matches: { id: string; score: number }[]) =>
+      Object.fromEntries(matches.map((m) => [m.id, m.score]));
+    const direct = byId(findSimilarTickets(query, many, everything));
+    const fitted = byId(findSimilarTickets(query, many, { ...everything, space }));
+    expect(Object.keys(direct).sort()).toEqual(many.map((c) => c.id).sort());
+    for (const id of Object.keys(fitted)) expect(direct[id]).toBeCloseTo(fitted[id], 5);
+    expect(direct.t2).toBeGreaterThan(0.5);
   });
 
   test("MinHash estimates shared wording", () => {
