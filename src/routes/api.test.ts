@@ -276,7 +276,7 @@ describe("creating and reading one ticket", () => {
   });
 
   test("an unexpected failure is a logged 500 that reveals nothing", async () => {
-    const failing = spyOn(queries, "getTicket").mockRejectedValue(
+    const failing = spyOn(queries, "getTicketSummary").mockRejectedValue(
       new Error("connection reset: secret-host:5432"),
     );
     const logged = spyOn(console, "error").mockImplementation(() => {});

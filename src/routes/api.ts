@@ -17,10 +17,12 @@ import { findVisibleTicket, type TicketRef } from "../domain/tickets/access";
 import { addMessage, createTicket, updateTicket } from "../domain/tickets/commands";
 import {
   getTicket,
+  getTicketSummary,
   listTicketsPaged,
   parseFilters,
   SORTS,
   type TicketDetail,
+  type TicketSummary,
 } from "../domain/tickets/queries";
 import { BODY_MAX, SUBJECT_MAX, TAG_MAX, TAGS_PER_TICKET_MAX } from "../domain/tickets/rules";
 import { ticketTime } from "../domain/time/ticketTime";
@@ -341,7 +343,7 @@ function listRowJson(row: TicketListRow, view: FieldView): TicketJson {
   };
 }
 
-function detailJson(detail: TicketDetail, view: FieldView): TicketJson {
+function detailJson(detail: TicketSummary, view: FieldView): TicketJson {
   const { ticket, contact } = detail;
   return listRowJson(
     {
@@ -572,7 +574,7 @@ function v1Routes(deps: Deps) {
         }).catch((error) =>
           renameFields(error, { requesterEmail: "requester.email", requesterName: "requester.name" }),
         );
-        const json = detailJson(await getTicket(ctx, ticket.id), await fieldView(ctx));
+        const json = detailJson(await getTicketSummary(ctx, ticket.id), await fieldView(ctx));
         set.status = 201;
         set.headers.location = `${V1}/tickets/${json.key}`;
         return json;
@@ -597,7 +599,8 @@ function v1Routes(deps: Deps) {
     )
     .get(
       "/tickets/:id",
-      async ({ ctx, params }) => detailJson(await getTicket(ctx, ticketRef(params.id)), await fieldView(ctx)),
+      async ({ ctx, params }) =>
+        detailJson(await getTicketSummary(ctx, ticketRef(params.id)), await fieldView(ctx)),
       {
         params: TicketIdParams,
         response: { 200: Ticket, 401: ERRORS[401], 404: ERRORS[404], 422: ERRORS[422] },
@@ -618,7 +621,7 @@ function v1Routes(deps: Deps) {
           category: categoryId,
           fields: customFields,
         }).catch((error) => renameFields(error));
-        return detailJson(await getTicket(ctx, ticket.id), await fieldView(ctx));
+        return detailJson(await getTicketSummary(ctx, ticket.id), await fieldView(ctx));
       },
       {
         parse: "json",
