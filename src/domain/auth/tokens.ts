@@ -1,10 +1,11 @@
 // API bearer tokens: created and revoked by admins, scoped to one organization and one role.
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { apiTokens, ROLES, type Role } from "../../../db/schema";
 import { type Actor, type Ctx, requirePermission } from "../context";
 import { invalid, notFound } from "../errors";
 import { appendEvent } from "../events/log";
+import { prepared } from "../prepared";
 import { isUuid } from "../tickets/rules";
 import { newSecret, sha256 } from "./secrets";
 
@@ -77,11 +78,15 @@ export async function revokeApiToken(ctx: Ctx, tokenId: string): Promise<void> {
 
 export async function actorForToken(db: Db, secret: string | undefined, now: Date): Promise<Actor | null> {
   if (!secret?.startsWith(TOKEN_PREFIX)) return null;
-  const [row] = await db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, sha256(secret)), isNull(apiTokens.revokedAt)))
-    .limit(1);
+  // Prepared: every API request starts here.
+  const [row] = await prepared(db, "apiToken", () =>
+    db
+      .select()
+      .from(apiTokens)
+      .where(and(eq(apiTokens.tokenHash, sql.placeholder("hash")), isNull(apiTokens.revokedAt)))
+      .limit(1)
+      .prepare("api_token"),
+  ).execute({ hash: sha256(secret) });
   if (!row) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
