@@ -52,7 +52,10 @@ const renderedPieces = new WeakMap<object, BoundedMap<string, string>>();
  */
 export function renderedFrom(source: object, key: string, render: () => string): string {
   let byKey = renderedPieces.get(source);
-  if (!byKey) renderedPieces.set(source, (byKey = new BoundedMap(50)));
+  if (!byKey) {
+    byKey = new BoundedMap(50);
+    renderedPieces.set(source, byKey);
+  }
   let html = byKey.get(key);
   if (html === undefined) {
     html = flattened(render());

@@ -25,7 +25,7 @@ import {
   users,
 } from "../../../db/schema";
 import { type Ctx, can, requirePermission, STAFF_ROLES } from "../context";
-import { invalid } from "../errors";
+import { invalid, notFound } from "../errors";
 import { prepared } from "../prepared";
 import { DEFAULT_SEARCH_CONFIG, regconfig, searchConfigOf, type TextSearchConfig } from "../search/config";
 import { findVisibleTicket, type TicketRef } from "./access";
@@ -645,6 +645,7 @@ export async function getTicketSummary(ctx: Ctx, ref: TicketRef): Promise<Ticket
       .where(and(eq(tickets.orgId, ph("orgId")), eq(tickets.id, ph("ticketId"))))
       .prepare("ticket_summary"),
   ).execute({ orgId: ctx.actor.orgId, ticketId: ticket.id });
+  if (!names) throw notFound("That ticket");
   return {
     ticket,
     contact: { name: names.contactName, email: names.contactEmail },
