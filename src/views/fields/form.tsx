@@ -278,6 +278,9 @@ export function ClassificationFields({
           : undefined
       }
       hx-swap={refreshUrl ? "outerHTML" : undefined}
+      // A change made while the on-load refresh is still under way replaces that request: otherwise
+      // its answer, made from the form as it was before the change, would undo what was just chosen.
+      hx-sync={refreshUrl ? "this:replace" : undefined}
     >
       <legend>Category</legend>
       <div class={errors.category ? "field invalid" : "field"}>
