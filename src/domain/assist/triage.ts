@@ -2,7 +2,7 @@
 // message. Each prediction is stored with its provider, model version and confidence. At or above
 // the organization's threshold a prediction is applied — only to a field nobody has chosen yet;
 // below it, the agent sees it as a suggestion and accepts or corrects it with one click.
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import {
   aiPredictions,
   events,
@@ -17,6 +17,7 @@ import type { Actor, Ctx } from "../context";
 import { appendEvent, type DbOrTx } from "../events/log";
 import { loadCatalog } from "../fields/catalog";
 import { categoryPath } from "../fields/values";
+import { prepared } from "../prepared";
 import { type TicketPatch, updateTicket } from "../tickets/commands";
 import { type OrgEngine, orgEngine, type RemoteAi } from "./engine";
 
@@ -36,7 +37,13 @@ const PRIORITY_NAMES: Record<string, string> = {
 export async function triageChoices(db: DbOrTx, orgId: string): Promise<Record<TriageField, LabelChoice[]>> {
   const [catalog, teamRows] = await Promise.all([
     loadCatalog(db, orgId),
-    db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.orgId, orgId)),
+    prepared(db, "triageTeams", () =>
+      db
+        .select({ id: teams.id, name: teams.name })
+        .from(teams)
+        .where(eq(teams.orgId, sql.placeholder("orgId")))
+        .prepare("triage_teams"),
+    ).execute({ orgId }),
   ]);
   return {
     category: catalog.categories
@@ -55,16 +62,19 @@ async function openFields(db: DbOrTx, ticket: TicketRow): Promise<Set<TriageFiel
   if (!ticket.categoryId) open.add("category");
   if (!ticket.teamId) open.add("team");
   // The priority is the customer's default unless staff set it when creating or changing the ticket.
-  const decided = await db
-    .select({ type: events.type, actorKind: events.actorKind })
-    .from(events)
-    .where(
-      and(
-        eq(events.orgId, ticket.orgId),
-        eq(events.ticketId, ticket.id),
-        inArray(events.type, ["ticket.created", "ticket.priority_changed"]),
-      ),
-    );
+  const decided = await prepared(db, "triageDecided", () =>
+    db
+      .select({ type: events.type, actorKind: events.actorKind })
+      .from(events)
+      .where(
+        and(
+          eq(events.orgId, sql.placeholder("orgId")),
+          eq(events.ticketId, sql.placeholder("ticketId")),
+          inArray(events.type, ["ticket.created", "ticket.priority_changed"]),
+        ),
+      )
+      .prepare("triage_decided"),
+  ).execute({ orgId: ticket.orgId, ticketId: ticket.id });
   const createdByCustomer = decided.some((e) => e.type === "ticket.created" && e.actorKind === "customer");
   if (createdByCustomer && !decided.some((e) => e.type === "ticket.priority_changed")) open.add("priority");
   return open;
@@ -81,18 +91,21 @@ export interface TriageResult {
 }
 
 async function firstMessage(db: DbOrTx, ticket: TicketRow): Promise<string> {
-  const [first] = await db
-    .select({ body: ticketMessages.body })
-    .from(ticketMessages)
-    .where(
-      and(
-        eq(ticketMessages.orgId, ticket.orgId),
-        eq(ticketMessages.ticketId, ticket.id),
-        eq(ticketMessages.kind, "reply"),
-      ),
-    )
-    .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id))
-    .limit(1);
+  const [first] = await prepared(db, "triageFirstMessage", () =>
+    db
+      .select({ body: ticketMessages.body })
+      .from(ticketMessages)
+      .where(
+        and(
+          eq(ticketMessages.orgId, sql.placeholder("orgId")),
+          eq(ticketMessages.ticketId, sql.placeholder("ticketId")),
+          eq(ticketMessages.kind, "reply"),
+        ),
+      )
+      .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id))
+      .limit(1)
+      .prepare("triage_first_message"),
+  ).execute({ orgId: ticket.orgId, ticketId: ticket.id });
   return first?.body ?? "";
 }
 
@@ -115,22 +128,30 @@ export async function triageTicket(
   now: Date,
   remote: RemoteAi,
 ): Promise<TriageResult | undefined> {
-  const [ticket] = await db
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.orgId, orgId), eq(tickets.id, ticketId)));
+  // Prepared, as are the other reads of this file: triage runs for every new ticket.
+  const ids = { orgId, ticketId };
+  const [ticket] = await prepared(db, "triageTicket", () =>
+    db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.orgId, sql.placeholder("orgId")), eq(tickets.id, sql.placeholder("ticketId"))))
+      .prepare("triage_ticket"),
+  ).execute(ids);
   if (!ticket || ticket.mergedIntoId || ["solved", "closed"].includes(ticket.status)) return undefined;
-  const done = await db
-    .select({ id: aiPredictions.id })
-    .from(aiPredictions)
-    .where(
-      and(
-        eq(aiPredictions.orgId, orgId),
-        eq(aiPredictions.ticketId, ticketId),
-        inArray(aiPredictions.task, ["category", "priority", "team"]),
-      ),
-    )
-    .limit(1);
+  const done = await prepared(db, "triageDone", () =>
+    db
+      .select({ id: aiPredictions.id })
+      .from(aiPredictions)
+      .where(
+        and(
+          eq(aiPredictions.orgId, sql.placeholder("orgId")),
+          eq(aiPredictions.ticketId, sql.placeholder("ticketId")),
+          inArray(aiPredictions.task, ["category", "priority", "team"]),
+        ),
+      )
+      .limit(1)
+      .prepare("triage_done"),
+  ).execute(ids);
   if (done.length) return undefined;
 
   const [engine, choices, body, open] = await Promise.all([
