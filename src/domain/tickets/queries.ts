@@ -518,23 +518,9 @@ export async function getTicket(ctx: Ctx, ref: TicketRef) {
   const ph = sql.placeholder;
   const ids = { orgId, ticketId: ticket.id, contactId: ticket.contactId };
   // Prepared once per database: the ticket page is the desk's second-busiest page.
-  const [contactRows, people, messageRows, fileRows, history] = await Promise.all([
-    prepared(db, "ticketContact", () =>
-      db
-        .select()
-        .from(contacts)
-        .where(and(eq(contacts.orgId, ph("orgId")), eq(contacts.id, ph("contactId"))))
-        .prepare("ticket_contact"),
-    ).execute(ids),
-    prepared(db, "ticketPeople", () =>
-      db
-        .select({ assigneeName: assignee.name, teamName: teams.name })
-        .from(tickets)
-        .leftJoin(assignee, and(eq(assignee.orgId, tickets.orgId), eq(assignee.id, tickets.assigneeId)))
-        .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
-        .where(and(eq(tickets.orgId, ph("orgId")), eq(tickets.id, ph("ticketId"))))
-        .prepare("ticket_people"),
-    ).execute(ids),
+  const [contact, people, messageRows, fileRows, history] = await Promise.all([
+    ticketContact(db, ids),
+    ticketPeople(db, ids),
     prepared(db, staffView ? "ticketThreadStaff" : "ticketThreadPublic", () =>
       db
         .select({
@@ -610,48 +596,49 @@ export async function getTicket(ctx: Ctx, ref: TicketRef) {
     attachments: fileRows.filter((f) => f.messageId === m.id),
     ...mailOf(mail, m.id),
   }));
-  return {
-    ticket,
-    contact: contactRows[0],
-    assigneeName: people[0]?.assigneeName ?? null,
-    teamName: people[0]?.teamName ?? null,
-    messages,
-    history,
-  };
+  return { ticket, contact, ...people, messages, history };
 }
 
 export type TicketDetail = Awaited<ReturnType<typeof getTicket>>;
 
+type TicketIds = { orgId: string; ticketId: string; contactId: string };
+
+/** The ticket's requester. */
+async function ticketContact(db: Db, ids: TicketIds) {
+  const [contact] = await prepared(db, "ticketContact", () =>
+    db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.orgId, sql.placeholder("orgId")), eq(contacts.id, sql.placeholder("contactId"))))
+      .prepare("ticket_contact"),
+  ).execute(ids);
+  return contact;
+}
+
+/** The names of the ticket's assignee and team. */
+async function ticketPeople(db: Db, ids: TicketIds) {
+  const [people] = await prepared(db, "ticketPeople", () =>
+    db
+      .select({ assigneeName: assignee.name, teamName: teams.name })
+      .from(tickets)
+      .leftJoin(assignee, and(eq(assignee.orgId, tickets.orgId), eq(assignee.id, tickets.assigneeId)))
+      .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
+      .where(and(eq(tickets.orgId, sql.placeholder("orgId")), eq(tickets.id, sql.placeholder("ticketId"))))
+      .prepare("ticket_people"),
+  ).execute(ids);
+  return { assigneeName: people?.assigneeName ?? null, teamName: people?.teamName ?? null };
+}
+
 /**
- * One ticket as the API answers with it: its row and its requester's, assignee's and team's names,
- * in two prepared statements — not its thread, history and mail, which `getTicket` reads in nine.
+ * One ticket as the API answers with it: its row, its requester, and its assignee's and team's
+ * names — not its thread, history and mail, which `getTicket` reads besides.
  */
 export async function getTicketSummary(ctx: Ctx, ref: TicketRef): Promise<TicketSummary> {
   const ticket = await findVisibleTicket(ctx.db, ctx.actor, ref);
-  const db = ctx.db;
-  const ph = sql.placeholder;
-  const [names] = await prepared(db, "ticketSummary", () =>
-    db
-      .select({
-        contactName: contacts.name,
-        contactEmail: contacts.email,
-        assigneeName: assignee.name,
-        teamName: teams.name,
-      })
-      .from(tickets)
-      .innerJoin(contacts, and(eq(contacts.orgId, tickets.orgId), eq(contacts.id, tickets.contactId)))
-      .leftJoin(assignee, and(eq(assignee.orgId, tickets.orgId), eq(assignee.id, tickets.assigneeId)))
-      .leftJoin(teams, and(eq(teams.orgId, tickets.orgId), eq(teams.id, tickets.teamId)))
-      .where(and(eq(tickets.orgId, ph("orgId")), eq(tickets.id, ph("ticketId"))))
-      .prepare("ticket_summary"),
-  ).execute({ orgId: ctx.actor.orgId, ticketId: ticket.id });
-  if (!names) throw notFound("That ticket");
-  return {
-    ticket,
-    contact: { name: names.contactName, email: names.contactEmail },
-    assigneeName: names.assigneeName ?? null,
-    teamName: names.teamName ?? null,
-  };
+  const ids = { orgId: ctx.actor.orgId, ticketId: ticket.id, contactId: ticket.contactId };
+  const [contact, people] = await Promise.all([ticketContact(ctx.db, ids), ticketPeople(ctx.db, ids)]);
+  if (!contact) throw notFound("That ticket");
+  return { ticket, contact, ...people };
 }
 
 export interface TicketSummary {
